@@ -1,0 +1,4 @@
+#define _XOPEN_SOURCE_EXTENDED 1
+#include <ncursesw/curses.h>
+#include <locale.h>
+#include <wchar.h>

@@ -1,0 +1,79 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// One HTTP answer: status, headers (names lower-cased) and body.
+public struct HTTPResponse: Sendable {
+    public var status: Int
+    public var headers: [String: String]
+    public var body: Data
+    public init(status: Int, headers: [String: String], body: Data) {
+        self.status = status; self.headers = headers; self.body = body
+    }
+}
+
+/// A failure below HTTP: no answer at all.
+public enum TransportError: Error, Sendable, Equatable {
+    case timedOut
+    case connectionFailed(String)
+}
+
+/// What sends a GET. URLSession in production; tests may put anything behind it.
+public protocol HTTPTransport: Sendable {
+    func get(_ url: URL, headers: [String: String]) async throws -> HTTPResponse
+}
+
+/// URLSession (libcurl underneath on Linux): no extra dependency to build, keep-alive
+/// connections, and a per-request timeout. The session holds at most `maxConnections`
+/// connections to the host, matching the client's concurrency.
+public final class URLSessionTransport: HTTPTransport {
+    private let session: URLSession
+
+    public init(timeout: TimeInterval, maxConnections: Int) {
+        let config = URLSessionConfiguration.ephemeral
+        config.timeoutIntervalForRequest = timeout
+        config.timeoutIntervalForResource = timeout * 4
+        config.httpMaximumConnectionsPerHost = maxConnections
+        config.requestCachePolicy = .reloadIgnoringLocalCacheData
+        config.urlCache = nil
+        config.httpCookieStorage = nil
+        config.httpShouldSetCookies = false
+        session = URLSession(configuration: config)
+    }
+
+    deinit { session.invalidateAndCancel() }
+
+    public func get(_ url: URL, headers: [String: String]) async throws -> HTTPResponse {
+        var request = URLRequest(url: url)
+        request.httpMethod = "GET"
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        do {
+            let (data, response) = try await session.data(for: request)
+            guard let http = response as? HTTPURLResponse else {
+                throw TransportError.connectionFailed("not an HTTP response")
+            }
+            var fields: [String: String] = [:]
+            for (k, v) in http.allHeaderFields {
+                if let k = k as? String, let v = v as? String { fields[k.lowercased()] = v }
+            }
+            return HTTPResponse(status: http.statusCode, headers: fields, body: data)
+        } catch let error as URLError {
+            if error.code == .cancelled, Task.isCancelled { throw CancellationError() }
+            if error.code == .timedOut { throw TransportError.timedOut }
+            throw TransportError.connectionFailed(Self.describe(error))
+        }
+    }
+
+    static func describe(_ error: URLError) -> String {
+        switch error.code {
+        case .cannotConnectToHost: return "cannot connect to the host"
+        case .cannotFindHost, .dnsLookupFailed: return "host not found"
+        case .networkConnectionLost: return "connection lost"
+        case .notConnectedToInternet: return "no network"
+        case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate:
+            return "TLS failed (certificate not trusted?)"
+        default: return "network error \(error.code.rawValue)"
+        }
+    }
+}

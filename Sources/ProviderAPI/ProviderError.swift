@@ -1,0 +1,83 @@
+import Foundation
+
+/// Every failure the data path can meet, as a value with a one-line message a user can
+/// act on and the exit code the command line returns for it. No message ever holds
+/// the private key or a token.
+public enum ProviderError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// No credentials were found anywhere; says how to provide them.
+    case noCredentials
+    /// A credentials or key file that cannot be used (missing, unreadable, wrong format, weak key).
+    case credentials(file: String, reason: String)
+    /// A key or credentials file that group or others can read.
+    case insecurePermissions(file: String, mode: Int)
+    /// A base URL that is malformed, or plain http to a host that is not loopback.
+    case invalidBaseURL(String, reason: String)
+    /// 401 or 403: the server refused the key or the token.
+    case keyRejected(status: Int, detail: String)
+    /// 400: the server says the request is malformed.
+    case badRequest(detail: String)
+    /// 404 report-not-ready: the day or month is not generated yet.
+    case reportNotReady(period: String, detail: String)
+    /// Any other 404.
+    case notFound(path: String, detail: String)
+    /// 429, 5xx, timeouts or a failed connection, still failing after the retries.
+    case unavailable(detail: String, attempts: Int)
+    /// A response that is not what the contract says (not JSON, wrong shape, repeated cursor).
+    case badResponse(detail: String)
+    /// An answer of a status the contract does not describe.
+    case unexpectedStatus(Int, detail: String)
+    /// The work was cancelled.
+    case cancelled
+
+    /// sysexits-style exit codes: 64 usage, 65 bad data, 69 unavailable, 77 key rejected, 1 otherwise.
+    public var exitCode: Int32 {
+        switch self {
+        case .noCredentials, .invalidBaseURL, .badRequest: return 64
+        case .credentials, .insecurePermissions, .badResponse: return 65
+        case .unavailable: return 69
+        case .keyRejected: return 77
+        case .reportNotReady, .notFound, .unexpectedStatus, .cancelled: return 1
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .noCredentials:
+            return "no credentials: pass --credentials FILE (the JSON saved from MSP Admin Panel > Integrations > Provider API), set NORDPASS_PROVIDER_CREDENTIALS, or add --demo to use the built-in simulator"
+        case let .credentials(file, reason):
+            return "\(file): \(reason)"
+        case let .insecurePermissions(file, mode):
+            return "\(file): permissions \(String(mode, radix: 8)) are too open: group or others can read this private key; run: chmod 600 \(file)"
+        case let .invalidBaseURL(url, reason):
+            return "base URL \(url): \(reason)"
+        case let .keyRejected(status, detail):
+            let what = status == 403 ? "the key is valid but lacks access (403)" : "the server rejected the key (401)"
+            let said = detail.isEmpty ? "" : ": \(detail)"
+            if detail.lowercased().contains("revoked") || detail.lowercased().contains("unknown key") {
+                return "\(what)\(said); generate a new key in MSP Admin Panel > Integrations > Provider API and save its credentials file"
+            }
+            if status == 403 {
+                return "\(what)\(said); ask the MSP account owner to grant this key Provider API access"
+            }
+            if detail.lowercased().contains("expired") || detail.lowercased().contains("future") {
+                return "\(what)\(said); check that this machine's clock is right (NTP)"
+            }
+            return "\(what)\(said); check --credentials, or generate a new key in MSP Admin Panel > Integrations > Provider API"
+        case let .badRequest(detail):
+            return "the server refused the request (400): \(detail)"
+        case let .reportNotReady(period, detail):
+            let extra = detail.isEmpty ? "" : " (\(detail))"
+            return "the report for \(period) is not generated yet\(extra); a day is ready at 00:00:02 UTC the next day, a month at 00:01:02 UTC on the 1st of the next"
+        case let .notFound(path, detail):
+            return "not found (404) at \(path)\(detail.isEmpty ? "" : ": \(detail)"); check --base-url"
+        case let .unavailable(detail, attempts):
+            return "the Provider API is unavailable after \(attempts) \(attempts == 1 ? "try" : "tries"): \(detail); try again later, or use --offline to read the cache"
+        case let .badResponse(detail):
+            return "the server's answer does not follow the Provider API contract: \(detail)"
+        case let .unexpectedStatus(status, detail):
+            return "unexpected HTTP \(status) from the Provider API\(detail.isEmpty ? "" : ": \(detail)")"
+        case .cancelled:
+            return "cancelled"
+        }
+    }
+}
