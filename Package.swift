@@ -34,10 +34,12 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
-        .testTarget(name: "ProviderAPITests", dependencies: ["ProviderAPI", "ProviderSimulator"],
+        // Helpers the test targets share: temporary files, child processes, a simulator with a key.
+        .target(name: "TestSupport", dependencies: ["ProviderAPI", "ProviderSimulator"], path: "Tests/TestSupport"),
+        .testTarget(name: "ProviderAPITests", dependencies: ["ProviderAPI", "ProviderSimulator", "TestSupport"],
                     resources: [.copy("Golden")]),
-        .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "ProviderAPI"]),
-        .testTarget(name: "CommandLineTests", dependencies: ["ProviderAPI", "ProviderSimulator"]),
+        .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "ProviderAPI", "TestSupport"]),
+        .testTarget(name: "CommandLineTests", dependencies: ["ProviderAPI", "ProviderSimulator", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

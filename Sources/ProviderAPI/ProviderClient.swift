@@ -291,3 +291,11 @@ public final class ProviderClient: Sendable {
         return .unexpectedStatus(0, detail: "\(error)")
     }
 }
+
+extension ProviderClient {
+    /// One authenticated request (the first organization): the server's verdict on the key.
+    public func checkAccess() async throws -> Int {
+        let page: Page<Organization> = try await get(path: Endpoints.organizations, query: [Endpoints.Query.limit: "1"])
+        return page.data.count
+    }
+}

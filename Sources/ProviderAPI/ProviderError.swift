@@ -47,7 +47,7 @@ public enum ProviderError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .credentials(file, reason):
             return "\(file): \(reason)"
         case let .insecurePermissions(file, mode):
-            return "\(file): permissions \(String(mode, radix: 8)) are too open: group or others can read this private key; run: chmod 600 \(file)"
+            return "\(file): permissions 0\(String(mode, radix: 8)) are too open: group or others can read this private key; run: chmod 600 \(file)"
         case let .invalidBaseURL(url, reason):
             return "base URL \(url): \(reason)"
         case let .keyRejected(status, detail):

@@ -1,0 +1,154 @@
+import Foundation
+import ProviderAPI
+
+/// What `export` prints, and what the explorer writes with `x`: named columns (the
+/// contract's field names) and rows of values, rendered as CSV, JSON or a table.
+public struct ExportTable: Sendable, Equatable {
+    public var columns: [String]
+    public var rows: [[JSONValue]]
+
+    public init(columns: [String], rows: [[JSONValue]]) {
+        self.columns = columns
+        self.rows = rows
+    }
+
+    /// The organization list, with any fields the contract does not name appended.
+    public init(organizations: [Organization]) {
+        let extras = Self.extraColumns(organizations.map(\.extra))
+        columns = Organization.fieldNames + extras
+        rows = organizations.map { o in
+            [.string(o.id), .string(o.name), .string(o.status.rawValue), .string(o.tier.rawValue),
+             .string(o.licenseType.rawValue), o.trialEndsAt.map(JSONValue.string) ?? .null, .string(o.createdAt)]
+                + extras.map { o.extra[$0] ?? .null }
+        }
+    }
+
+    /// A usage report: `date` or `month` first, then the contract's row fields.
+    public init(report: UsageReport, rows selected: [UsageRow]? = nil) {
+        let periodColumn: String
+        switch report.period {
+        case .daily: periodColumn = "date"
+        case .monthly: periodColumn = "month"
+        }
+        let chosen = selected ?? report.rows
+        let extras = Self.extraColumns(chosen.map(\.extra))
+        columns = [periodColumn] + UsageRow.fieldNames + extras
+        let period = JSONValue.string(report.period.description)
+        rows = chosen.map { r in
+            [period, .string(r.organizationId), .string(r.organizationName), .string(r.tier.rawValue),
+             .string(r.licenseType.rawValue), .bool(r.trial), .bool(r.nfr), .number(Double(r.activeSeats)),
+             .number(Double(r.pendingSeats)), .number(Double(r.consumedLicenses))]
+                + extras.map { r.extra[$0] ?? .null }
+        }
+    }
+
+    static func extraColumns(_ extras: [[String: JSONValue]]) -> [String] {
+        var seen = Set<String>()
+        var names: [String] = []
+        for e in extras { for k in e.keys.sorted() where seen.insert(k).inserted { names.append(k) } }
+        return names
+    }
+
+    // MARK: - Renderings
+
+    /// RFC 4180 CSV with a header line of the column names.
+    public func csv() -> String {
+        var out = columns.map(Self.csvField).joined(separator: ",") + "\r\n"
+        for row in rows {
+            out += row.map { Self.csvField($0.text) }.joined(separator: ",") + "\r\n"
+        }
+        return out
+    }
+
+    static func csvField(_ s: String) -> String {
+        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// A JSON array of objects, keys in column order, one object a line.
+    public func json() -> String {
+        if rows.isEmpty { return "[]\n" }
+        var out = "[\n"
+        for (i, row) in rows.enumerated() {
+            out += "  {"
+            for (j, name) in columns.enumerated() {
+                if j > 0 { out += ", " }
+                out += Self.jsonString(name) + ": " + Self.jsonValue(row[j])
+            }
+            out += i == rows.count - 1 ? "}\n" : "},\n"
+        }
+        return out + "]\n"
+    }
+
+    static func jsonValue(_ v: JSONValue) -> String {
+        switch v {
+        case .string(let s): return jsonString(s)
+        case .null: return "null"
+        default: return v.text
+        }
+    }
+
+    static func jsonString(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 {
+                    let hex = String(u.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    /// Aligned columns for a person: numbers right-aligned, wide characters measured,
+    /// long values cut with an ellipsis at `maxColumnWidth`.
+    public func table(maxColumnWidth: Int = 40) -> String {
+        let cells = rows.map { $0.map { Self.cellText($0) } }
+        var widths = columns.map { DisplayWidth.of($0) }
+        for row in cells {
+            for (j, c) in row.enumerated() { widths[j] = min(maxColumnWidth, max(widths[j], DisplayWidth.of(c))) }
+        }
+        let numeric = columns.indices.map { j in !rows.isEmpty && rows.allSatisfy { if case .number = $0[j] { return true }; return false } }
+        func line(_ values: [String]) -> String {
+            var text = values.enumerated().map { j, v in DisplayWidth.pad(v, to: widths[j], alignRight: numeric[j]) }
+                .joined(separator: "  ")
+            while text.last == " " { text.removeLast() }
+            return text
+        }
+        var out = line(columns.map { $0.uppercased() }) + "\n"
+        for row in cells { out += line(row) + "\n" }
+        return out
+    }
+
+    static func cellText(_ v: JSONValue) -> String {
+        // Control characters would break the layout of a terminal table.
+        String(v.text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : Character($0) })
+    }
+}
+
+/// The filters `export` takes, also what the explorer's list applies.
+public struct RowFilter: Sendable, Equatable {
+    public var trialOnly = false
+    public var nfrOnly = false
+    public var tier: Tier?
+    public init(trialOnly: Bool = false, nfrOnly: Bool = false, tier: Tier? = nil) {
+        self.trialOnly = trialOnly; self.nfrOnly = nfrOnly; self.tier = tier
+    }
+
+    public func accepts(_ o: Organization) -> Bool {
+        (!trialOnly || o.licenseType == .trial) && (!nfrOnly || o.licenseType == .nfr) && (tier == nil || o.tier == tier)
+    }
+
+    public func accepts(_ r: UsageRow) -> Bool {
+        (!trialOnly || r.trial) && (!nfrOnly || r.nfr) && (tier == nil || r.tier == tier)
+    }
+}

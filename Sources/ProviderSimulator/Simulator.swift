@@ -1,0 +1,255 @@
+import Foundation
+import ProviderAPI
+
+/// The embedded Provider API: serves the seeded data set on 127.0.0.1, checks every
+/// token as the contract's server does, pages with opaque cursors, and misbehaves on
+/// request (revoked key, faults, latency).
+public final class ProviderSimulator: @unchecked Sendable {
+    public struct Configuration: Sendable {
+        public var organizationCount = 240
+        public var seed: UInt64 = 1
+        /// The simulator's "today"; reports exist up to the day before.
+        public var today = Day(containing: Date())
+        public var providerId = "prv_DEMO00"
+        /// Every request answered 401 "key revoked".
+        public var revoked = false
+        /// The share of requests answered 429, 500, 503 or a stall.
+        public var faultRate = 0.0
+        /// Added to every answer.
+        public var latency: Double = 0
+        /// The Retry-After of a simulated 429.
+        public var retryAfter = 1
+        /// How long a simulated stall holds the connection before dropping it.
+        public var stallSeconds: Double = 30
+        public init() {}
+    }
+
+    public enum Fault: Sendable, Equatable {
+        case status(Int, retryAfter: Int?)
+        case stall
+        case cutMidBody
+        case invalidJSON
+        case wrongShape
+        case repeatCursor
+        case emptyPageWithCursor
+    }
+
+    public let configuration: Configuration
+    public let data: DataSet
+    private let state = NSLock()
+    private var verifier: TokenVerifier
+    private var scripted: [Fault] = []
+    private var rng: SplitMix64
+    private var counts: [String: Int] = [:]
+    private var server: HTTPServer?
+    private let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.withoutEscapingSlashes]
+        return e
+    }()
+
+    public init(_ configuration: Configuration) {
+        self.configuration = configuration
+        data = DataSet(organizationCount: configuration.organizationCount, seed: configuration.seed, today: configuration.today)
+        verifier = TokenVerifier(providerId: configuration.providerId, keys: [:])
+        rng = SplitMix64(seed: configuration.seed ^ 0xFA17)
+    }
+
+    /// Accepts tokens signed by `key` under `keyId`.
+    public func register(keyId: String, key: PublicKey) {
+        state.withLock { verifier.keys[keyId] = key }
+    }
+
+    /// Revokes a key: its tokens are answered 401 "key revoked" from now on.
+    public func revoke(keyId: String) {
+        _ = state.withLock { verifier.revokedKeyIds.insert(keyId) }
+    }
+
+    /// Faults served, in order, to the next requests (before any random fault).
+    public func script(_ faults: [Fault]) {
+        state.withLock { scripted.append(contentsOf: faults) }
+    }
+
+    /// Requests answered so far by path (retries included), and their total.
+    public func requestCounts() -> [String: Int] { state.withLock { counts } }
+    public var requestCount: Int { state.withLock { counts.values.reduce(0, +) } }
+    public func resetCounts() { state.withLock { counts = [:] } }
+
+    /// Starts serving on 127.0.0.1:`port` (0 picks a free port); returns the base URL.
+    @discardableResult
+    public func start(port: UInt16 = 0) throws -> URL {
+        let server = try HTTPServer(port: port) { [self] request in handle(request) }
+        server.start()
+        state.withLock { self.server = server }
+        return URL(string: "http://127.0.0.1:\(server.port)")!
+    }
+
+    public func stop() {
+        state.withLock { server }?.stop()
+    }
+
+    public var port: UInt16? { state.withLock { server?.port } }
+
+    // MARK: - Handling
+
+    func handle(_ request: HTTPRequest) -> HTTPReply {
+        let (fault, verifier) = state.withLock { () -> (Fault?, TokenVerifier) in
+            counts[request.path, default: 0] += 1
+            if !scripted.isEmpty { return (scripted.removeFirst(), self.verifier) }
+            if configuration.faultRate > 0, SplitMix64.unit(rng.next()) < configuration.faultRate {
+                let kinds: [Fault] = [.status(429, retryAfter: configuration.retryAfter), .status(500, retryAfter: nil),
+                                      .status(503, retryAfter: nil), .stall]
+                return (kinds[Int(rng.next() % UInt64(kinds.count))], self.verifier)
+            }
+            return (nil, self.verifier)
+        }
+        if configuration.latency > 0 { Thread.sleep(forTimeInterval: configuration.latency) }
+        if let fault, let reply = infrastructureFault(fault) { return reply }
+        guard request.method == "GET" else { return problem(405, "Method Not Allowed", "only GET is served") }
+        if configuration.revoked { return problem(401, "Unauthorized", "key revoked") }
+        if case .failure(let rejection) = verifier.verify(authorization: request.headers["authorization"], now: Date()) {
+            return problem(401, "Unauthorized", rejection.description)
+        }
+        var reply = route(request)
+        if let fault { reply = contentFault(fault, reply) }
+        return reply
+    }
+
+    private func infrastructureFault(_ fault: Fault) -> HTTPReply? {
+        switch fault {
+        case .status(let status, let retryAfter):
+            var reply = problem(status, HTTPServer.reason(status), "simulated fault")
+            if let retryAfter { reply.headers["Retry-After"] = String(retryAfter) }
+            return reply
+        case .stall:
+            return HTTPReply(status: 200, body: Data(), delivery: .stall(seconds: configuration.stallSeconds))
+        default:
+            return nil
+        }
+    }
+
+    private func contentFault(_ fault: Fault, _ reply: HTTPReply) -> HTTPReply {
+        var r = reply
+        switch fault {
+        case .cutMidBody: r.delivery = .cutMidBody
+        case .invalidJSON: r.body = Data("{\"data\": [{\"id\": \"org_1\", \"na".utf8)
+        case .wrongShape: r.body = Data("{\"items\": [], \"next\": null}".utf8)
+        case .repeatCursor, .emptyPageWithCursor:
+            // A page that points at itself: the listing would never end.
+            r.body = Data("{\"period\":{\"type\":\"daily\",\"date\":\"\(data.newestDay)\"},\"generatedAt\":\"x\",\"data\":[],\"nextCursor\":\"loop\"}".utf8)
+            if fault == .emptyPageWithCursor {
+                r.body = Data("{\"data\":[],\"nextCursor\":\"\(UUID().uuidString)\"}".utf8)
+            }
+        default: break
+        }
+        return r
+    }
+
+    func route(_ request: HTTPRequest) -> HTTPReply {
+        let limitText = request.query[Endpoints.Query.limit]
+        let limit = limitText.map { Int($0) } ?? Endpoints.defaultPageSize
+        guard let limit, (Endpoints.minPageSize...Endpoints.maxPageSize).contains(limit) else {
+            return problem(400, "Bad Request", "limit must be an integer from \(Endpoints.minPageSize) to \(Endpoints.maxPageSize)")
+        }
+        switch request.path {
+        case Endpoints.organizations:
+            return page(listing: "orgs", cursor: request.query[Endpoints.Query.cursor], limit: limit) { [data] range in
+                Page(data: data.organizations[range].map(data.organization), nextCursor: nil)
+            } count: { data.organizations.count }
+        case Endpoints.dailyUsage:
+            let day: Day
+            if let text = request.query[Endpoints.Query.date] {
+                guard let d = Day(text) else { return problem(400, "Bad Request", "date must be YYYY-MM-DD") }
+                day = d
+            } else {
+                day = data.newestDay
+            }
+            guard day <= data.newestDay else { return notReady("the daily report for \(day) is generated on \(day.adding(days: 1)) at 00:00:02 UTC") }
+            guard data.hasReport(day) else { return problem(404, "Not Found", "no daily report for \(day); history starts \(data.firstDay)") }
+            return usage(.daily(day), request: request, limit: limit) { data.dailyRows(day) }
+        case Endpoints.monthlyUsage:
+            let month: Month
+            if let text = request.query[Endpoints.Query.month] {
+                guard let m = Month(text) else { return problem(400, "Bad Request", "month must be YYYY-MM") }
+                month = m
+            } else {
+                month = data.newestMonth
+            }
+            guard month <= data.newestMonth else { return notReady("the monthly report for \(month) is generated on \(month.adding(months: 1).firstDay) at 00:01:02 UTC") }
+            guard data.hasReport(month) else { return problem(404, "Not Found", "no monthly report for \(month); history starts \(data.firstMonth)") }
+            return usage(.monthly(month), request: request, limit: limit) { data.monthlyRows(month) }
+        default:
+            return problem(404, "Not Found", "no such endpoint: \(request.path)")
+        }
+    }
+
+    private func usage(_ period: ReportPeriod, request: HTTPRequest, limit: Int, rows: () -> [UsageRow]) -> HTTPReply {
+        let all = reportCache.rows(for: period, make: rows)
+        return page(listing: period.description, cursor: request.query[Endpoints.Query.cursor], limit: limit) { range in
+            UsagePage(period: period, generatedAt: DataSet.generatedAt(period), data: Array(all[range]), nextCursor: nil)
+        } count: { all.count }
+    }
+
+    private let reportCache = ReportCache(capacity: 24)
+
+    /// Pages a listing: the cursor names the listing and the offset, so a cursor of
+    /// another listing, or a made-up one, is a 400.
+    private func page<P: Encodable & CursorPage>(listing: String, cursor: String?, limit: Int,
+                                                 make: (Range<Int>) -> P, count: () -> Int) -> HTTPReply {
+        var offset = 0
+        if let cursor {
+            guard let decoded = Base64URL.decode(Substring(cursor)).map({ String(decoding: $0, as: UTF8.self) }),
+                  let bar = decoded.lastIndex(of: "|"), decoded[..<bar] == "\(configuration.seed):\(listing)",
+                  let o = Int(decoded[decoded.index(after: bar)...]), o > 0 else {
+                return problem(400, "Bad Request", "unknown cursor")
+            }
+            offset = o
+        }
+        let total = count()
+        let end = min(total, offset + limit)
+        var page = make(min(offset, total)..<end)
+        page.nextCursor = end < total ? Base64URL.encode(Array("\(configuration.seed):\(listing)|\(end)".utf8)) : nil
+        return json(200, page)
+    }
+
+    private func json<T: Encodable>(_ status: Int, _ value: T) -> HTTPReply {
+        let body = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        return HTTPReply(status: status, headers: ["Content-Type": "application/json"], body: body)
+    }
+
+    private func notReady(_ detail: String) -> HTTPReply {
+        problem(404, "Report Not Ready", detail, type: "https://api.nordpass.com/problems" + Endpoints.reportNotReadySuffix)
+    }
+
+    func problem(_ status: Int, _ title: String, _ detail: String, type: String? = nil) -> HTTPReply {
+        let p = Problem(type: type ?? "https://api.nordpass.com/problems/\(status)", title: title, status: status, detail: detail)
+        var reply = json(status, p)
+        reply.headers["Content-Type"] = Endpoints.problemContentType
+        return reply
+    }
+}
+
+/// A page type whose cursor the simulator sets.
+protocol CursorPage { var nextCursor: String? { get set } }
+extension Page: CursorPage {}
+extension UsagePage: CursorPage {}
+
+/// The rows of the reports asked for most recently, so that paging through one report
+/// computes it once, not once a page.
+final class ReportCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [(ReportPeriod, [UsageRow])] = []
+    private let capacity: Int
+    init(capacity: Int) { self.capacity = capacity }
+
+    func rows(for period: ReportPeriod, make: () -> [UsageRow]) -> [UsageRow] {
+        if let hit = lock.withLock({ entries.first { $0.0 == period }?.1 }) { return hit }
+        let rows = make()
+        lock.withLock {
+            entries.removeAll { $0.0 == period }
+            entries.append((period, rows))
+            if entries.count > capacity { entries.removeFirst() }
+        }
+        return rows
+    }
+}

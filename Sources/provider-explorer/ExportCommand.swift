@@ -1,0 +1,82 @@
+import ArgumentParser
+import Explorer
+import Foundation
+import ProviderAPI
+
+struct ExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Print organizations or a daily or monthly usage report as CSV, JSON or a table.",
+        discussion: """
+        Examples:
+          provider-explorer export organizations --demo --format table
+          provider-explorer export daily --date 2026-11-28 --format csv > usage.csv
+          provider-explorer export monthly --month 2026-10 --trial --format json
+        """)
+
+    enum What: String, ExpressibleByArgument, CaseIterable {
+        case organizations, daily, monthly
+    }
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case csv, json, table
+    }
+
+    @Argument(help: "organizations, daily or monthly")
+    var what: What
+
+    @Option(help: "The day of a daily report (YYYY-MM-DD); default the newest.")
+    var date: String?
+
+    @Option(help: "The month of a monthly report (YYYY-MM); default the newest.")
+    var month: String?
+
+    @Flag(help: "Only organizations on trial.")
+    var trial = false
+
+    @Flag(help: "Only the Not-For-Resale organization.")
+    var nfr = false
+
+    @Option(help: "Only one tier: business or enterprise.")
+    var tier: String?
+
+    @Option(help: "csv, json or table (default: table on a terminal, csv otherwise).")
+    var format: Format?
+
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        if date != nil, what != .daily { throw ValidationError("--date goes with export daily") }
+        if month != nil, what != .monthly { throw ValidationError("--month goes with export monthly") }
+        if let date, Day(date) == nil { throw ValidationError("--date must be a day as YYYY-MM-DD, not \(date)") }
+        if let month, Month(month) == nil { throw ValidationError("--month must be YYYY-MM, not \(month)") }
+        if let tier, !Tier.known.map(\.rawValue).contains(tier) {
+            throw ValidationError("--tier must be business or enterprise, not \(tier)")
+        }
+    }
+
+    func run() async throws {
+        let session = try Session(options: global)
+        let filter = RowFilter(trialOnly: trial, nfrOnly: nfr, tier: tier.map(Tier.init(rawValue:)))
+        let table: ExportTable
+        switch what {
+        case .organizations:
+            table = ExportTable(organizations: try await session.client.organizations().filter(filter.accepts))
+        case .daily:
+            let report = try await session.client.dailyReport(date.flatMap(Day.init))
+            table = ExportTable(report: report, rows: report.rows.filter(filter.accepts))
+        case .monthly:
+            let report = try await session.client.monthlyReport(month.flatMap(Month.init))
+            table = ExportTable(report: report, rows: report.rows.filter(filter.accepts))
+        }
+        session.logger.info("export \(what.rawValue): \(table.rows.count) rows in \(session.client.requestCount) requests")
+        let chosen = format ?? (isatty(STDOUT_FILENO) == 1 ? .table : .csv)
+        let text: String
+        switch chosen {
+        case .csv: text = table.csv()
+        case .json: text = table.json()
+        case .table: text = table.table()
+        }
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+}

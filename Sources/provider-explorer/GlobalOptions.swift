@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import Logging
+
+/// Options every command takes. Flags beat the environment, which beats the config file.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .customLong("base-url"), help: "Provider API base URL (env NORDPASS_PROVIDER_BASE_URL; default https://api.nordpass.com).")
+    var baseURL: String?
+
+    @Option(help: "The JSON credentials file saved from MSP Admin Panel > Integrations > Provider API (env NORDPASS_PROVIDER_CREDENTIALS).")
+    var credentials: String?
+
+    @Option(help: "A bare PEM private key, with --provider-id and --key-id.")
+    var key: String?
+
+    @Option(name: .customLong("provider-id"), help: "The provider id, with --key.")
+    var providerId: String?
+
+    @Option(name: .customLong("key-id"), help: "The key id, with --key.")
+    var keyId: String?
+
+    @Option(name: .customLong("cache-dir"), help: "Where the local cache lives (default $XDG_CACHE_HOME/provider-explorer).")
+    var cacheDir: String?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, warning or error (the log file is under $XDG_STATE_HOME/provider-explorer).")
+    var logLevel: String?
+
+    @Option(help: "Seconds before a request with no answer is given up and retried.")
+    var timeout: Double = 30
+
+    @Flag(help: "Use the built-in simulator of the Provider API with demo data (no credentials needed).")
+    var demo = false
+
+    func validate() throws {
+        if let logLevel, Logger.Level(rawValue: logLevel) == nil {
+            throw ValidationError("--log-level must be one of trace, debug, info, warning, error")
+        }
+        if key != nil, providerId == nil || keyId == nil {
+            throw ValidationError("--key needs --provider-id and --key-id as well")
+        }
+        if timeout <= 0 || !timeout.isFinite { throw ValidationError("--timeout must be a positive number of seconds") }
+    }
+}
+
+/// Where each setting came from once flags, environment and config file are merged.
+struct Settings {
+    enum CredentialSource: Equatable {
+        case credentialsFile(String)
+        case keyFile(path: String, providerId: String, keyId: String)
+        case none
+    }
+
+    var baseURL: String
+    var credentials: CredentialSource
+    var cacheDir: String
+    var logLevel: Logger.Level
+    var timeout: Double
+    var demo: Bool
+
+    static func resolve(_ options: GlobalOptions, environment env: [String: String] = ProcessInfo.processInfo.environment,
+                        config: ConfigFile) throws -> Settings {
+        func nonEmpty(_ s: String?) -> String? { s.flatMap { $0.isEmpty ? nil : $0 } }
+        let file = config.values
+        let baseURL = nonEmpty(options.baseURL) ?? nonEmpty(env["NORDPASS_PROVIDER_BASE_URL"]) ?? nonEmpty(file["base_url"])
+            ?? "https://api.nordpass.com"
+        var credentials = CredentialSource.none
+        if let path = nonEmpty(options.credentials) {
+            credentials = .credentialsFile(path)
+        } else if let key = nonEmpty(options.key), let p = options.providerId, let k = options.keyId {
+            credentials = .keyFile(path: key, providerId: p, keyId: k)
+        } else if let path = nonEmpty(env["NORDPASS_PROVIDER_CREDENTIALS"]) {
+            credentials = .credentialsFile(path)
+        } else if let path = nonEmpty(file["credentials"]) {
+            credentials = .credentialsFile(path)
+        } else if let key = nonEmpty(file["key"]) {
+            guard let p = nonEmpty(file["provider_id"]), let k = nonEmpty(file["key_id"]) else {
+                throw ValidationError("config.toml: key needs provider_id and key_id as well")
+            }
+            credentials = .keyFile(path: key, providerId: p, keyId: k)
+        }
+        let xdgCache = nonEmpty(env["XDG_CACHE_HOME"]) ?? (NSHomeDirectory() + "/.cache")
+        let cacheDir = nonEmpty(options.cacheDir) ?? nonEmpty(file["cache_dir"]) ?? (xdgCache + "/provider-explorer")
+        let levelText = nonEmpty(options.logLevel) ?? nonEmpty(env["NORDPASS_PROVIDER_LOG_LEVEL"]) ?? nonEmpty(file["log_level"]) ?? "info"
+        guard let level = Logger.Level(rawValue: levelText) else {
+            throw ValidationError("log level \(levelText) is not one of trace, debug, info, warning, error")
+        }
+        return Settings(baseURL: baseURL, credentials: credentials, cacheDir: cacheDir, logLevel: level,
+                        timeout: options.timeout, demo: options.demo)
+    }
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import ProviderAPI
+
+struct KeyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "key",
+        abstract: "Show the key in use: id, algorithm, fingerprint, age, file permissions; --check asks the server.",
+        discussion: """
+        Examples:
+          provider-explorer key --credentials ~/.config/provider-explorer/credentials.json
+          provider-explorer key --check
+        """)
+
+    @Flag(help: "Make one authenticated request and report the server's verdict.")
+    var check = false
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let session = try Session(options: global)
+        let c = session.credentials
+        var lines = [
+            ("provider id", c.providerId),
+            ("key id", c.keyId),
+            ("algorithm", "\(c.key.algorithm.rawValue) (\(c.key.algorithm.keyDescription))"),
+            ("fingerprint", c.fingerprint),
+        ]
+        if let created = c.createdAt {
+            let days = Int(Date().timeIntervalSince(created) / 86_400)
+            let f = ISO8601DateFormatter()
+            lines.append(("created", "\(f.string(from: created)) (\(days) \(days == 1 ? "day" : "days") ago)"))
+        } else {
+            lines.append(("created", "unknown"))
+        }
+        lines.append(("file", "\(c.source), permissions \(c.permissionVerdict)"))
+        lines.append(("api", session.simulator != nil ? "\(session.client.baseURL) (demo simulator)" : session.client.baseURL.absoluteString))
+        for (name, value) in lines { print(name.padding(toLength: 13, withPad: " ", startingAt: 0) + value) }
+        guard check else { return }
+        let started = Date()
+        do {
+            _ = try await session.client.checkAccess()
+            let ms = Int(Date().timeIntervalSince(started) * 1000)
+            print("server".padding(toLength: 13, withPad: " ", startingAt: 0) + "OK: the key is accepted (\(ms) ms)")
+        } catch let error as ProviderError {
+            print("server".padding(toLength: 13, withPad: " ", startingAt: 0) + "REJECTED")
+            throw error
+        }
+    }
+}

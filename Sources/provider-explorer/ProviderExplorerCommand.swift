@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import ProviderAPI
+
+@main
+struct ProviderExplorerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "provider-explorer",
+        abstract: "Explore the NordPass Provider API usage of the organizations an MSP manages.",
+        discussion: """
+        Exit codes: 0 success, 64 usage, 65 bad data (credentials or response), \
+        69 service unavailable after retries, 77 key rejected (401/403), 1 otherwise.
+        """,
+        subcommands: [ExportCommand.self, KeyCommand.self, SimulateCommand.self])
+
+    /// Parses, runs, and turns every error into one line on stderr and its exit code.
+    static func main() async {
+        signal(SIGPIPE, SIG_IGN)
+        do {
+            var command = try parseAsRoot()
+            if var async = command as? AsyncParsableCommand {
+                try await async.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as ProviderError {
+            fail(error.description, code: error.exitCode)
+        } catch let error as ConfigFile.ParseError {
+            fail(error.description, code: 64)
+        } catch let error as SimulatorFailure {
+            fail(error.message, code: error.code)
+        } catch {
+            exit(withError: error)
+        }
+    }
+
+    static func fail(_ message: String, code: Int32) -> Never {
+        FileHandle.standardError.write(Data("provider-explorer: \(message)\n".utf8))
+        Foundation.exit(code)
+    }
+}
+
+/// A failure of the simulator command (port in use, bad key file) with its exit code.
+struct SimulatorFailure: Error {
+    let message: String
+    let code: Int32
+}

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ProviderAPI
+import ProviderSimulator
+
+/// The wiring of one run: settings, logging, credentials and a client, against the
+/// real API or an in-process simulator (`--demo`).
+final class Session {
+    let settings: Settings
+    let credentials: Credentials
+    let client: ProviderClient
+    let logger: Logger
+    /// The in-process simulator when running on demo data.
+    let simulator: ProviderSimulator?
+
+    private nonisolated(unsafe) static var loggingReady = false
+
+    /// Sets up logging to the state file; only once a process.
+    static func bootstrapLogging(level: Logger.Level) -> Logger {
+        if !loggingReady {
+            loggingReady = true
+            let sink = LogSink(path: LogSink.defaultPath)
+            LoggingSystem.bootstrap { label in FileLogHandler(logLevel: level, label: label, sink: sink) }
+        }
+        var logger = Logger(label: "provider-explorer")
+        logger.logLevel = level
+        return logger
+    }
+
+    init(options: GlobalOptions, requireCredentials: Bool = true) throws {
+        let config = try ConfigFile.load(ConfigFile.defaultPath)
+        settings = try Settings.resolve(options, config: config)
+        logger = Self.bootstrapLogging(level: settings.logLevel)
+        var apiLogger = Logger(label: "provider-api")
+        apiLogger.logLevel = settings.logLevel
+        if settings.demo {
+            let demo = try Self.startDemo()
+            simulator = demo.simulator
+            credentials = demo.credentials
+            client = ProviderClient(baseURL: demo.url, minter: credentials.minter(),
+                                    transport: URLSessionTransport(timeout: settings.timeout, maxConnections: 6),
+                                    logger: apiLogger)
+            logger.info("demo: simulator on \(demo.url)")
+            return
+        }
+        simulator = nil
+        let url = try BaseURL.validate(settings.baseURL)
+        switch settings.credentials {
+        case .credentialsFile(let path): credentials = try CredentialsLoader.load(credentialsFile: path)
+        case let .keyFile(path, p, k): credentials = try CredentialsLoader.load(keyFile: path, providerId: p, keyId: k)
+        case .none: throw ProviderError.noCredentials
+        }
+        logger.info("key \(credentials.keyId) \(credentials.fingerprint) from \(credentials.source); API \(url)")
+        client = ProviderClient(baseURL: url, minter: credentials.minter(),
+                                transport: URLSessionTransport(timeout: settings.timeout, maxConnections: 6),
+                                logger: apiLogger)
+    }
+
+    deinit { simulator?.stop() }
+
+    /// A simulator on a free loopback port with a fresh key, for `--demo`.
+    static func startDemo() throws -> (simulator: ProviderSimulator, credentials: Credentials, url: URL) {
+        var config = ProviderSimulator.Configuration()
+        let env = ProcessInfo.processInfo.environment
+        if let t = env["PROVIDER_EXPLORER_DEMO_TODAY"], let day = Day(t) { config.today = day }
+        if let n = env["PROVIDER_EXPLORER_DEMO_ORGS"].flatMap(Int.init), n > 0 { config.organizationCount = min(n, 100_000) }
+        let simulator = ProviderSimulator(config)
+        guard let key = PrivateKey.generate(.es256) else {
+            throw ProviderError.credentials(file: "demo key", reason: "libcrypto could not generate a key")
+        }
+        let keyId = "key_DEMO"
+        simulator.register(keyId: keyId, key: key.publicKey)
+        let url = try simulator.start(port: 0)
+        let credentials = Credentials(providerId: config.providerId, keyId: keyId, key: key, createdAt: Date(),
+                                      source: "demo key (in memory)", fileMode: 0o600)
+        return (simulator, credentials, url)
+    }
+}

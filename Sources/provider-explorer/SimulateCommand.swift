@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import ProviderAPI
+import ProviderSimulator
+
+struct SimulateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Run the Provider API simulator on 127.0.0.1 with seeded demo data.",
+        discussion: """
+        Examples:
+          provider-explorer simulate --credentials-out demo.json --port 8080
+          provider-explorer simulate --public-key pub.pem --key-id key_1 --provider-id prv_1 --fault-rate 0.3
+        """)
+
+    @Option(help: "The port on 127.0.0.1 (0 picks a free one).")
+    var port: UInt16 = 8080
+    @Option(help: "How many organizations (1 to 100000).")
+    var orgs = 240
+    @Option(help: "The seed of the data set; the same seed gives the same data.")
+    var seed: UInt64 = 1
+    @Option(help: "Pin the simulator's today (YYYY-MM-DD); reports exist up to the day before.")
+    var today: String?
+    @Option(name: .customLong("public-key"), help: "Accept tokens signed by this PEM public key.")
+    var publicKey: String?
+    @Option(name: .customLong("credentials-out"), help: "Generate a demo key pair and write its credentials file (mode 0600) here.")
+    var credentialsOut: String?
+    @Option(name: .customLong("key-id"), help: "The key id of --public-key or of the generated key.")
+    var keyId = "key_DEMO01"
+    @Option(name: .customLong("provider-id"), help: "The provider id tokens must name.")
+    var providerId = "prv_DEMO00"
+    @Option(help: "The algorithm of a generated key: ES256, RS256 or EdDSA.")
+    var algorithm = "ES256"
+    @Flag(help: "Answer every request 401 \"key revoked\".")
+    var revoked = false
+    @Option(name: .customLong("fault-rate"), help: "The share (0 to 1) of requests answered 429, 500, 503 or a stall.")
+    var faultRate = 0.0
+    @Option(help: "Milliseconds added to every answer.")
+    var latency = 0
+    @Option(name: .customLong("retry-after"), help: "The Retry-After seconds of a simulated 429.")
+    var retryAfter = 1
+    @Option(name: .customLong("stall-seconds"), help: "How long a simulated stall holds a request.")
+    var stallSeconds = 30.0
+
+    func validate() throws {
+        guard (1...100_000).contains(orgs) else { throw ValidationError("--orgs must be from 1 to 100000") }
+        guard (0...1).contains(faultRate) else { throw ValidationError("--fault-rate must be from 0 to 1") }
+        guard latency >= 0 else { throw ValidationError("--latency must be 0 or more milliseconds") }
+        if let today, Day(today) == nil { throw ValidationError("--today must be YYYY-MM-DD") }
+        guard (publicKey == nil) != (credentialsOut == nil) else {
+            throw ValidationError("give one of --public-key PEM or --credentials-out FILE")
+        }
+        guard KeyAlgorithm(rawValue: algorithm) != nil else { throw ValidationError("--algorithm must be ES256, RS256 or EdDSA") }
+    }
+
+    func run() async throws {
+        var config = ProviderSimulator.Configuration()
+        config.organizationCount = orgs
+        config.seed = seed
+        if let today { config.today = Day(today)! }
+        config.providerId = providerId
+        config.revoked = revoked
+        config.faultRate = faultRate
+        config.latency = Double(latency) / 1000
+        config.retryAfter = retryAfter
+        config.stallSeconds = stallSeconds
+        let simulator = ProviderSimulator(config)
+        if let publicKey {
+            guard let pem = FileManager.default.contents(atPath: publicKey), let key = PublicKey(pem: [UInt8](pem)) else {
+                throw SimulatorFailure(message: "\(publicKey): not a PEM public key of EC P-256, RSA >= 2048 or Ed25519", code: 65)
+            }
+            simulator.register(keyId: keyId, key: key)
+        } else if let credentialsOut {
+            guard let key = PrivateKey.generate(KeyAlgorithm(rawValue: algorithm)!) else {
+                throw SimulatorFailure(message: "libcrypto could not generate a key", code: 1)
+            }
+            try CredentialsLoader.write(providerId: providerId, keyId: keyId, key: key, createdAt: Date(), to: credentialsOut)
+            simulator.register(keyId: keyId, key: key.publicKey)
+        }
+        let url: URL
+        do {
+            url = try simulator.start(port: port)
+        } catch {
+            throw SimulatorFailure(message: "\(error)", code: 69)
+        }
+        let d = simulator.data
+        FileHandle.standardError.write(Data("""
+            Provider API simulator on \(url) (\(orgs) organizations, seed \(seed), today \(d.today), \
+            daily reports \(d.firstDay)...\(d.newestDay)); Ctrl-C stops it.
+
+            """.utf8))
+        while true { try await Task.sleep(nanoseconds: 3_600_000_000_000) }
+    }
+}
