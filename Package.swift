@@ -1,11 +1,15 @@
-// swift-tools-version:6.1
+// swift-tools-version:6.2
 // provider-explorer: a terminal explorer of NordPass Provider API usage.
 // One target a layer (see ../shared/design/architecture.md); imports only point down.
 import PackageDescription
 
+/// Our own code builds with every warning an error (Swift 6 mode, so concurrency
+/// warnings included); dependencies are left as their authors ship them.
+let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
+
 let package = Package(
     name: "provider-explorer",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "provider-explorer", targets: ["provider-explorer"]),
     ],
@@ -23,23 +27,26 @@ let package = Package(
         .target(name: "ProviderAPI", dependencies: [
             "CLibcrypto",
             .product(name: "Logging", package: "swift-log"),
-        ]),
-        .target(name: "ProviderSimulator", dependencies: ["ProviderAPI"]),
-        .target(name: "UsageStore", dependencies: ["ProviderAPI"]),
-        .target(name: "Explorer", dependencies: ["ProviderAPI", "UsageStore"]),
-        .target(name: "TerminalUI", dependencies: ["Explorer", "CNcursesw"]),
+        ], swiftSettings: strict),
+        .target(name: "ProviderSimulator", dependencies: ["ProviderAPI"], swiftSettings: strict),
+        .target(name: "UsageStore", dependencies: ["ProviderAPI"], swiftSettings: strict),
+        .target(name: "Explorer", dependencies: ["ProviderAPI", "UsageStore"], swiftSettings: strict),
+        .target(name: "TerminalUI", dependencies: ["Explorer", "CNcursesw"], swiftSettings: strict),
         .executableTarget(name: "provider-explorer", dependencies: [
             "ProviderAPI", "ProviderSimulator", "UsageStore", "Explorer", "TerminalUI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
-        ]),
+        ], swiftSettings: strict),
 
         // Helpers the test targets share: temporary files, child processes, a simulator with a key.
-        .target(name: "TestSupport", dependencies: ["ProviderAPI", "ProviderSimulator"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: [
+            "ProviderAPI", "ProviderSimulator", .product(name: "Logging", package: "swift-log"),
+        ], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "ProviderAPITests", dependencies: ["ProviderAPI", "ProviderSimulator", "TestSupport"],
-                    resources: [.copy("Golden")]),
-        .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "ProviderAPI", "TestSupport"]),
-        .testTarget(name: "CommandLineTests", dependencies: ["ProviderAPI", "ProviderSimulator", "TestSupport"]),
+                    resources: [.copy("Golden")], swiftSettings: strict),
+        .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "ProviderAPI", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "CommandLineTests", dependencies: ["ProviderAPI", "ProviderSimulator", "TestSupport"],
+                    swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

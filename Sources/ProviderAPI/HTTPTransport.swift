@@ -31,6 +31,9 @@ public final class URLSessionTransport: HTTPTransport {
     private let session: URLSession
 
     public init(timeout: TimeInterval, maxConnections: Int) {
+        // Seen here: swift-corelibs-foundation fires a sub-second request timeout at
+        // once, so the timeout is at least one second.
+        let timeout = max(1, timeout)
         let config = URLSessionConfiguration.ephemeral
         config.timeoutIntervalForRequest = timeout
         config.timeoutIntervalForResource = timeout * 4
@@ -70,6 +73,7 @@ public final class URLSessionTransport: HTTPTransport {
         case .cannotConnectToHost: return "cannot connect to the host"
         case .cannotFindHost, .dnsLookupFailed: return "host not found"
         case .networkConnectionLost: return "connection lost"
+        case .unknown: return "the connection failed before the whole answer arrived"
         case .notConnectedToInternet: return "no network"
         case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate:
             return "TLS failed (certificate not trusted?)"

@@ -81,7 +81,7 @@ public struct DataSet: Sendable {
                 initialTier: initialTier,
                 tierChange: change,
                 baseSeats: isNFR ? 12 : max(1, seatScale),
-                growthPerDay: (SplitMix64.unit(SplitMix64.hash(h, 21)) - 0.35) * 0.002,
+                growthPerDay: (SplitMix64.unit(SplitMix64.hash(h, 21)) - 0.35) * 0.001,
                 wavePhase: SplitMix64.unit(SplitMix64.hash(h, 22)) * 60,
                 hash: h))
         }
@@ -113,7 +113,7 @@ public struct DataSet: Sendable {
     /// Active seats of an organization on a day: a base that grows or shrinks slowly,
     /// a monthly wave and day-to-day noise; at least 1.
     public func activeSeats(_ spec: OrganizationSpec, on day: Day) -> Int {
-        let t = Double(day - spec.createdOn)
+        let t = Double(day - max(spec.createdOn, firstDay))
         let trend = spec.baseSeats * (1 + spec.growthPerDay * t)
         let wave = 1 + 0.06 * sin((Double(day.ordinal) + spec.wavePhase) * 2 * Double.pi / 29)
         let noise = (SplitMix64.unit(SplitMix64.hash(spec.hash, UInt64(bitPattern: Int64(day.ordinal)))) - 0.5) * 0.04

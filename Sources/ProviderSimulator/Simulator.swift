@@ -130,6 +130,7 @@ public final class ProviderSimulator: @unchecked Sendable {
 
     private func contentFault(_ fault: Fault, _ reply: HTTPReply) -> HTTPReply {
         var r = reply
+        if fault != .cutMidBody { r.status = 200 }
         switch fault {
         case .cutMidBody: r.delivery = .cutMidBody
         case .invalidJSON: r.body = Data("{\"data\": [{\"id\": \"org_1\", \"na".utf8)

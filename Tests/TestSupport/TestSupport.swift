@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import ProviderAPI
 import ProviderSimulator
 
@@ -12,7 +13,7 @@ public struct TempDir: Sendable {
     public func file(_ name: String) -> String { path + "/" + name }
     public func write(_ name: String, _ text: String, mode: Int = 0o600) -> String {
         let p = file(name)
-        FileManager.default.createFile(atPath: p, contents: Data(text.utf8), attributes: [.posixPermissions: mode])
+        _ = FileManager.default.createFile(atPath: p, contents: Data(text.utf8), attributes: [.posixPermissions: mode])
         chmod(p, mode_t(mode))
         return p
     }
@@ -104,14 +105,21 @@ public final class SimulatorFixture: @unchecked Sendable {
     }
 
     /// A client with short timeouts and backoff, so fault tests run in seconds.
-    public func client(pageSize: Int = 1000, timeout: Double = 0.5, maxAttempts: Int = 4,
+    public func client(pageSize: Int = 1000, timeout: Double = 1, maxAttempts: Int = 4,
                        observer: (@Sendable (RequestOutcome) -> Void)? = nil) -> ProviderClient {
         ProviderClient(baseURL: url, minter: minter, transport: URLSessionTransport(timeout: timeout, maxConnections: 6),
                        policy: RetryPolicy(maxAttempts: maxAttempts, baseDelay: 0.02, maxRetryAfter: 60),
-                       pageSize: pageSize, observer: observer)
+                       pageSize: pageSize, logger: Self.quietLogger, observer: observer)
     }
 
     deinit { simulator.stop() }
+
+    /// Retries are logged at info; tests print only warnings and worse.
+    static let quietLogger: Logger = {
+        var l = Logger(label: "provider-api-test")
+        l.logLevel = .warning
+        return l
+    }()
 }
 
 /// Runs `openssl` with arguments; fails the caller's expectation through the status.

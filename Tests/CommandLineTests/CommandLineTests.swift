@@ -1,0 +1,178 @@
+import Foundation
+import Testing
+import TestSupport
+import ProviderAPI
+import ProviderSimulator
+
+/// The real binary, as a user runs it: exit codes, stdout, one-line errors.
+@Suite(.serialized)
+struct CommandLineTests {
+    let dir = TempDir()
+
+    /// Runs provider-explorer with a clean configuration and state.
+    func cli(_ args: [String], env: [String: String] = [:]) throws -> ProcessResult {
+        var environment = ["XDG_CONFIG_HOME": dir.file("config"), "XDG_STATE_HOME": dir.file("state"),
+                           "XDG_CACHE_HOME": dir.file("cache"), "NORDPASS_PROVIDER_CREDENTIALS": "",
+                           "NORDPASS_PROVIDER_BASE_URL": ""]
+        for (k, v) in env { environment[k] = v }
+        return try run(productBinary, args, environment: environment)
+    }
+
+    /// `simulate` as a child process; waits until it answers.
+    func startSimulator(_ extra: [String]) throws -> (Process, Int) {
+        let port = 20_000 + Int.random(in: 0..<20_000)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: productBinary)
+        process.arguments = ["simulate", "--port", String(port), "--today", "2026-11-29"] + extra
+        process.environment = ["XDG_STATE_HOME": dir.file("state"), "XDG_CONFIG_HOME": dir.file("config")]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        for _ in 0..<100 {
+            if FileManager.default.fileExists(atPath: dir.file("c.json")) || !extra.contains("--credentials-out") {
+                let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+                var addr = sockaddr_in()
+                addr.sin_family = sa_family_t(AF_INET)
+                addr.sin_port = UInt16(port).bigEndian
+                inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr)
+                let ok = withUnsafePointer(to: &addr) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(probe, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                } == 0
+                close(probe)
+                if ok { return (process, port) }
+            }
+            usleep(50_000)
+        }
+        process.terminate()
+        throw ProviderError.unavailable(detail: "simulator did not start", attempts: 1)
+    }
+
+    @Test func exportDailyMatchesTheSimulatorsTotals() throws {
+        let (sim, port) = try startSimulator(["--credentials-out", dir.file("c.json"), "--orgs", "500", "--seed", "7"])
+        defer { sim.terminate(); sim.waitUntilExit() }
+        let mode = try FileManager.default.attributesOfItem(atPath: dir.file("c.json"))[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        let result = try cli(["export", "daily", "--base-url", "http://127.0.0.1:\(port)", "--credentials", dir.file("c.json"), "--format", "csv"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\r\n")
+        #expect(lines.first == "date,organizationId,organizationName,tier,licenseType,trial,nfr,activeSeats,pendingSeats,consumedLicenses")
+        #expect(lines.count == 501)
+        // The same seed and clock in process give what the simulator holds.
+        let data = DataSet(organizationCount: 500, seed: 7, today: Day("2026-11-29")!)
+        let expected = data.dailyRows(data.newestDay).map(\.consumedLicenses).reduce(0, +)
+        let total = lines.dropFirst().compactMap { line -> Int? in
+            let fields = line.split(separator: ",")
+            return Int(fields[fields.count - 1])
+        }.reduce(0, +)
+        #expect(total == expected)
+
+        let json = try cli(["export", "monthly", "--month", "2026-10", "--base-url", "http://127.0.0.1:\(port)",
+                            "--credentials", dir.file("c.json"), "--format", "json", "--tier", "enterprise"])
+        #expect(json.status == 0, "\(json.stderr)")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(!rows.isEmpty)
+        #expect(rows.allSatisfy { $0["tier"] as? String == "enterprise" && $0["month"] as? String == "2026-10" })
+        #expect(Set(rows[0].keys) == Set(["month"] + UsageRow.fieldNames))
+
+        let key = try cli(["key", "--check", "--base-url", "http://127.0.0.1:\(port)", "--credentials", dir.file("c.json")])
+        #expect(key.status == 0)
+        #expect(key.stdout.contains("ES256") && key.stdout.contains("SHA256:") && key.stdout.contains("OK"))
+        #expect(key.stdout.contains("0600 ok"))
+    }
+
+    @Test func revokedKeyExits77WithTheAdvice() throws {
+        let (sim, port) = try startSimulator(["--credentials-out", dir.file("c.json"), "--revoked"])
+        defer { sim.terminate(); sim.waitUntilExit() }
+        let result = try cli(["export", "daily", "--base-url", "http://127.0.0.1:\(port)", "--credentials", dir.file("c.json")])
+        #expect(result.status == 77)
+        #expect(result.stderr.contains("key revoked") && result.stderr.contains("MSP Admin Panel > Integrations > Provider API"))
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        #expect(result.stdout.isEmpty)
+        let check = try cli(["key", "--check", "--base-url", "http://127.0.0.1:\(port)", "--credentials", dir.file("c.json")])
+        #expect(check.status == 77 && check.stdout.contains("REJECTED"))
+    }
+
+    @Test func demoExportNeedsNoSetUp() throws {
+        let result = try cli(["export", "organizations", "--demo", "--format", "table"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 241)
+        #expect(lines[0].hasPrefix("ID") && lines[0].contains("NAME") && lines[0].contains("TRIALENDSAT"))
+        #expect(result.stdout.contains("Rocket 🚀 Labs"))
+        #expect(result.stdout.contains("nfr"))
+    }
+
+    @Test func exitCodesAndOneLineErrors() throws {
+        let noCredentials = try cli(["export", "daily"])
+        #expect(noCredentials.status == 64)
+        #expect(noCredentials.stderr.contains("--credentials") && noCredentials.stderr.contains("--demo"))
+        let badOption = try cli(["export", "weekly"])
+        #expect(badOption.status == 64)
+        let badDate = try cli(["export", "daily", "--date", "2026-02-30", "--demo"])
+        #expect(badDate.status == 64)
+        let open = dir.write("open.json", "{}", mode: 0o644)
+        let tooOpen = try cli(["export", "daily", "--credentials", open])
+        #expect(tooOpen.status == 65 && tooOpen.stderr.contains("chmod 600"))
+        let garbage = dir.write("garbage.json", "not json")
+        let bad = try cli(["key", "--credentials", garbage])
+        #expect(bad.status == 65 && bad.stderr.hasPrefix("provider-explorer: \(garbage): "))
+        let http = try cli(["export", "daily", "--base-url", "http://example.com", "--credentials", garbage])
+        #expect(http.status == 64 && http.stderr.contains("plain http is refused"))
+        let unreachable = try cli(["export", "organizations", "--base-url", "http://127.0.0.1:1", "--credentials",
+                                   try demoCredentials(), "--timeout", "1"])
+        #expect(unreachable.status == 69 && unreachable.stderr.contains("unavailable after 4 tries"))
+        for r in [noCredentials, tooOpen, bad, http, unreachable] {
+            #expect(r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
+        }
+    }
+
+    func demoCredentials() throws -> String {
+        let path = dir.file("demo-creds.json")
+        if !FileManager.default.fileExists(atPath: path) {
+            try CredentialsLoader.write(providerId: "prv_DEMO00", keyId: "key_X", key: PrivateKey.generate(.edDSA)!,
+                                        createdAt: Date(), to: path)
+        }
+        return path
+    }
+
+    @Test func flagsBeatEnvironmentBeatConfigFile() throws {
+        let creds = try demoCredentials()
+        try FileManager.default.createDirectory(atPath: dir.file("config/provider-explorer"), withIntermediateDirectories: true)
+        _ = dir.write("config/provider-explorer/config.toml", """
+            # written by a test
+            base_url = "http://from-file.example"
+            credentials = '\(creds)'
+            log_level = "debug"
+            """)
+        let fromFile = try cli(["export", "daily"])
+        #expect(fromFile.stderr.contains("from-file.example"), "\(fromFile.stderr)")
+        let fromEnv = try cli(["export", "daily"], env: ["NORDPASS_PROVIDER_BASE_URL": "http://from-env.example"])
+        #expect(fromEnv.stderr.contains("from-env.example"))
+        let fromFlag = try cli(["export", "daily", "--base-url", "http://from-flag.example"],
+                               env: ["NORDPASS_PROVIDER_BASE_URL": "http://from-env.example"])
+        #expect(fromFlag.stderr.contains("from-flag.example"))
+        _ = dir.write("config/provider-explorer/config.toml", "base_url = \"x\"\ncolour = \"red\"\n")
+        let badConfig = try cli(["export", "daily"])
+        #expect(badConfig.status == 64 && badConfig.stderr.contains("config.toml:2") && badConfig.stderr.contains("colour"))
+    }
+
+    @Test func logsGoToTheStateFileAndHoldNoSecrets() throws {
+        let creds = try demoCredentials()
+        let (sim, port) = try startSimulator(["--public-key", try publicKeyFile(of: creds), "--key-id", "key_X"])
+        defer { sim.terminate(); sim.waitUntilExit() }
+        let result = try cli(["export", "organizations", "--base-url", "http://127.0.0.1:\(port)", "--credentials", creds,
+                              "--log-level", "trace", "--format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.isEmpty)
+        let log = try String(contentsOfFile: dir.file("state/provider-explorer/provider-explorer.log"), encoding: .utf8)
+        #expect(log.contains("GET /provider/v1/organizations"))
+        let pem = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: creds))) as? [String: String])["privateKey"]!
+        let keyBody = pem.split(separator: "\n")[1]
+        #expect(!log.contains(keyBody))
+        #expect(!log.contains("Bearer") && !log.contains("eyJ"))
+    }
+
+    func publicKeyFile(of credentials: String) throws -> String {
+        let c = try CredentialsLoader.load(credentialsFile: credentials)
+        return dir.write("pub.pem", c.key.publicKey.pem())
+    }
+}
