@@ -23,17 +23,21 @@ let package = Package(
                        providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CNcursesw", pkgConfig: "ncursesw",
                        providers: [.apt(["libncurses-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
 
         .target(name: "ProviderAPI", dependencies: [
             "CLibcrypto",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "ProviderSimulator", dependencies: ["ProviderAPI"], swiftSettings: strict),
-        .target(name: "UsageStore", dependencies: ["ProviderAPI"], swiftSettings: strict),
-        .target(name: "Explorer", dependencies: ["ProviderAPI", "UsageStore"], swiftSettings: strict),
+        .target(name: "UsageStore", dependencies: ["ProviderAPI", "CSQLite"], swiftSettings: strict),
+        // The sync engine: what to fetch, in which order, into the cache.
+        .target(name: "Sync", dependencies: ["ProviderAPI", "UsageStore"], swiftSettings: strict),
+        .target(name: "Explorer", dependencies: ["ProviderAPI", "UsageStore", "Sync"], swiftSettings: strict),
         .target(name: "TerminalUI", dependencies: ["Explorer", "CNcursesw"], swiftSettings: strict),
         .executableTarget(name: "provider-explorer", dependencies: [
-            "ProviderAPI", "ProviderSimulator", "UsageStore", "Explorer", "TerminalUI",
+            "ProviderAPI", "ProviderSimulator", "UsageStore", "Sync", "Explorer", "TerminalUI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
@@ -44,6 +48,8 @@ let package = Package(
         ], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "ProviderAPITests", dependencies: ["ProviderAPI", "ProviderSimulator", "TestSupport"],
                     resources: [.copy("Golden")], swiftSettings: strict),
+        .testTarget(name: "SyncTests", dependencies: ["Sync", "UsageStore", "ProviderAPI", "ProviderSimulator", "TestSupport"],
+                    swiftSettings: strict),
         .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "ProviderAPI", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CommandLineTests", dependencies: ["ProviderAPI", "ProviderSimulator", "TestSupport"],
                     swiftSettings: strict),

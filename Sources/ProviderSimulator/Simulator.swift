@@ -41,6 +41,7 @@ public final class ProviderSimulator: @unchecked Sendable {
     private var scripted: [Fault] = []
     private var rng: SplitMix64
     private var counts: [String: Int] = [:]
+    private var log: [String] = []
     private var server: HTTPServer?
     private let encoder: JSONEncoder = {
         let e = JSONEncoder()
@@ -73,7 +74,9 @@ public final class ProviderSimulator: @unchecked Sendable {
     /// Requests answered so far by path (retries included), and their total.
     public func requestCounts() -> [String: Int] { state.withLock { counts } }
     public var requestCount: Int { state.withLock { counts.values.reduce(0, +) } }
-    public func resetCounts() { state.withLock { counts = [:] } }
+    public func resetCounts() { state.withLock { counts = [:]; log = [] } }
+    /// Every request as `path?query` (sorted), oldest first.
+    public func requestLog() -> [String] { state.withLock { log } }
 
     /// Starts serving on 127.0.0.1:`port` (0 picks a free port); returns the base URL.
     @discardableResult
@@ -95,6 +98,9 @@ public final class ProviderSimulator: @unchecked Sendable {
     func handle(_ request: HTTPRequest) -> HTTPReply {
         let (fault, verifier) = state.withLock { () -> (Fault?, TokenVerifier) in
             counts[request.path, default: 0] += 1
+            if log.count < 200_000 {
+                log.append(request.path + "?" + request.query.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&"))
+            }
             if !scripted.isEmpty { return (scripted.removeFirst(), self.verifier) }
             if configuration.faultRate > 0, SplitMix64.unit(rng.next()) < configuration.faultRate {
                 let kinds: [Fault] = [.status(429, retryAfter: configuration.retryAfter), .status(500, retryAfter: nil),

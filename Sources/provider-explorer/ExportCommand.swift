@@ -2,6 +2,7 @@ import ArgumentParser
 import Explorer
 import Foundation
 import ProviderAPI
+import Sync
 
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -57,17 +58,23 @@ struct ExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let session = try Session(options: global)
+        let source = try session.reportSource()
         let filter = RowFilter(trialOnly: trial, nfrOnly: nfr, tier: tier.map(Tier.init(rawValue:)))
         let table: ExportTable
         switch what {
         case .organizations:
-            table = ExportTable(organizations: try await session.client.organizations().filter(filter.accepts))
+            table = ExportTable(organizations: try await source.organizations().filter(filter.accepts))
         case .daily:
-            let report = try await session.client.dailyReport(date.flatMap(Day.init))
+            let report = try await source.daily(date.flatMap(Day.init))
             table = ExportTable(report: report, rows: report.rows.filter(filter.accepts))
         case .monthly:
-            let report = try await session.client.monthlyReport(month.flatMap(Month.init))
+            let report = try await source.monthly(month.flatMap(Month.init))
             table = ExportTable(report: report, rows: report.rows.filter(filter.accepts))
+        }
+        if global.offline {
+            let fetched = what == .organizations ? source.store.organizationsFetchedAt : source.store.newestFetch()
+            let age = fetched.map { "fetched \(Age.ago(Date().timeIntervalSince($0)))" } ?? "age unknown"
+            FileHandle.standardError.write(Data("provider-explorer: offline: from the cache (\(age))\n".utf8))
         }
         session.logger.info("export \(what.rawValue): \(table.rows.count) rows in \(session.client.requestCount) requests")
         let chosen = format ?? (isatty(STDOUT_FILENO) == 1 ? .table : .csv)

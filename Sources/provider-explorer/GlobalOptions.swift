@@ -31,6 +31,9 @@ struct GlobalOptions: ParsableArguments {
     @Flag(help: "Use the built-in simulator of the Provider API with demo data (no credentials needed).")
     var demo = false
 
+    @Flag(help: "Read from the local cache only; make no request.")
+    var offline = false
+
     func validate() throws {
         if let logLevel, Logger.Level(rawValue: logLevel) == nil {
             throw ValidationError("--log-level must be one of trace, debug, info, warning, error")
@@ -56,6 +59,7 @@ struct Settings {
     var logLevel: Logger.Level
     var timeout: Double
     var demo: Bool
+    var offline: Bool
 
     static func resolve(_ options: GlobalOptions, environment env: [String: String] = ProcessInfo.processInfo.environment,
                         config: ConfigFile) throws -> Settings {
@@ -85,6 +89,6 @@ struct Settings {
             throw ValidationError("log level \(levelText) is not one of trace, debug, info, warning, error")
         }
         return Settings(baseURL: baseURL, credentials: credentials, cacheDir: cacheDir, logLevel: level,
-                        timeout: options.timeout, demo: options.demo)
+                        timeout: options.timeout, demo: options.demo, offline: options.offline)
     }
 }

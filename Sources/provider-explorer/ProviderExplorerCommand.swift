@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import ProviderAPI
+import Sync
+import UsageStore
 
 @main
 struct ProviderExplorerCommand: AsyncParsableCommand {
@@ -11,7 +13,7 @@ struct ProviderExplorerCommand: AsyncParsableCommand {
         Exit codes: 0 success, 64 usage, 65 bad data (credentials or response), \
         69 service unavailable after retries, 77 key rejected (401/403), 1 otherwise.
         """,
-        subcommands: [ExportCommand.self, KeyCommand.self, SimulateCommand.self])
+        subcommands: [ExportCommand.self, SyncCommand.self, KeyCommand.self, SimulateCommand.self])
 
     /// Parses, runs, and turns every error into one line on stderr and its exit code.
     static func main() async {
@@ -27,7 +29,11 @@ struct ProviderExplorerCommand: AsyncParsableCommand {
             fail(error.description, code: error.exitCode)
         } catch let error as ConfigFile.ParseError {
             fail(error.description, code: 64)
-        } catch let error as SimulatorFailure {
+        } catch let error as ReportSource.Failure {
+            fail(error.description, code: 1)
+        } catch let error as StoreError {
+            fail(error.description, code: 1)
+        } catch let error as CommandFailure {
             fail(error.message, code: error.code)
         } catch {
             exit(withError: error)
@@ -40,8 +46,8 @@ struct ProviderExplorerCommand: AsyncParsableCommand {
     }
 }
 
-/// A failure of the simulator command (port in use, bad key file) with its exit code.
-struct SimulatorFailure: Error {
+/// A failure of a command (a port in use, a sync left incomplete) with its exit code.
+struct CommandFailure: Error {
     let message: String
     let code: Int32
 }

@@ -3,6 +3,8 @@ import Foundation
 import Logging
 import ProviderAPI
 import ProviderSimulator
+import Sync
+import UsageStore
 
 /// The wiring of one run: settings, logging, credentials and a client, against the
 /// real API or an in-process simulator (`--demo`).
@@ -58,6 +60,23 @@ final class Session {
     }
 
     deinit { simulator?.stop() }
+
+    /// The cache of this provider and API host (the demo simulator's has a fixed name,
+    /// so demo data persists across runs); says on stderr when a bad one was moved aside.
+    func openStore() throws -> UsageStore {
+        let key = simulator != nil ? "demo-simulator" : client.baseURL.absoluteString
+        let store = try UsageStore.open(directory: settings.cacheDir, providerId: credentials.providerId, baseURL: key)
+        if let notice = store.notice {
+            FileHandle.standardError.write(Data("provider-explorer: \(notice)\n".utf8))
+            logger.warning("\(notice)")
+        }
+        return store
+    }
+
+    /// Reports read through the cache; offline, from the cache alone.
+    func reportSource() throws -> ReportSource {
+        ReportSource(client: settings.offline ? nil : client, store: try openStore())
+    }
 
     /// A simulator on a free loopback port with a fresh key, for `--demo`.
     static func startDemo() throws -> (simulator: ProviderSimulator, credentials: Credentials, url: URL) {

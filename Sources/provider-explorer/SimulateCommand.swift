@@ -67,12 +67,12 @@ struct SimulateCommand: AsyncParsableCommand {
         let simulator = ProviderSimulator(config)
         if let publicKey {
             guard let pem = FileManager.default.contents(atPath: publicKey), let key = PublicKey(pem: [UInt8](pem)) else {
-                throw SimulatorFailure(message: "\(publicKey): not a PEM public key of EC P-256, RSA >= 2048 or Ed25519", code: 65)
+                throw CommandFailure(message: "\(publicKey): not a PEM public key of EC P-256, RSA >= 2048 or Ed25519", code: 65)
             }
             simulator.register(keyId: keyId, key: key)
         } else if let credentialsOut {
             guard let key = PrivateKey.generate(KeyAlgorithm(rawValue: algorithm)!) else {
-                throw SimulatorFailure(message: "libcrypto could not generate a key", code: 1)
+                throw CommandFailure(message: "libcrypto could not generate a key", code: 1)
             }
             try CredentialsLoader.write(providerId: providerId, keyId: keyId, key: key, createdAt: Date(), to: credentialsOut)
             simulator.register(keyId: keyId, key: key.publicKey)
@@ -81,7 +81,7 @@ struct SimulateCommand: AsyncParsableCommand {
         do {
             url = try simulator.start(port: port)
         } catch {
-            throw SimulatorFailure(message: "\(error)", code: 69)
+            throw CommandFailure(message: "\(error)", code: 69)
         }
         let d = simulator.data
         FileHandle.standardError.write(Data("""

@@ -176,3 +176,28 @@ struct CommandLineTests {
         return dir.write("pub.pem", c.key.publicKey.pem())
     }
 }
+
+extension CommandLineTests {
+    @Test func offlineExportPrintsWhatOnlinePrinted() throws {
+        let (sim, port) = try startSimulator(["--credentials-out", dir.file("c.json"), "--orgs", "120"])
+        let base = ["--base-url", "http://127.0.0.1:\(port)", "--credentials", dir.file("c.json"), "--cache-dir", dir.file("cache")]
+        let sync = try cli(["sync"] + base)
+        #expect(sync.status == 0, "\(sync.stderr)")
+        #expect(sync.stdout.contains("synced 120 organizations"))
+        let online = try cli(["export", "daily", "--format", "csv"] + base)
+        sim.terminate()
+        sim.waitUntilExit()
+        let offline = try cli(["export", "daily", "--format", "csv", "--offline"] + base)
+        #expect(offline.status == 0, "\(offline.stderr)")
+        #expect(offline.stdout.split(separator: "\r\n").sorted() == online.stdout.split(separator: "\r\n").sorted())
+        #expect(offline.stderr.contains("offline: from the cache"))
+        let monthly = try cli(["export", "monthly", "--month", "2026-10", "--offline"] + base)
+        #expect(monthly.status == 0 && monthly.stdout.hasPrefix("month,organizationId"))
+        #expect(monthly.stdout.split(separator: "\r\n").count > 100)
+        let missing = try cli(["export", "daily", "--date", "2025-01-01", "--offline"] + base)
+        #expect(missing.status == 1 && missing.stderr.contains("not in the cache"))
+        // With the simulator gone, a cached report is still served online, without a request.
+        let cachedOnline = try cli(["export", "daily", "--date", "2026-11-20", "--timeout", "1"] + base)
+        #expect(cachedOnline.status == 0)
+    }
+}

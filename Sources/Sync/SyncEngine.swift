@@ -1,0 +1,155 @@
+import Foundation
+import Logging
+import ProviderAPI
+import UsageStore
+
+/// How far a sync has come: requests (reports and lists) done of the total planned.
+public struct SyncProgress: Sendable, Equatable {
+    public var done: Int
+    public var total: Int
+    public var current: String
+    public init(done: Int, total: Int, current: String) { self.done = done; self.total = total; self.current = current }
+}
+
+/// What a sync did.
+public struct SyncSummary: Sendable {
+    /// The reports fetched and written, newest first as asked.
+    public var fetched: [ReportPeriod] = []
+    /// Reports that could not be fetched, with why; the cache keeps what it had.
+    public var failures: [(period: ReportPeriod, error: ProviderError)] = []
+    public var organizations = 0
+    public var succeeded: Bool { failures.isEmpty }
+}
+
+/// Fills the cache from the API: on each run the organization list and the newest
+/// day refresh; then the missing daily reports of this and last month and the monthly
+/// reports of the last 12 months are fetched, newest first, a few at once. A report
+/// already cached is never asked for again (a generated report does not change), and
+/// nothing is asked for before the schedule says it exists.
+public final class SyncEngine: Sendable {
+    let client: ProviderClient
+    let store: UsageStore
+    let now: @Sendable () -> Date
+    let concurrency: Int
+    let logger: Logger
+
+    public init(client: ProviderClient, store: UsageStore, concurrency: Int = 6,
+                logger: Logger = Logger(label: "sync"), now: @escaping @Sendable () -> Date = { Date() }) {
+        self.client = client
+        self.store = store
+        self.concurrency = max(1, concurrency)
+        self.logger = logger
+        self.now = now
+    }
+
+    /// The reports to backfill, newest first: the days of `newestDay`'s month and the
+    /// one before, and the 12 months up to `newestMonth`, less those cached or listed
+    /// in `skip`.
+    public func backfillPlan(newestDay: Day, newestMonth: Month, skip: Set<ReportPeriod>) -> [ReportPeriod] {
+        let firstDay = newestDay.month.adding(months: -1).firstDay
+        let days = stride(from: newestDay.ordinal, through: firstDay.ordinal, by: -1).map { ReportPeriod.daily(Day(ordinal: $0)) }
+        let months = (0..<12).map { ReportPeriod.monthly(newestMonth.adding(months: -$0)) }
+        let cached = Set((try? store.cachedPeriods(.daily)) ?? []).union((try? store.cachedPeriods(.monthly)) ?? [])
+        return (days + months).filter { !skip.contains($0) && !cached.contains($0.description) }
+    }
+
+    /// Runs one sync. Throws when nothing could be synced (the key is rejected, the API
+    /// is down); a report that fails alone is listed in the summary instead.
+    public func sync(progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }) async throws -> SyncSummary {
+        var summary = SyncSummary()
+        let started = now()
+        let scheduleDay = ReportSchedule.newestDay(at: started)
+        let scheduleMonth = ReportSchedule.newestMonth(at: started)
+        let monthCached = store.has(.monthly(scheduleMonth))
+        var total = monthCached ? 2 : 3
+        var done = 0
+        func step(_ item: String) { progress(SyncProgress(done: done, total: total, current: item)) }
+
+        step("organizations")
+        do {
+            let organizations = try await client.organizations()
+            try write { try store.replaceOrganizations(organizations, fetchedAt: now()) }
+            summary.organizations = organizations.count
+        } catch { throw ProviderClient.providerError(error) }
+        done += 1
+
+        step("newest daily report")
+        let newestDaily: UsageReport
+        do {
+            newestDaily = try await client.dailyReport(nil)
+            try write { try store.write(newestDaily, fetchedAt: now()) }
+        } catch { throw ProviderClient.providerError(error) }
+        done += 1
+        summary.fetched.append(newestDaily.period)
+        guard case .daily(let serverDay) = newestDaily.period else { throw ProviderError.badResponse(detail: "the daily report is not daily") }
+
+        var boundMonth = scheduleMonth
+        var skip: Set<ReportPeriod> = [newestDaily.period]
+        if !monthCached {
+            step("newest monthly report")
+            do {
+                let monthly = try await client.monthlyReport(nil)
+                try write { try store.write(monthly, fetchedAt: now()) }
+                summary.fetched.append(monthly.period)
+                skip.insert(monthly.period)
+                if case .monthly(let m) = monthly.period { boundMonth = min(m, scheduleMonth) }
+            } catch {
+                summary.failures.append((.monthly(scheduleMonth), ProviderClient.providerError(error)))
+            }
+            done += 1
+        }
+
+        let plan = backfillPlan(newestDay: min(serverDay, scheduleDay), newestMonth: boundMonth, skip: skip)
+        total += plan.count
+        logger.info("sync: \(plan.count) reports to backfill")
+        try await backfill(plan, summary: &summary) { item in
+            done += 1
+            step(item)
+        }
+        step("done")
+        if summary.failures.isEmpty { try write { try store.setLastSync(now()) } }
+        return summary
+    }
+
+    private func backfill(_ plan: [ReportPeriod], summary: inout SyncSummary, onEach: (String) -> Void) async throws {
+        try await withThrowingTaskGroup(of: (ReportPeriod, Result<UsageReport, ProviderError>).self) { group in
+            var next = 0
+            func launch() {
+                guard next < plan.count else { return }
+                let period = plan[next]
+                next += 1
+                group.addTask { [client] in
+                    do {
+                        switch period {
+                        case .daily(let d): return (period, .success(try await client.dailyReport(d)))
+                        case .monthly(let m): return (period, .success(try await client.monthlyReport(m)))
+                        }
+                    } catch {
+                        return (period, .failure(ProviderClient.providerError(error)))
+                    }
+                }
+            }
+            for _ in 0..<concurrency { launch() }
+            while let (period, result) = try await group.next() {
+                try Task.checkCancellation()
+                switch result {
+                case .success(let report):
+                    try write { try store.write(report, fetchedAt: now()) }
+                    summary.fetched.append(period)
+                case .failure(.cancelled):
+                    throw CancellationError()
+                case .failure(.reportNotReady), .failure(.notFound):
+                    logger.info("sync: no report for \(period)")
+                case .failure(let error):
+                    summary.failures.append((period, error))
+                    if case .keyRejected = error { group.cancelAll(); throw error }
+                }
+                onEach(period.description)
+                launch()
+            }
+        }
+    }
+
+    /// A cache write; its failure (a full disk, say) ends the sync as a `StoreError`.
+    private func write(_ body: () throws -> Void) throws { try body() }
+}

@@ -1,0 +1,137 @@
+import CSQLite
+import Foundation
+
+/// A thin layer over libsqlite3: prepared statements, typed binds and reads, and
+/// transactions. Chosen over GRDB because the cache needs only these, and it spares
+/// every build GRDB's compile time.
+final class Database {
+    private(set) var handle: OpaquePointer?
+    let path: String
+
+    struct Failure: Error, CustomStringConvertible {
+        let code: Int32
+        let message: String
+        var description: String { message }
+        /// The file is not a database, or is damaged.
+        var isCorrupt: Bool { code == SQLITE_NOTADB || code == SQLITE_CORRUPT }
+    }
+
+    init(path: String) throws {
+        self.path = path
+        var db: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        handle = db
+        guard rc == SQLITE_OK else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+            sqlite3_close(db)
+            handle = nil
+            throw Failure(code: rc, message: message)
+        }
+        sqlite3_busy_timeout(db, 5000)
+    }
+
+    deinit { close() }
+
+    func close() {
+        if let handle { sqlite3_close_v2(handle) }
+        handle = nil
+    }
+
+    func failure(_ rc: Int32) -> Failure {
+        Failure(code: rc, message: handle.map { String(cString: sqlite3_errmsg($0)) } ?? "closed")
+    }
+
+    func execute(_ sql: String) throws {
+        let rc = sqlite3_exec(handle, sql, nil, nil, nil)
+        guard rc == SQLITE_OK else { throw failure(rc) }
+    }
+
+    func prepare(_ sql: String) throws -> Statement {
+        var stmt: OpaquePointer?
+        let rc = sqlite3_prepare_v2(handle, sql, -1, &stmt, nil)
+        guard rc == SQLITE_OK, let stmt else { throw failure(rc) }
+        return Statement(stmt, db: self)
+    }
+
+    /// Runs `body` in one transaction: all of it is written, or none.
+    func transaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// The single integer a query returns (a PRAGMA, a count).
+    func scalar(_ sql: String) throws -> Int? {
+        let s = try prepare(sql)
+        return try s.step() ? s.int(0) : nil
+    }
+}
+
+/// A prepared statement; binds are 1-based, columns 0-based, as in SQLite.
+final class Statement {
+    private let stmt: OpaquePointer
+    private unowned let db: Database
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    init(_ stmt: OpaquePointer, db: Database) {
+        self.stmt = stmt
+        self.db = db
+    }
+
+    deinit { sqlite3_finalize(stmt) }
+
+    @discardableResult
+    func bind(_ values: [SQLValue]) -> Statement {
+        sqlite3_reset(stmt)
+        sqlite3_clear_bindings(stmt)
+        for (i, v) in values.enumerated() {
+            let index = Int32(i + 1)
+            switch v {
+            case .int(let n): sqlite3_bind_int64(stmt, index, Int64(n))
+            case .double(let d): sqlite3_bind_double(stmt, index, d)
+            case .text(let s): sqlite3_bind_text(stmt, index, s, -1, Self.transient)
+            case .null: sqlite3_bind_null(stmt, index)
+            }
+        }
+        return self
+    }
+
+    /// Advances; true while there is a row.
+    func step() throws -> Bool {
+        let rc = sqlite3_step(stmt)
+        if rc == SQLITE_ROW { return true }
+        if rc == SQLITE_DONE { return false }
+        throw db.failure(rc)
+    }
+
+    /// Runs a statement that returns no rows.
+    func run(_ values: [SQLValue] = []) throws {
+        bind(values)
+        while try step() {}
+    }
+
+    func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(stmt, column)) }
+    func double(_ column: Int32) -> Double { sqlite3_column_double(stmt, column) }
+    func isNull(_ column: Int32) -> Bool { sqlite3_column_type(stmt, column) == SQLITE_NULL }
+    func text(_ column: Int32) -> String {
+        guard let p = sqlite3_column_text(stmt, column) else { return "" }
+        return String(cString: p)
+    }
+    func optionalText(_ column: Int32) -> String? { isNull(column) ? nil : text(column) }
+}
+
+enum SQLValue {
+    case int(Int)
+    case double(Double)
+    case text(String)
+    case null
+
+    static func optional(_ s: String?) -> SQLValue { s.map(SQLValue.text) ?? .null }
+}

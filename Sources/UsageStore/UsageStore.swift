@@ -1,0 +1,165 @@
+import Foundation
+import ProviderAPI
+
+/// The local cache: the organization list and every daily and monthly report fetched,
+/// one SQLite file per provider and API host. It holds no key and no token. Every
+/// report is written in one transaction, so the cache holds whole reports or none.
+public final class UsageStore: @unchecked Sendable {
+    // One connection, used under `lock`: SQLite calls are short, and a report's write is
+    // one transaction of a few thousand rows.
+    let db: Database
+    let lock = NSLock()
+    public let path: String
+    /// Said once when a damaged or foreign cache was moved aside on open.
+    public let notice: String?
+
+    static let applicationID = 0x5045_5850   // "PEXP"
+    static let schemaVersion = 1
+
+    init(db: Database, path: String, notice: String?) {
+        self.db = db
+        self.path = path
+        self.notice = notice
+    }
+
+    /// The cache of `providerId` at `baseURL` under `directory` (created 0700, file 0600).
+    public static func open(directory: String, providerId: String, baseURL: String) throws -> UsageStore {
+        try open(path: try prepareDirectory(directory) + "/" + fileName(providerId: providerId, baseURL: baseURL))
+    }
+
+    /// `prv_7Q2M9K-1a2b3c4d.sqlite3`: readable, and distinct for each API host.
+    public static func fileName(providerId: String, baseURL: String) -> String {
+        let safe = String(providerId.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) || $0 == "_" || $0 == "-" ? Character($0) : "_" }.prefix(64))
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in baseURL.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        return "\(safe)-\(String(h, radix: 16).suffix(8)).sqlite3"
+    }
+
+    static func prepareDirectory(_ directory: String) throws -> String {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+            chmod(directory, 0o700)
+        } catch {
+            throw StoreError.unusable(path: directory, reason: "cannot create the cache directory: \(error.localizedDescription)")
+        }
+        return directory
+    }
+
+    /// Opens (or creates) the cache file at `path`. A file that is not SQLite, is
+    /// damaged, belongs to another program or comes from a newer version is moved
+    /// aside and a new cache started; `notice` says so.
+    public static func open(path: String) throws -> UsageStore {
+        let previous = umask(0o077)
+        defer { umask(previous) }
+        do {
+            let db = try Database(path: path)
+            try check(db)
+            try migrate(db)
+            chmod(path, 0o600)
+            return UsageStore(db: db, path: path, notice: nil)
+        } catch let problem as CacheProblem {
+            let aside = path + ".broken-" + String(Int(Date().timeIntervalSince1970))
+            try? FileManager.default.moveItem(atPath: path, toPath: aside)
+            for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            let db = try Database(path: path)
+            try migrate(db)
+            chmod(path, 0o600)
+            let notice = "the cache \(path) \(problem.reason); moved it to \(aside) and started a new one"
+            return UsageStore(db: db, path: path, notice: notice)
+        } catch let failure as Database.Failure {
+            throw StoreError.unusable(path: path, reason: failure.message)
+        }
+    }
+
+    struct CacheProblem: Error { let reason: String }
+
+    /// Whether the file is ours, whole, and of a version we can read.
+    static func check(_ db: Database) throws {
+        let appID: Int
+        do {
+            appID = try db.scalar("PRAGMA application_id") ?? 0
+            let integrity = try db.prepare("PRAGMA quick_check")
+            if try integrity.step(), integrity.text(0) != "ok" { throw CacheProblem(reason: "is damaged") }
+        } catch let f as Database.Failure {
+            throw CacheProblem(reason: f.isCorrupt ? "is not a SQLite database or is damaged" : "cannot be read (\(f.message))")
+        }
+        let version = (try? db.scalar("PRAGMA user_version")) ?? 0
+        let tables = (try? db.scalar("SELECT count(*) FROM sqlite_master")) ?? 0
+        if appID == 0, tables == 0 { return }   // a new, empty file
+        if appID != applicationID { throw CacheProblem(reason: "belongs to another program") }
+        if version > schemaVersion { throw CacheProblem(reason: "was written by a newer provider-explorer (schema \(version))") }
+    }
+
+    /// Brings the schema from any earlier version to the current one.
+    static func migrate(_ db: Database) throws {
+        try db.execute("PRAGMA journal_mode=WAL")
+        try db.execute("PRAGMA synchronous=NORMAL")
+        let version = try db.scalar("PRAGMA user_version") ?? 0
+        if version < 1 {
+            try db.transaction {
+                try db.execute(Schema.v1)
+                try db.execute("PRAGMA application_id=\(applicationID)")
+                try db.execute("PRAGMA user_version=1")
+            }
+        }
+    }
+
+    /// Runs `body` alone on the connection; SQLite failures come out as `StoreError`.
+    func locked<T>(_ body: () throws -> T) throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        do { return try body() } catch let f as Database.Failure {
+            throw StoreError.unusable(path: path, reason: f.message)
+        }
+    }
+
+    func locked<T>(_ body: () -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body()
+    }
+
+    /// Size of the cache on disk (database and WAL).
+    public var bytesOnDisk: Int {
+        ["", "-wal"].compactMap { (try? FileManager.default.attributesOfItem(atPath: path + $0)[.size]) as? Int }.reduce(0, +)
+    }
+}
+
+/// The cache cannot be used at all (a directory we cannot create, a disk error).
+public enum StoreError: Error, CustomStringConvertible, Equatable {
+    case unusable(path: String, reason: String)
+    public var description: String {
+        switch self {
+        case let .unusable(path, reason): return "cache \(path): \(reason); pass another --cache-dir"
+        }
+    }
+}
+
+enum Schema {
+    static let v1 = """
+    CREATE TABLE organizations (
+        id TEXT PRIMARY KEY, position INTEGER NOT NULL, name TEXT NOT NULL, status TEXT NOT NULL,
+        tier TEXT NOT NULL, license_type TEXT NOT NULL, trial_ends_at TEXT, created_at TEXT NOT NULL, extra TEXT
+    );
+    CREATE TABLE reports (
+        kind TEXT NOT NULL, period TEXT NOT NULL, generated_at TEXT NOT NULL, fetched_at REAL NOT NULL,
+        row_count INTEGER NOT NULL, PRIMARY KEY (kind, period)
+    ) WITHOUT ROWID;
+    CREATE TABLE daily_usage (
+        period TEXT NOT NULL, organization_id TEXT NOT NULL, organization_name TEXT NOT NULL, tier TEXT NOT NULL,
+        license_type TEXT NOT NULL, trial INTEGER NOT NULL, nfr INTEGER NOT NULL, active INTEGER NOT NULL,
+        pending INTEGER NOT NULL, consumed INTEGER NOT NULL, extra TEXT,
+        PRIMARY KEY (period, organization_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX daily_usage_by_organization ON daily_usage (organization_id, period);
+    CREATE TABLE monthly_usage (
+        period TEXT NOT NULL, organization_id TEXT NOT NULL, organization_name TEXT NOT NULL, tier TEXT NOT NULL,
+        license_type TEXT NOT NULL, trial INTEGER NOT NULL, nfr INTEGER NOT NULL, active INTEGER NOT NULL,
+        pending INTEGER NOT NULL, consumed INTEGER NOT NULL, extra TEXT,
+        PRIMARY KEY (period, organization_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX monthly_usage_by_organization ON monthly_usage (organization_id, period);
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+    """
+}
