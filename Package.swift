@@ -44,13 +44,14 @@ let package = Package(
 
         // Helpers the test targets share: temporary files, child processes, a simulator with a key.
         .target(name: "TestSupport", dependencies: [
-            "ProviderAPI", "ProviderSimulator", .product(name: "Logging", package: "swift-log"),
+            "ProviderAPI", "ProviderSimulator", "UsageStore", .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "ProviderAPITests", dependencies: ["ProviderAPI", "ProviderSimulator", "TestSupport"],
                     resources: [.copy("Golden")], swiftSettings: strict),
         .testTarget(name: "SyncTests", dependencies: ["Sync", "UsageStore", "ProviderAPI", "ProviderSimulator", "TestSupport"],
                     swiftSettings: strict),
-        .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "ProviderAPI", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "ProviderAPI", "UsageStore", "Sync", "ProviderSimulator", "TestSupport"],
+                    swiftSettings: strict),
         .testTarget(name: "CommandLineTests", dependencies: ["ProviderAPI", "ProviderSimulator", "TestSupport"],
                     swiftSettings: strict),
     ],

@@ -10,6 +10,12 @@ public struct RequestOutcome: Sendable, Equatable {
     public var status: Int?
     /// The error, when the request failed for good.
     public var error: ProviderError?
+    /// For a 429 that will be retried: the wait before the next try.
+    public var retryIn: Double?
+
+    public init(time: Date, path: String, status: Int?, error: ProviderError?, retryIn: Double? = nil) {
+        self.time = time; self.path = path; self.status = status; self.error = error; self.retryIn = retryIn
+    }
 }
 
 /// The async Provider API client: mints the token, follows cursors to the end, retries
@@ -200,6 +206,9 @@ public final class ProviderClient: Sendable {
                 case 429:
                     failure = .unavailable(detail: "rate limited (429)", attempts: attempt)
                     retryDelay = policy.delay(retryAfter: response.headers["retry-after"], afterAttempt: attempt)
+                    if attempt < policy.maxAttempts {
+                        record(RequestOutcome(time: Date(), path: path, status: 429, error: nil, retryIn: retryDelay))
+                    }
                 case 500...599:
                     failure = .unavailable(detail: "server error \(response.status)\(problem.isEmpty ? "" : ": \(problem)")", attempts: attempt)
                     retryDelay = policy.backoff(afterAttempt: attempt)

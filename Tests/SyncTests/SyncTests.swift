@@ -99,7 +99,8 @@ struct SyncTests {
         let store = try UsageStore.open(path: dir.file("c.sqlite3"))
         let progress = ProgressLog()
         let task = Task { try await engine(fixture, store: store).sync { progress.add($0) } }
-        while (progress.all.last?.done ?? 0) < 6 { try await Task.sleep(nanoseconds: 10_000_000) }
+        let deadline = Date().addingTimeInterval(60)
+        while (progress.all.last?.done ?? 0) < 6, Date() < deadline { try await Task.sleep(nanoseconds: 10_000_000) }
         task.cancel()
         let result = await task.result
         if case .success(let s) = result { Issue.record("cancelled sync finished: \(s.fetched.count)") }

@@ -1,0 +1,179 @@
+import Foundation
+import Observation
+import ProviderAPI
+import Sync
+import UsageStore
+
+/// The root of the view models: owns the list, detail, tier matrix, key status and
+/// sync models, the period shown and the navigation stack. The front only reads these
+/// and calls their methods.
+@MainActor @Observable
+public final class ExplorerModel {
+    public enum Screen: Sendable, Equatable { case list, detail, tierMatrix, help }
+
+    /// A line for the status bar; errors are worded so a user can act on them.
+    public struct Status: Sendable, Equatable {
+        public var text: String
+        public var isError: Bool
+    }
+
+    public let list = OrganizationListModel()
+    public let detail = UsageDetailModel()
+    public let tiers = LicenseTierModel()
+    public let key: KeyStatusModel
+    public let sync: SyncModel
+
+    public private(set) var period: Period
+    public private(set) var screens: [Screen] = [.list]
+    public private(set) var status: Status?
+    /// Whether the shown period's report is in the cache.
+    public private(set) var periodCached = false
+    public private(set) var isLoading = false
+
+    @ObservationIgnored let store: UsageStore
+    @ObservationIgnored let source: ReportSource?
+    @ObservationIgnored let now: @Sendable () -> Date
+    @ObservationIgnored private var organizations: [String: Organization] = [:]
+
+    public init(store: UsageStore, source: ReportSource?, engine: SyncEngine?, keyInfo: KeyInfo, origin: DataOrigin,
+                now: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.source = source
+        self.now = now
+        key = KeyStatusModel(info: keyInfo, origin: origin, now: now())
+        var runner: SyncModel.Runner?
+        if let engine {
+            runner = { @Sendable progress in try await engine.sync(progress: progress) }
+        }
+        sync = SyncModel(runner: runner, lastSuccess: store.lastSync, now: now)
+        let newestCached = ((try? store.cachedPeriods(.daily)) ?? []).first.flatMap { Day($0) }
+        period = .day(newestCached ?? ReportSchedule.newestDay(at: now()))
+        key.setCacheFetchedAt(store.newestFetch())
+        sync.onFinished = { [weak self] in await self?.afterSync() }
+    }
+
+    public var screen: Screen { screens.last ?? .list }
+
+    // MARK: - Loading
+
+    /// Draws from the cache at once; the sync (if any) runs behind.
+    public func start(sync startSync: Bool = true) {
+        reload()
+        if startSync, sync.canSync { sync.refresh() }
+    }
+
+    /// Reads the period (and the one before, for the change column) from the cache.
+    public func reload() {
+        organizations = Dictionary(((try? store.organizations()) ?? []).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let report = try? store.report(period.reportPeriod)
+        periodCached = report != nil
+        let previous = try? store.report(period.previous.reportPeriod)
+        let before = Dictionary((previous?.rows ?? []).map { ($0.organizationId, $0) }, uniquingKeysWith: { a, _ in a })
+        let today = Day(containing: now())
+        let rows = (report?.rows ?? []).map {
+            ListRow.make(row: $0, organization: organizations[$0.organizationId], previous: before[$0.organizationId], today: today)
+        }
+        list.setRows(rows)
+        tiers.load(rows)
+        refreshDetail()
+        key.setCacheFetchedAt(store.newestFetch())
+    }
+
+    private func afterSync() async {
+        reload()
+        if case .failed(let message) = sync.state { setStatus(message, error: true) } else { status = nil }
+    }
+
+    /// The selected organization's detail follows the cursor.
+    public func refreshDetail() {
+        let row = list.selectedRow
+        if detail.organizationId != row?.id || detail.month != period.month || detail.row != row {
+            detail.load(row: row, period: period, store: store)
+        }
+    }
+
+    // MARK: - Period
+
+    /// `[` and `]`: a day or a month back or forward, never past what can exist.
+    public func stepPeriod(by n: Int) async {
+        let next = period.stepped(by: n)
+        switch next {
+        case .day(let d) where d > ReportSchedule.newestDay(at: now()):
+            setStatus("\(d) has no report yet: a day's report is generated at 00:00:02 UTC the next day", error: false); return
+        case .month(let m) where m > ReportSchedule.newestMonth(at: now()):
+            setStatus("\(m) has no report yet: a month's report is generated on the 1st of the next at 00:01:02 UTC", error: false); return
+        default: break
+        }
+        await show(next)
+    }
+
+    /// `m`: between the daily and the monthly reports (the month of the day shown, or
+    /// its newest day).
+    public func toggleMode() async {
+        switch period {
+        case .day(let d):
+            let m = min(d.month, ReportSchedule.newestMonth(at: now()))
+            await show(.month(m))
+        case .month(let m):
+            await show(.day(min(m.lastDay, ReportSchedule.newestDay(at: now()))))
+        }
+    }
+
+    /// Shows `period`, fetching its report first when it is not cached and we are online.
+    public func show(_ next: Period) async {
+        period = next
+        status = nil
+        reload()
+        guard !periodCached, let source, source.client != nil else {
+            if !periodCached { setStatus("no cached report for \(next)" + (source?.client == nil ? " (offline)" : ""), error: false) }
+            return
+        }
+        isLoading = true
+        defer { isLoading = false }
+        do {
+            switch next {
+            case .day(let d): _ = try await source.daily(d)
+            case .month(let m): _ = try await source.monthly(m)
+            }
+            if period == next { reload() }
+        } catch {
+            setStatus(ProviderClient.providerError(error).description, error: true)
+        }
+    }
+
+    // MARK: - Navigation
+
+    public func open(_ screen: Screen) {
+        guard self.screen != screen else { return }
+        if screen == .detail { refreshDetail() }
+        screens.append(screen)
+    }
+
+    /// Esc: one screen back; on the list, clears the search, then the filters.
+    public func back() {
+        if screens.count > 1 { screens.removeLast(); return }
+        if !list.search.isEmpty { list.search = ""; return }
+        if list.isFiltered { list.clearFilters() }
+    }
+
+    /// Enter in the tier matrix: the list narrowed to the chosen cell.
+    public func narrowToSelectedCell() {
+        list.cell = tiers.selectedCell
+        screens = [.list]
+        list.selectFirst()
+        refreshDetail()
+    }
+
+    public func setStatus(_ text: String, error: Bool) { status = Status(text: text, isError: error) }
+    public func clearStatus() { status = nil }
+
+    /// A request finished somewhere: the key pane shows it, and a rejection says what to do.
+    public func record(_ outcome: RequestOutcome) {
+        key.record(outcome)
+        if let error = outcome.error, case .keyRejected = error {
+            setStatus(error.description + " (see the key pane)", error: true)
+        } else if outcome.status == 429 {
+            sync.noteRateLimited(retryIn: Int(outcome.retryIn ?? 1))
+        }
+    }
+}

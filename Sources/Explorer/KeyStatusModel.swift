@@ -1,0 +1,94 @@
+import Foundation
+import Observation
+import ProviderAPI
+
+/// What identifies the key in use; never the key itself.
+public struct KeyInfo: Sendable, Equatable {
+    public var providerId: String
+    public var keyId: String
+    public var algorithm: String
+    public var fingerprint: String
+    public var createdAt: Date?
+    public var permission: String
+    public var source: String
+    public init(providerId: String, keyId: String, algorithm: String, fingerprint: String, createdAt: Date?,
+                permission: String, source: String) {
+        self.providerId = providerId; self.keyId = keyId; self.algorithm = algorithm; self.fingerprint = fingerprint
+        self.createdAt = createdAt; self.permission = permission; self.source = source
+    }
+
+    public init(_ c: Credentials) {
+        self.init(providerId: c.providerId, keyId: c.keyId, algorithm: "\(c.key.algorithm.rawValue) (\(c.key.algorithm.keyDescription))",
+                  fingerprint: c.fingerprint, createdAt: c.createdAt, permission: c.permissionVerdict, source: c.source)
+    }
+}
+
+/// Where the data on screen comes from.
+public enum DataOrigin: Sendable, Equatable {
+    case api(host: String)
+    case demo
+    case cacheOnly
+}
+
+/// The key status pane: the key, its token's countdown, the last request's result,
+/// and where the data comes from.
+@MainActor @Observable
+public final class KeyStatusModel {
+    public let info: KeyInfo
+    public let origin: DataOrigin
+    public private(set) var now: Date
+    public private(set) var tokenExpiry: Date?
+    public private(set) var lastOutcome: RequestOutcome?
+    /// When the newest cached data was fetched.
+    public private(set) var cacheFetchedAt: Date?
+
+    public init(info: KeyInfo, origin: DataOrigin, now: Date) {
+        self.info = info
+        self.origin = origin
+        self.now = now
+    }
+
+    /// Called about once a second by the front, so the countdown moves.
+    public func tick(now: Date, tokenExpiry: Date?) {
+        self.now = now
+        if self.tokenExpiry != tokenExpiry { self.tokenExpiry = tokenExpiry }
+    }
+
+    public func record(_ outcome: RequestOutcome) { lastOutcome = outcome }
+    public func setCacheFetchedAt(_ date: Date?) { cacheFetchedAt = date }
+
+    /// Seconds until the token in hand expires; nil before the first request.
+    public var tokenSecondsLeft: Int? { tokenExpiry.map { max(0, Int($0.timeIntervalSince(now))) } }
+
+    public var keyAge: String? { info.createdAt.map { Age.describe(now.timeIntervalSince($0)) } }
+
+    /// The rejection and what to do, when the last request was refused.
+    public var rejection: String? {
+        guard let error = lastOutcome?.error, case .keyRejected = error else { return nil }
+        return error.description
+    }
+
+    /// "OK 200 at 10:42:07", or the error of the last request.
+    public var lastRequestSummary: String {
+        guard let o = lastOutcome else { return "no request yet" }
+        let f = DateFormatter()
+        f.dateFormat = "HH:mm:ss"
+        f.timeZone = TimeZone(identifier: "UTC")
+        let time = f.string(from: o.time)
+        if let error = o.error {
+            if case .keyRejected(let status, let detail) = error { return "REJECTED \(status) \(detail) at \(time) UTC" }
+            return "FAILED at \(time) UTC: \(error)"
+        }
+        return "OK \(o.status ?? 200) at \(time) UTC"
+    }
+
+    /// "api.nordpass.com", "DEMO simulator", "OFFLINE cache (3 h old)".
+    public var originSummary: String {
+        switch origin {
+        case .api(let host): return host
+        case .demo: return "DEMO simulator"
+        case .cacheOnly:
+            return "OFFLINE cache" + (cacheFetchedAt.map { " (\(Age.describe(now.timeIntervalSince($0))) old)" } ?? "")
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import ProviderAPI
+
+/// The period the explorer shows: a day of the daily reports or a month of the monthly.
+public enum Period: Hashable, Sendable, CustomStringConvertible {
+    case day(Day)
+    case month(Month)
+
+    public var reportPeriod: ReportPeriod {
+        switch self {
+        case .day(let d): return .daily(d)
+        case .month(let m): return .monthly(m)
+        }
+    }
+
+    public var isDaily: Bool { if case .day = self { return true }; return false }
+
+    /// The month the period lies in.
+    public var month: Month {
+        switch self {
+        case .day(let d): return d.month
+        case .month(let m): return m
+        }
+    }
+
+    /// One step back or forward: a day in daily mode, a month in monthly mode.
+    public func stepped(by n: Int) -> Period {
+        switch self {
+        case .day(let d): return .day(d.adding(days: n))
+        case .month(let m): return .month(m.adding(months: n))
+        }
+    }
+
+    /// The period just before, for the change column.
+    public var previous: Period { stepped(by: -1) }
+
+    public var description: String {
+        switch self {
+        case .day(let d): return d.description
+        case .month(let m): return m.description
+        }
+    }
+}

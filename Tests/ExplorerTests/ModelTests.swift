@@ -1,0 +1,330 @@
+import Foundation
+import Observation
+import Testing
+import TestSupport
+@testable import Explorer
+import ProviderAPI
+import ProviderSimulator
+import Sync
+import UsageStore
+
+/// The view models over a cache filled from the simulator's seeded data. Serialized:
+/// every test here runs on the main actor, and the sync tests watch it in real time.
+@MainActor @Suite(.serialized)
+struct ModelTests {
+    nonisolated static let today = Day("2026-11-29")!
+    nonisolated static let now = Date(timeIntervalSince1970: today.start.timeIntervalSince1970 + 36_000)
+    let dir = TempDir()
+    let data = DataSet(organizationCount: 600, seed: 11, today: ModelTests.today)
+
+    func model(offline: Bool = true) throws -> (ExplorerModel, UsageStore) {
+        let store = try UsageStore.open(path: dir.file("m.sqlite3"))
+        try fill(store, from: data)
+        let info = KeyInfo(providerId: "prv", keyId: "key", algorithm: "ES256", fingerprint: "SHA256:x", createdAt: nil,
+                           permission: "0600 ok", source: "test")
+        let m = ExplorerModel(store: store, source: nil, engine: nil, keyInfo: info, origin: .cacheOnly, now: { ModelTests.now })
+        m.start(sync: false)
+        return (m, store)
+    }
+
+    @Test func rowsOfTheNewestDayWithChangeAndTrialDays() throws {
+        let (m, _) = try model()
+        #expect(m.period == .day(Day("2026-11-28")!))
+        #expect(m.list.allRows.count == data.dailyRows(Day("2026-11-28")!).count)
+        let prev = Dictionary(uniqueKeysWithValues: data.dailyRows(Day("2026-11-27")!).map { ($0.organizationId, $0.consumedLicenses) })
+        for row in m.list.allRows.prefix(50) {
+            #expect(row.change == prev[row.id].map { row.consumedLicenses - $0 })
+        }
+        let trial = try #require(m.list.allRows.first { $0.isTrial })
+        let spec = try #require(data.organizations.first { $0.id == trial.id })
+        #expect(trial.trialDaysLeft == spec.trialEndsOn! - ModelTests.today)
+        #expect(m.list.allRows.contains { $0.isSuspended })
+    }
+
+    @Test func filtersAndTheirCombinations() throws {
+        let (m, _) = try model()
+        let all = m.list.allRows
+        m.list.trialOnly = true
+        #expect(!m.list.visible.isEmpty && m.list.visible.allSatisfy(\.isTrial))
+        #expect(m.list.visible.count == all.filter(\.isTrial).count)
+        m.list.tier = .enterprise
+        #expect(m.list.visible.count == all.filter { $0.isTrial && $0.tier == .enterprise }.count)
+        m.list.trialOnly = false
+        m.list.nfrOnly = true
+        m.list.tier = nil
+        #expect(m.list.visible.count == 1 && m.list.visible[0].isNFR)
+        m.list.nfrOnly = false
+        m.list.status = .suspended
+        #expect(m.list.visible.count == all.filter(\.isSuspended).count)
+        m.list.tier = .business
+        #expect(m.list.visible.count == all.filter { $0.isSuspended && $0.tier == .business }.count)
+        #expect(m.list.filterSummary == "business, suspended")
+        m.back()
+        #expect(!m.list.isFiltered && m.list.visible.count == all.count)
+        m.list.cycleTier(); #expect(m.list.tier == .business)
+        m.list.cycleTier(); #expect(m.list.tier == .enterprise)
+        m.list.cycleTier(); #expect(m.list.tier == nil)
+    }
+
+    @Test func searchIgnoresCaseAndAccentsAndFindsCJK() throws {
+        let (m, _) = try model()
+        let accented = try #require(m.list.allRows.first { $0.name.contains("é") || $0.name.contains("ö") || $0.name.contains("Å") })
+        let plain = String(accented.name.folding(options: [.diacriticInsensitive], locale: nil).uppercased().prefix(6))
+        m.list.search = plain
+        #expect(m.list.visible.contains { $0.id == accented.id })
+        #expect(m.list.visible.allSatisfy { $0.name.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).contains(plain.lowercased()) })
+        let cjk = try #require(m.list.allRows.first { $0.name.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) } })
+        let fragment = String(cjk.name.prefix(2))
+        m.list.search = fragment
+        #expect(m.list.visible.contains { $0.id == cjk.id })
+        #expect(m.list.visible.allSatisfy { $0.name.contains(fragment) })
+        // Typing more narrows; deleting widens again.
+        m.list.search = "rocket"
+        #expect(m.list.visible.map(\.name) == ["Rocket 🚀 Labs"])
+        m.list.search = "rocke"
+        #expect(m.list.visible.count >= 1)
+        m.list.search = "zzzz-no-such"
+        #expect(m.list.visible.isEmpty && m.list.selectedIndex == nil && m.list.totals == Totals())
+    }
+
+    @Test func eachSortBothWays() throws {
+        let (m, _) = try model()
+        func keys<T: Comparable>(_ f: (ListRow) -> T) -> [T] { m.list.visible.map(f) }
+        #expect(m.list.sortKey == .name && m.list.ascending)
+        let names = keys { $0.searchKey.map { String($0) }.joined(separator: ",") }
+        #expect(m.list.visible.map(\.searchKey) == m.list.visible.map(\.searchKey).sorted { $0.lexicographicallyPrecedes($1) })
+        #expect(!names.isEmpty)
+        m.list.reverseSort()
+        #expect(m.list.visible.map(\.searchKey) == m.list.visible.map(\.searchKey).sorted { $1.lexicographicallyPrecedes($0) })
+        m.list.sort(by: .seats)
+        #expect(!m.list.ascending, "seats sort biggest first")
+        #expect(keys(\.consumedLicenses) == keys(\.consumedLicenses).sorted(by: >))
+        m.list.reverseSort()
+        #expect(keys(\.consumedLicenses) == keys(\.consumedLicenses).sorted())
+        m.list.sort(by: .change)
+        #expect(keys { $0.change ?? Int.min } == keys { $0.change ?? Int.min }.sorted(by: >))
+        m.list.reverseSort()
+        #expect(keys { $0.change ?? Int.min } == keys { $0.change ?? Int.min }.sorted())
+        m.list.sort(by: .trialEnd)
+        #expect(keys { $0.trialEndsAt?.ordinal ?? Int.max } == keys { $0.trialEndsAt?.ordinal ?? Int.max }.sorted())
+        #expect(m.list.visible.first?.isTrial == true)
+        m.list.reverseSort()
+        #expect(keys { $0.trialEndsAt?.ordinal ?? Int.max } == keys { $0.trialEndsAt?.ordinal ?? Int.max }.sorted(by: >))
+    }
+
+    @Test func selectionSurvivesRefreshFiltersAndSorts() throws {
+        let (m, _) = try model()
+        m.list.moveSelection(by: 37)
+        let chosen = try #require(m.list.selectedRow)
+        m.reload()
+        #expect(m.list.selectedRow?.id == chosen.id)
+        m.list.sort(by: .seats)
+        #expect(m.list.selectedRow?.id == chosen.id)
+        m.list.search = String(chosen.name.prefix(4))
+        #expect(m.list.selectedRow?.id == chosen.id)
+        m.list.search = ""
+        m.list.trialOnly = !chosen.isTrial     // hides it
+        #expect(m.list.selectedRow?.id != chosen.id)
+        m.list.trialOnly = false
+        #expect(m.list.selectedRow?.id == chosen.id, "comes back when the filter goes")
+        m.list.selectLast()
+        #expect(m.list.selectedIndex == m.list.visible.count - 1)
+        m.list.moveSelection(by: 10)
+        #expect(m.list.selectedIndex == m.list.visible.count - 1)
+        m.list.selectFirst()
+        m.list.moveSelection(by: -3)
+        #expect(m.list.selectedIndex == 0)
+    }
+
+    @Test func totalsAreTheSumOfVisibleRows() throws {
+        let (m, _) = try model()
+        for setting in [{ m.list.tier = .business }, { m.list.trialOnly = true }, { m.list.search = "a" }] {
+            setting()
+            let v = m.list.visible
+            #expect(m.list.totals.organizations == v.count)
+            #expect(m.list.totals.consumedLicenses == v.map(\.consumedLicenses).reduce(0, +))
+            #expect(m.list.totals.activeSeats == v.map(\.activeSeats).reduce(0, +))
+            #expect(m.list.totals.pendingSeats == v.map(\.pendingSeats).reduce(0, +))
+        }
+    }
+
+    @Test func billedTierOfAnOrganizationThatMovedUpMidMonth() async throws {
+        let (m, _) = try model()
+        let spec = try #require(data.organizations.first {
+            guard let c = $0.tierChange else { return false }
+            return c.tier == .enterprise && c.day.month == Month("2026-10") && c.day.dayOfMonth > 1 && $0.createdOn < Day("2026-10-01")!
+        })
+        await m.show(.month(Month("2026-10")!))
+        m.list.select(id: spec.id)
+        m.refreshDetail()
+        #expect(m.detail.tierChanged)
+        #expect(m.detail.billedTier == .enterprise)
+        #expect(m.detail.dailySeries.first?.tier == .business && m.detail.dailySeries.last?.tier == .enterprise)
+        #expect(m.detail.dailySeries.count == 31)
+        #expect(m.detail.monthlySeries.count == 12 && m.detail.monthlySeries.last?.month == Month("2026-10"))
+        #expect(m.detail.agreement == .agrees)
+    }
+
+    @Test func flagsAMonthlyReportThatDisagreesWithTheDays() async throws {
+        let (m, store) = try model()
+        let month = Month("2026-10")!
+        var report = try #require(try store.report(.monthly(month)))
+        let victim = report.rows[5].organizationId
+        report.rows[5].activeSeats += 3
+        report.rows[5].tier = report.rows[5].tier == .business ? .enterprise : .business
+        try store.write(report, fetchedAt: Date())
+        await m.show(.month(month))
+        m.list.select(id: victim)
+        m.refreshDetail()
+        guard case .differs(let reasons) = m.detail.agreement else { Issue.record("\(m.detail.agreement)"); return }
+        #expect(reasons.count == 2)
+        #expect(reasons.contains { $0.contains("monthly active seats") })
+        // November is not complete: the flag says so instead of guessing.
+        await m.show(.day(Day("2026-11-10")!))
+        m.refreshDetail()
+        guard case .unknown = m.detail.agreement else { Issue.record("\(m.detail.agreement)"); return }
+    }
+
+    @Test func tierMatrixTotalsAndNarrowing() throws {
+        let (m, _) = try model()
+        let rows = m.list.allRows
+        #expect(m.tiers.grandTotal.organizations == rows.count)
+        #expect(m.tiers.grandTotal.consumedLicenses == rows.map(\.consumedLicenses).reduce(0, +))
+        for tier in m.tiers.tiers {
+            #expect(m.tiers.rowTotal(tier).consumedLicenses == rows.filter { $0.tier == tier }.map(\.consumedLicenses).reduce(0, +))
+        }
+        #expect(m.tiers.billableSeats == rows.filter { $0.licenseType == .standard }.map(\.consumedLicenses).reduce(0, +))
+        #expect(m.tiers.columnTotal(.nfr).organizations == 1)
+        m.open(.tierMatrix)
+        m.tiers.moveCursor(rows: 1, columns: 1)     // enterprise x trial
+        m.narrowToSelectedCell()
+        #expect(m.screen == .list)
+        #expect(m.list.visible.count == m.tiers.cell(.enterprise, .trial).organizations)
+        #expect(m.list.visible.allSatisfy { $0.tier == .enterprise && $0.isTrial })
+        #expect(m.list.filterSummary.contains("enterprise×trial"))
+    }
+
+    @Test func keyStatusAfterA401() throws {
+        let (m, _) = try model()
+        #expect(m.key.lastRequestSummary == "no request yet")
+        m.record(RequestOutcome(time: ModelTests.now, path: "/x", status: 401, error: .keyRejected(status: 401, detail: "key revoked")))
+        #expect(m.key.rejection?.contains("MSP Admin Panel > Integrations > Provider API") == true)
+        #expect(m.key.lastRequestSummary.hasPrefix("REJECTED 401 key revoked"))
+        #expect(m.status?.isError == true && m.status?.text.contains("key pane") == true)
+        #expect(m.key.originSummary.hasPrefix("OFFLINE cache"))
+        m.key.tick(now: ModelTests.now, tokenExpiry: ModelTests.now.addingTimeInterval(125))
+        #expect(m.key.tokenSecondsLeft == 125)
+    }
+
+    @Test func periodSteppingAtMonthAndYearEdges() async throws {
+        #expect(Period.day(Day("2026-01-01")!).stepped(by: -1) == .day(Day("2025-12-31")!))
+        #expect(Period.day(Day("2024-02-28")!).stepped(by: 1) == .day(Day("2024-02-29")!))
+        #expect(Period.month(Month("2026-01")!).stepped(by: -1) == .month(Month("2025-12")!))
+        #expect(Period.month(Month("2025-12")!).stepped(by: 1) == .month(Month("2026-01")!))
+        let (m, _) = try model()
+        await m.stepPeriod(by: 1)            // 11-29 has no report yet
+        #expect(m.period == .day(Day("2026-11-28")!) && m.status != nil)
+        await m.stepPeriod(by: -28)
+        #expect(m.period == .day(Day("2026-10-31")!) && m.periodCached)
+        await m.stepPeriod(by: 1)
+        #expect(m.period == .day(Day("2026-11-01")!))
+        await m.toggleMode()
+        #expect(m.period == .month(Month("2026-10")!))
+        await m.stepPeriod(by: 1)            // November's report comes on December 1st
+        #expect(m.period == .month(Month("2026-10")!))
+        await m.stepPeriod(by: -10)
+        #expect(m.period == .month(Month("2025-12")!) && m.periodCached)
+        await m.stepPeriod(by: -1)
+        #expect(m.period == .month(Month("2025-11")!) && m.periodCached)
+        await m.stepPeriod(by: -1)
+        #expect(m.period == .month(Month("2025-10")!) && !m.periodCached && m.list.visible.isEmpty)
+        await m.toggleMode()
+        #expect(m.period == .day(Day("2025-10-31")!))
+    }
+
+    @Test func navigationStack() throws {
+        let (m, _) = try model()
+        m.open(.detail)
+        m.open(.help)
+        #expect(m.screens == [.list, .detail, .help])
+        m.back()
+        #expect(m.screen == .detail)
+        m.back()
+        #expect(m.screen == .list)
+    }
+
+    /// Polls `condition` until it holds; fails the test instead of hanging after `seconds`.
+    func waitUntil(seconds: Double = 60, _ condition: () -> Bool) async throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while !condition() {
+            guard Date() < deadline else { Issue.record("condition not met in \(seconds) s"); return }
+            try await Task.sleep(nanoseconds: 5_000_000)
+        }
+    }
+
+    /// Counts every change of what `read` observes, re-arming after each.
+    final class ChangeCounter: @unchecked Sendable {
+        var count = 0
+        func track(_ read: @escaping @MainActor () -> Void) {
+            withObservationTracking { MainActor.assumeIsolated { read() } } onChange: { [self] in
+                count += 1
+                MainActor.assumeIsolated { self.track(read) }
+            }
+        }
+    }
+
+    @Test func aFilterChangeNotifiesOnce() throws {
+        let (m, _) = try model()
+        let counter = ChangeCounter()
+        counter.track { _ = m.list.visible }
+        m.list.trialOnly = true
+        #expect(counter.count == 1)
+        m.list.trialOnly = true          // no change, no notification
+        #expect(counter.count == 1)
+        m.list.search = "a"
+        #expect(counter.count == 2)
+    }
+
+    @Test func aSyncOfManyPagesIsCoalesced() async throws {
+        let fixture = try SimulatorFixture(organizations: 2000, today: ModelTests.today)
+        let store = try UsageStore.open(path: dir.file("sync.sqlite3"))
+        let engine = SyncEngine(client: fixture.client(pageSize: 50), store: store, now: { ModelTests.now })
+        let info = KeyInfo(providerId: "prv", keyId: "key", algorithm: "ES256", fingerprint: "f", createdAt: nil, permission: "ok", source: "t")
+        let m = ExplorerModel(store: store, source: nil, engine: engine, keyInfo: info, origin: .demo, now: { ModelTests.now })
+        let counter = ChangeCounter()
+        counter.track { _ = m.sync.state }
+        let listCounter = ChangeCounter()
+        listCounter.track { _ = m.list.visible }
+        m.start()
+        #expect(m.sync.isSyncing)
+        var sawProgress = false
+        try await waitUntil {
+            if case .syncing(let done, let total, _) = m.sync.state, done > 0, total > 3 { sawProgress = true }
+            return !m.sync.isSyncing
+        }
+        #expect(m.sync.state == .idle && m.sync.lastSuccess == ModelTests.now)
+        #expect(sawProgress)
+        let pages = fixture.simulator.requestCount        // every page of every report
+        let rows = try store.cachedPeriods(.daily).count * 2000
+        #expect(pages > 500)
+        #expect(counter.count <= 75, "\(counter.count) notifications for \(pages) pages and \(rows) rows")
+        #expect(listCounter.count <= 3, "the list changes when the sync lands, not per page")
+        #expect(m.list.allRows.count == 2000)
+    }
+
+    @Test func cancelStopsTheSyncAndSaysSo() async throws {
+        let fixture = try SimulatorFixture(organizations: 300, today: ModelTests.today) { $0.latency = 0.1 }
+        let store = try UsageStore.open(path: dir.file("cancel.sqlite3"))
+        let engine = SyncEngine(client: fixture.client(), store: store, now: { ModelTests.now })
+        let info = KeyInfo(providerId: "prv", keyId: "key", algorithm: "ES256", fingerprint: "f", createdAt: nil, permission: "ok", source: "t")
+        let m = ExplorerModel(store: store, source: nil, engine: engine, keyInfo: info, origin: .demo, now: { ModelTests.now })
+        m.start()
+        try await waitUntil { if case .syncing(let done, _, _) = m.sync.state { return done >= 5 }; return !m.sync.isSyncing }
+        m.sync.cancel()
+        try await waitUntil { !m.sync.isSyncing }
+        #expect(m.sync.state == .failed("sync cancelled; what was fetched is kept"))
+        #expect(m.sync.lastSuccess == nil)
+        #expect(try store.cachedPeriods(.daily).count < 59)
+        #expect(!m.list.allRows.isEmpty, "what was fetched is on screen")
+    }
+}
