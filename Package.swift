@@ -52,6 +52,8 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "ProviderAPI", "UsageStore", "Sync", "ProviderSimulator", "TestSupport"],
                     swiftSettings: strict),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Explorer", "ProviderAPI", "UsageStore", "ProviderSimulator", "TestSupport"],
+                    swiftSettings: strict),
         .testTarget(name: "CommandLineTests", dependencies: ["ProviderAPI", "ProviderSimulator", "TestSupport"],
                     swiftSettings: strict),
     ],

@@ -60,7 +60,8 @@ public final class KeyStatusModel {
     /// Seconds until the token in hand expires; nil before the first request.
     public var tokenSecondsLeft: Int? { tokenExpiry.map { max(0, Int($0.timeIntervalSince(now))) } }
 
-    public var keyAge: String? { info.createdAt.map { Age.describe(now.timeIntervalSince($0)) } }
+    /// "259 days ago", "just now".
+    public var keyAge: String? { info.createdAt.map { Age.ago(now.timeIntervalSince($0)) } }
 
     /// The rejection and what to do, when the last request was refused.
     public var rejection: String? {

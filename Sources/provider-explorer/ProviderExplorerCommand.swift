@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ProviderAPI
 import Sync
+import TerminalUI
 import UsageStore
 
 @main
@@ -13,7 +14,8 @@ struct ProviderExplorerCommand: AsyncParsableCommand {
         Exit codes: 0 success, 64 usage, 65 bad data (credentials or response), \
         69 service unavailable after retries, 77 key rejected (401/403), 1 otherwise.
         """,
-        subcommands: [ExportCommand.self, SyncCommand.self, KeyCommand.self, SimulateCommand.self])
+        subcommands: [ExploreCommand.self, ExportCommand.self, SyncCommand.self, KeyCommand.self, SimulateCommand.self],
+        defaultSubcommand: ExploreCommand.self)
 
     /// Parses, runs, and turns every error into one line on stderr and its exit code.
     static func main() async {
@@ -27,6 +29,8 @@ struct ProviderExplorerCommand: AsyncParsableCommand {
             }
         } catch let error as ProviderError {
             fail(error.description, code: error.exitCode)
+        } catch let error as TerminalLoop.Failure {
+            fail(error.description, code: 1)
         } catch let error as ConfigFile.ParseError {
             fail(error.description, code: 64)
         } catch let error as ReportSource.Failure {

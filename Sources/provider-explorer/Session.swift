@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Synchronization
 import ProviderAPI
 import ProviderSimulator
 import Sync
@@ -15,6 +16,8 @@ final class Session {
     let logger: Logger
     /// The in-process simulator when running on demo data.
     let simulator: ProviderSimulator?
+    /// Where the client reports each request's outcome (the explorer's key pane listens).
+    let outcomes = OutcomeRelay()
 
     private nonisolated(unsafe) static var loggingReady = false
 
@@ -30,9 +33,13 @@ final class Session {
         return logger
     }
 
-    init(options: GlobalOptions, requireCredentials: Bool = true) throws {
+    /// `demoWithoutCredentials`: the explorer falls back to the simulator when no
+    /// credentials are given anywhere; `export` never does.
+    init(options: GlobalOptions, demoWithoutCredentials: Bool = false) throws {
         let config = try ConfigFile.load(ConfigFile.defaultPath)
-        settings = try Settings.resolve(options, config: config)
+        var settings = try Settings.resolve(options, config: config)
+        if demoWithoutCredentials, settings.credentials == .none { settings.demo = true }
+        self.settings = settings
         logger = Self.bootstrapLogging(level: settings.logLevel)
         var apiLogger = Logger(label: "provider-api")
         apiLogger.logLevel = settings.logLevel
@@ -42,12 +49,12 @@ final class Session {
             credentials = demo.credentials
             client = ProviderClient(baseURL: demo.url, minter: credentials.minter(),
                                     transport: URLSessionTransport(timeout: settings.timeout, maxConnections: 6),
-                                    logger: apiLogger)
+                                    logger: apiLogger, observer: outcomes.forward)
             logger.info("demo: simulator on \(demo.url)")
             return
         }
         simulator = nil
-        let url = try BaseURL.validate(settings.baseURL)
+        let url = try BaseURL.validate(self.settings.baseURL)
         switch settings.credentials {
         case .credentialsFile(let path): credentials = try CredentialsLoader.load(credentialsFile: path)
         case let .keyFile(path, p, k): credentials = try CredentialsLoader.load(keyFile: path, providerId: p, keyId: k)
@@ -56,7 +63,7 @@ final class Session {
         logger.info("key \(credentials.keyId) \(credentials.fingerprint) from \(credentials.source); API \(url)")
         client = ProviderClient(baseURL: url, minter: credentials.minter(),
                                 transport: URLSessionTransport(timeout: settings.timeout, maxConnections: 6),
-                                logger: apiLogger)
+                                logger: apiLogger, observer: outcomes.forward)
     }
 
     deinit { simulator?.stop() }
@@ -95,4 +102,11 @@ final class Session {
                                       source: "demo key (in memory)", fileMode: 0o600)
         return (simulator, credentials, url)
     }
+}
+
+/// Forwards request outcomes to a handler set after the client exists.
+final class OutcomeRelay: Sendable {
+    private let handler = Mutex<(@Sendable (RequestOutcome) -> Void)?>(nil)
+    func set(_ h: @escaping @Sendable (RequestOutcome) -> Void) { handler.withLock { $0 = h } }
+    var forward: @Sendable (RequestOutcome) -> Void { { [self] outcome in handler.withLock { $0 }?(outcome) } }
 }

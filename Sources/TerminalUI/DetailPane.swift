@@ -1,0 +1,106 @@
+import Explorer
+import ProviderAPI
+
+extension Renderer {
+    func drawDetail(_ c: inout Canvas, _ r: Rect, focused: Bool) {
+        let d = model.detail
+        guard let row = model.list.selectedRow else {
+            c.box(r, title: "Usage", style: theme.border, titleStyle: theme.header)
+            c.put("Select an organization", x: r.x + 2, y: r.y + 2, style: theme.label, maxWidth: r.width - 4)
+            return
+        }
+        c.box(r, title: row.name, style: focused ? theme.focusedBorder : theme.border, titleStyle: focused ? theme.focusedBorder : theme.header)
+        let inner = Rect(x: r.x + 2, y: r.y + 1, width: r.width - 4, height: r.height - 2)
+        guard inner.width > 10, inner.height > 0 else { return }
+        var y = inner.y
+        func line(_ parts: [(String, Style)]) {
+            guard y < inner.maxY else { return }
+            var x = inner.x
+            for (text, style) in parts where x < inner.maxX { x += c.put(text, x: x, y: y, style: style, maxWidth: inner.maxX - x) }
+            y += 1
+        }
+        line([("Tier ", theme.label), (Format.tierShort(row.tier), theme.tier(row.tier)), ("  License ", theme.label),
+              (row.licenseType.rawValue, row.isTrial ? theme.trialBadge : row.isNFR ? theme.nfrBadge : .plain),
+              ("  Status ", theme.label), (row.status.rawValue, row.isSuspended ? theme.suspendedBadge : .plain)])
+        line([("Seats ", theme.label), ("\(Format.count(row.activeSeats)) active + \(Format.count(row.pendingSeats)) pending = ", .plain),
+              ("\(Format.count(row.consumedLicenses)) billed", Style(bold: true)),
+              ("  (\(Format.change(row.change)) vs \(model.period.previous))", theme.label)])
+        if row.isTrial, let end = row.trialEndsAt {
+            line([("Trial ends ", theme.label), ("\(end)", theme.trialBadge),
+                  (" (\(row.trialDaysLeft ?? 0) days left, then billing starts)", theme.label)])
+        }
+        if row.isNFR { line([("Not For Resale: free, not billed", theme.nfrBadge)]) }
+        y += 1
+        if let month = d.month {
+            drawDailySeries(&c, inner, &y, month: month)
+            y += 1
+            drawMonthlyHistory(&c, inner, &y)
+        }
+    }
+
+    func drawDailySeries(_ c: inout Canvas, _ inner: Rect, _ y: inout Int, month: Month) {
+        let d = model.detail
+        guard y + 4 < inner.maxY else { return }
+        c.put("Daily seats, \(month)", x: inner.x, y: y, style: theme.header, maxWidth: inner.width)
+        y += 1
+        let values = d.dailySeries.map(\.consumed)
+        let present = values.compactMap { $0 }
+        let spark = Format.sparkline(values)
+        c.put(spark, x: inner.x, y: y, style: theme.spark, maxWidth: inner.width)
+        if let lo = present.min(), let hi = present.max() {
+            c.put(" \(Format.count(lo))–\(Format.count(hi))", x: inner.x + spark.count, y: y, style: theme.label, maxWidth: inner.width - spark.count)
+        }
+        y += 1
+        // The tier of each day: B business, E enterprise, · not cached.
+        var x = inner.x
+        for point in d.dailySeries where x < inner.maxX {
+            let glyph = point.tier.map { $0 == .enterprise ? "E" : $0 == .business ? "B" : "?" } ?? "·"
+            x += c.put(glyph, x: x, y: y, style: point.tier.map(theme.tier) ?? theme.label)
+        }
+        c.put(" tier/day", x: x, y: y, style: theme.label, maxWidth: max(0, inner.maxX - x))
+        y += 1
+        var parts: [(String, Style)] = [("Billed tier ", theme.label)]
+        if let billed = d.billedTier {
+            parts.append((Format.tierShort(billed), theme.tier(billed)))
+            if d.tierChanged { parts.append((" (changed mid-month: billed at the higher)", theme.warning)) }
+        } else {
+            parts.append(("unknown (no daily reports cached)", theme.label))
+        }
+        var x2 = inner.x
+        for (text, style) in parts { x2 += c.put(text, x: x2, y: y, style: style, maxWidth: max(0, inner.maxX - x2)) }
+        y += 1
+        guard y < inner.maxY else { return }
+        switch d.agreement {
+        case .agrees:
+            c.put("Monthly report agrees with the daily reports ✓", x: inner.x, y: y, style: theme.ok, maxWidth: inner.width)
+        case .differs(let reasons):
+            c.put("MISMATCH: " + reasons.joined(separator: "; "), x: inner.x, y: y, style: theme.error, maxWidth: inner.width)
+        case .unknown(let why):
+            c.put("Monthly vs daily: " + why, x: inner.x, y: y, style: theme.label, maxWidth: inner.width)
+        }
+        y += 1
+    }
+
+    func drawMonthlyHistory(_ c: inout Canvas, _ inner: Rect, _ y: inout Int) {
+        let series = model.detail.monthlySeries
+        guard y + 1 < inner.maxY, !series.isEmpty else { return }
+        c.put("Last 12 months (billed seats, tier)", x: inner.x, y: y, style: theme.header, maxWidth: inner.width)
+        y += 1
+        let peak = max(1, series.compactMap(\.consumed).max() ?? 1)
+        let barWidth = max(4, inner.width - 8 - 10 - 13)
+        for point in series.reversed() where y < inner.maxY {
+            var x = inner.x
+            x += c.put(point.month.description + " ", x: x, y: y, style: theme.label)
+            if let v = point.consumed {
+                let n = max(1, v * barWidth / peak)
+                x += c.put(String(repeating: "█", count: n), x: x, y: y, style: point.tier.map(theme.tier) ?? theme.spark, maxWidth: barWidth)
+                x += c.put(String(repeating: " ", count: barWidth - n), x: x, y: y)
+                x += c.put(" " + Format.count(v), x: x, y: y, width: 9, alignRight: true)
+                c.put(" " + (point.tier.map(Format.tierShort) ?? ""), x: x, y: y, style: point.tier.map(theme.tier) ?? .plain, maxWidth: max(0, inner.maxX - x))
+            } else {
+                c.put("not cached", x: x, y: y, style: theme.label, maxWidth: max(0, inner.maxX - x))
+            }
+            y += 1
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import ProviderAPI
+
+/// Number and label formatting shared by the panes.
+enum Format {
+    /// 1234567 -> "1,234,567".
+    static func count(_ n: Int) -> String {
+        let digits = String(abs(n))
+        var out = ""
+        for (i, ch) in digits.reversed().enumerated() {
+            if i > 0, i % 3 == 0 { out.append(",") }
+            out.append(ch)
+        }
+        return (n < 0 ? "-" : "") + String(out.reversed())
+    }
+
+    /// +12, -3, 0, or "new" for a row with no previous period.
+    static func change(_ n: Int?) -> String {
+        guard let n else { return "new" }
+        return n > 0 ? "+" + count(n) : count(n)
+    }
+
+    static func tierShort(_ tier: Tier) -> String {
+        switch tier {
+        case .business: return "business"
+        case .enterprise: return "enterprise"
+        default: return tier.rawValue
+        }
+    }
+
+    /// Eight-level bars for a sparkline; nil values are a gap.
+    static func sparkline(_ values: [Int?]) -> String {
+        let bars: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
+        let present = values.compactMap { $0 }
+        guard let lo = present.min(), let hi = present.max() else { return String(repeating: " ", count: values.count) }
+        return String(values.map { v -> Character in
+            guard let v else { return "·" }
+            if hi == lo { return bars[3] }
+            return bars[min(7, (v - lo) * 8 / (hi - lo + 1))]
+        })
+    }
+
+    static func time(_ date: Date) -> String {
+        let f = DateFormatter()
+        f.dateFormat = "yyyy-MM-dd HH:mm"
+        f.timeZone = TimeZone(identifier: "UTC")
+        return f.string(from: date) + " UTC"
+    }
+}

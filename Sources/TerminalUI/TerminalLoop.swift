@@ -1,0 +1,83 @@
+import Explorer
+import Foundation
+import Observation
+import Synchronization
+
+/// The signal that asked us to stop (SIGINT, SIGTERM, SIGHUP), if any.
+let pendingSignal = Atomic<Int32>(0)
+/// Set when anything the last frame read has changed.
+let redrawNeeded = Atomic<Bool>(true)
+
+/// Runs the explorer on the terminal until the user quits or a signal arrives:
+/// keys are read without blocking the main actor, model changes are coalesced into
+/// one redraw per pass, and the terminal is restored on every way out.
+@MainActor
+public enum TerminalLoop {
+    public enum Failure: Error, CustomStringConvertible {
+        case notATerminal
+        case unknownTerminal(String)
+        public var description: String {
+            switch self {
+            case .notATerminal:
+                return "the explorer needs a terminal (stdin and stdout are not a TTY); for scripts use: provider-explorer export organizations|daily|monthly"
+            case .unknownTerminal(let term):
+                return "cannot drive the terminal type \"\(term)\"; set TERM (e.g. TERM=xterm-256color), or use provider-explorer export"
+            }
+        }
+    }
+
+    /// Returns the exit status: 0 after q, 128 + the signal after one.
+    public static func run(_ app: App, colors: Bool, everySecond: @MainActor () -> Void) async throws -> Int32 {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw Failure.notATerminal }
+        for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] {
+            signal(sig) { pendingSignal.store($0, ordering: .relaxed) }
+        }
+        guard let backend = NCursesBackend(wantColors: colors) else {
+            throw Failure.unknownTerminal(ProcessInfo.processInfo.environment["TERM"] ?? "")
+        }
+        app.theme = Theme(colors: backend.colors)
+        defer { backend.end() }
+        var lastTick = Date.distantPast
+        var lastSecond = Date.distantPast
+        while !app.shouldQuit {
+            let sig = pendingSignal.load(ordering: .relaxed)
+            if sig != 0 { return 128 + sig }
+            if redrawNeeded.exchange(false, ordering: .relaxed) {
+                let size = backend.size
+                let canvas = withObservationTracking {
+                    app.frame(width: size.width, height: size.height)
+                } onChange: {
+                    redrawNeeded.store(true, ordering: .relaxed)
+                }
+                backend.draw(canvas)
+            }
+            await waitForInput(milliseconds: 50)
+            for key in backend.readKeys() {
+                await app.handle(key)
+                redrawNeeded.store(true, ordering: .relaxed)
+                if app.shouldQuit { break }
+            }
+            let now = Date()
+            if now.timeIntervalSince(lastTick) >= 0.1 {
+                lastTick = now
+                if app.tick() { redrawNeeded.store(true, ordering: .relaxed) }
+            }
+            if now.timeIntervalSince(lastSecond) >= 1 {
+                lastSecond = now
+                everySecond()
+            }
+        }
+        return 0
+    }
+
+    /// Waits on a worker thread until stdin has input, a signal interrupts, or the time is up.
+    static func waitForInput(milliseconds: Int32) async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().async {
+                var fds = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+                _ = poll(&fds, 1, milliseconds)
+                done.resume()
+            }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Explorer
+import Foundation
+import ProviderAPI
+import Sync
+import TerminalUI
+
+/// `provider-explorer` with no subcommand: the terminal explorer.
+struct ExploreCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explore",
+        abstract: "The terminal explorer (the default): organizations, usage detail and key status.",
+        discussion: """
+        With no credentials anywhere it opens on the built-in simulator with demo data
+        and says DEMO in the title bar. The cache draws at once; the sync runs behind.
+
+        Examples:
+          provider-explorer
+          provider-explorer --credentials credentials.json
+          provider-explorer --offline
+        """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @MainActor
+    func run() async throws {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            throw CommandFailure(message: TerminalLoop.Failure.notATerminal.description, code: 1)
+        }
+        let session = try Session(options: global, demoWithoutCredentials: true)
+        let store = try session.openStore()
+        let offline = session.settings.offline
+        let origin: DataOrigin = offline ? .cacheOnly : session.simulator != nil ? .demo : .api(host: session.client.baseURL.host ?? "")
+        let engine = offline ? nil : SyncEngine(client: session.client, store: store, logger: session.logger)
+        let clock = Self.clock()
+        let model = ExplorerModel(store: store, source: ReportSource(client: offline ? nil : session.client, store: store),
+                                  engine: engine, keyInfo: KeyInfo(session.credentials), origin: origin, now: clock)
+        session.outcomes.set { outcome in Task { @MainActor in model.record(outcome) } }
+        if let notice = store.notice { model.setStatus(notice, error: false) }
+        let exportDir = session.settings.cacheDir + "/exports"
+        let app = App(model: model, theme: Theme(colors: ProcessInfo.processInfo.environment["NO_COLOR"] == nil)) { table in
+            try Self.writeCSV(table, directory: exportDir, period: model.period.description)
+        }
+        model.start()
+        let minter = session.client.minter
+        let status = try await TerminalLoop.run(app, colors: ProcessInfo.processInfo.environment["NO_COLOR"] == nil) {
+            model.key.tick(now: clock(), tokenExpiry: minter.currentExpiry)
+        }
+        model.sync.cancel()
+        if status != 0 { Foundation.exit(status) }
+    }
+
+    /// The wall clock, or a fixed one from PROVIDER_EXPLORER_NOW (screenshots and tests).
+    static func clock() -> @Sendable () -> Date {
+        if let text = ProcessInfo.processInfo.environment["PROVIDER_EXPLORER_NOW"],
+           let fixed = ISO8601DateFormatter().date(from: text) {
+            return { fixed }
+        }
+        return { Date() }
+    }
+
+    /// Writes `table` as CSV under `directory` (0700) with a name of the period and time.
+    static func writeCSV(_ table: ExportTable, directory: String, period: String) throws -> String {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
+        let path = "\(directory)/organizations-\(period)-\(stamp).csv"
+        try table.csv().write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+}
