@@ -51,21 +51,44 @@ public final class URLSessionTransport: HTTPTransport {
         var request = URLRequest(url: url)
         request.httpMethod = "GET"
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        // The completion-handler API under our own continuation, not `data(for:)`: on
+        // Linux its cancellation handler calls into the session's queue while holding the
+        // task's status lock, and a request finishing at that moment deadlocks (seen when
+        // a sync was cancelled mid-request). Here cancel() is handed to another thread.
+        let box = TaskBox()
+        let data: Data, response: URLResponse
         do {
-            let (data, response) = try await session.data(for: request)
-            guard let http = response as? HTTPURLResponse else {
-                throw TransportError.connectionFailed("not an HTTP response")
+            (data, response) = try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { continuation in
+                    let task = session.dataTask(with: request) { data, response, error in
+                        if let error {
+                            let ns = error as NSError
+                            continuation.resume(throwing: ns.domain == NSURLErrorDomain ? URLError(URLError.Code(rawValue: ns.code) ?? .unknown) : error)
+                            return
+                        }
+                        guard let response else { continuation.resume(throwing: URLError(.badServerResponse)); return }
+                        continuation.resume(returning: (data ?? Data(), response))
+                    }
+                    box.set(task)
+                    task.resume()
+                }
+            } onCancel: {
+                DispatchQueue.global().async { box.cancel() }
             }
-            var fields: [String: String] = [:]
-            for (k, v) in http.allHeaderFields {
-                if let k = k as? String, let v = v as? String { fields[k.lowercased()] = v }
-            }
-            return HTTPResponse(status: http.statusCode, headers: fields, body: data)
         } catch let error as URLError {
-            if error.code == .cancelled, Task.isCancelled { throw CancellationError() }
+            if error.code == .cancelled { throw CancellationError() }
             if error.code == .timedOut { throw TransportError.timedOut }
             throw TransportError.connectionFailed(Self.describe(error))
         }
+        try Task.checkCancellation()
+        guard let http = response as? HTTPURLResponse else {
+            throw TransportError.connectionFailed("not an HTTP response")
+        }
+        var fields: [String: String] = [:]
+        for (k, v) in http.allHeaderFields {
+            if let k = k as? String, let v = v as? String { fields[k.lowercased()] = v }
+        }
+        return HTTPResponse(status: http.statusCode, headers: fields, body: data)
     }
 
     static func describe(_ error: URLError) -> String {
@@ -79,5 +102,22 @@ public final class URLSessionTransport: HTTPTransport {
             return "TLS failed (certificate not trusted?)"
         default: return "network error \(error.code.rawValue)"
         }
+    }
+}
+
+/// The URLSession task of one request, cancellable from any thread, even before it exists.
+final class TaskBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var task: URLSessionDataTask?
+    private var cancelled = false
+
+    func set(_ t: URLSessionDataTask) {
+        let cancelNow = lock.withLock { () -> Bool in task = t; return cancelled }
+        if cancelNow { t.cancel() }
+    }
+
+    func cancel() {
+        let t = lock.withLock { () -> URLSessionDataTask? in cancelled = true; return task }
+        t?.cancel()
     }
 }

@@ -29,9 +29,14 @@ public enum TerminalLoop {
     /// Returns the exit status: 0 after q, 128 + the signal after one.
     public static func run(_ app: App, colors: Bool, everySecond: @MainActor () -> Void) async throws -> Int32 {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw Failure.notATerminal }
+        var handled = sigset_t()
+        sigemptyset(&handled)
         for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] {
             signal(sig) { pendingSignal.store($0, ordering: .relaxed) }
+            sigaddset(&handled, sig)
         }
+        // A parent may have started us with these blocked; they must reach the handler.
+        pthread_sigmask(SIG_UNBLOCK, &handled, nil)
         guard let backend = NCursesBackend(wantColors: colors) else {
             throw Failure.unknownTerminal(ProcessInfo.processInfo.environment["TERM"] ?? "")
         }

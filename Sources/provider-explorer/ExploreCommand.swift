@@ -46,8 +46,10 @@ struct ExploreCommand: AsyncParsableCommand {
         let status = try await TerminalLoop.run(app, colors: ProcessInfo.processInfo.environment["NO_COLOR"] == nil) {
             model.key.tick(now: clock(), tokenExpiry: minter.currentExpiry)
         }
-        model.sync.cancel()
-        if status != 0 { Foundation.exit(status) }
+        // The terminal is restored; leave at once. exit() would run static destructors
+        // under the feet of URLSession's and the simulator's threads (seen crashing after
+        // a SIGHUP), and nothing is left to flush: logs and the cache are written as they go.
+        _exit(status)
     }
 
     /// The wall clock, or a fixed one from PROVIDER_EXPLORER_NOW (screenshots and tests).

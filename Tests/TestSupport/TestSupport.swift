@@ -28,48 +28,55 @@ public struct ProcessResult: Sendable {
 }
 
 /// Runs a program to its end with the given arguments, environment additions and stdin.
+/// Spawned with posix_spawn and reaped with waitpid rather than Foundation's Process,
+/// whose exit watch is inherited by a daemon a child leaves behind (tmux starting its
+/// server) and then never fires. Output goes through temporary files for the same reason.
 @discardableResult
 public func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
                 input: Data? = nil, timeout: Double = 120) throws -> ProcessResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : "/usr/bin/env")
-    process.arguments = executable.hasPrefix("/") ? arguments : [executable] + arguments
     var env = ProcessInfo.processInfo.environment
     for (k, v) in environment { env[k] = v }
-    process.environment = env
-    let out = Pipe(), err = Pipe(), inPipe = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = inPipe
-    try process.run()
-    if let input { inPipe.fileHandleForWriting.write(input) }
-    try? inPipe.fileHandleForWriting.close()
-    // Read both pipes while the child runs, so a large output cannot block it.
-    let collected = CollectedOutput()
-    let group = DispatchGroup()
-    for (pipe, isOut) in [(out, true), (err, false)] {
-        group.enter()
-        DispatchQueue.global().async {
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            collected.set(data, isOut: isOut)
-            group.leave()
-        }
-    }
-    let deadline = Date().addingTimeInterval(timeout)
-    while process.isRunning, Date() < deadline { usleep(10_000) }
-    if process.isRunning { process.terminate() }
-    process.waitUntilExit()
-    group.wait()
-    return ProcessResult(status: process.terminationStatus,
-                         stdout: String(decoding: collected.out, as: UTF8.self),
-                         stderr: String(decoding: collected.err, as: UTF8.self))
-}
+    let path = executable.hasPrefix("/") ? executable : "/usr/bin/env"
+    let argv = (executable.hasPrefix("/") ? [executable] : ["/usr/bin/env", executable]) + arguments
+    let base = NSTemporaryDirectory() + "pe-run-" + UUID().uuidString
+    try (input ?? Data()).write(to: URL(fileURLWithPath: base + ".in"))
+    defer { for s in [".in", ".out", ".err"] { try? FileManager.default.removeItem(atPath: base + s) } }
 
-final class CollectedOutput: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var out = Data()
-    private(set) var err = Data()
-    func set(_ d: Data, isOut: Bool) { lock.withLock { if isOut { out = d } else { err = d } } }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, base + ".in", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, base + ".out", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    posix_spawn_file_actions_addopen(&actions, 2, base + ".err", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    let cArgs = argv.map { strdup($0) } + [nil]
+    let cEnv = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer { (cArgs + cEnv).forEach { free($0) } }
+    // A child starts as from a shell: no signal blocked or ignored (the test runner's
+    // threads block some, and a child would inherit that).
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var none = sigset_t(), all = sigset_t()
+    sigemptyset(&none)
+    sigfillset(&all)
+    posix_spawnattr_setsigmask(&attributes, &none)
+    posix_spawnattr_setsigdefault(&attributes, &all)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+    var pid: pid_t = 0
+    let rc = posix_spawn(&pid, path, &actions, &attributes, cArgs, cEnv)
+    guard rc == 0 else { throw TmuxError.failed("cannot start \(executable): errno \(rc)") }
+    var status: Int32 = 0
+    let deadline = Date().addingTimeInterval(timeout)
+    while waitpid(pid, &status, WNOHANG) == 0 {
+        if Date() > deadline { kill(pid, SIGKILL); _ = waitpid(pid, &status, 0); break }
+        usleep(2_000)
+    }
+    // WIFEXITED / WEXITSTATUS / WTERMSIG, which Swift cannot import as macros.
+    let code = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    let stdout = FileManager.default.contents(atPath: base + ".out") ?? Data()
+    let stderr = FileManager.default.contents(atPath: base + ".err") ?? Data()
+    return ProcessResult(status: code, stdout: String(decoding: stdout, as: UTF8.self),
+                         stderr: String(decoding: stderr, as: UTF8.self))
 }
 
 /// The built `provider-explorer` binary next to the test bundle.

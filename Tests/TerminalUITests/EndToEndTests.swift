@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The real binary under tmux on the demo simulator: what a person sees at each step,
+/// and that the terminal comes back whole after q and after SIGTERM.
+@Suite(.serialized)
+struct EndToEndTests {
+    let dir = TempDir()
+
+    var environment: [String: String] {
+        ["XDG_CACHE_HOME": dir.file("cache"), "XDG_STATE_HOME": dir.file("state"), "XDG_CONFIG_HOME": dir.file("config"),
+         "NORDPASS_PROVIDER_CREDENTIALS": "", "PROVIDER_EXPLORER_DEMO_TODAY": "2026-11-29",
+         "LANG": "C.UTF-8", "TERM": "xterm-256color"]
+    }
+
+    /// The binary, then its exit status and the terminal's settings, then a pause to read them.
+    var command: String {
+        "bash -c '\(productBinary); echo EXIT=$?; stty -a | tr \";\" \"\\n\" | tr \" \" \"\\n\" | grep -x -e echo -e -echo -e icanon -e -icanon | tr \"\\n\" \" \"; echo; sleep 30'"
+    }
+
+    /// The name on the list row `index` (0-based) of a 120-column screen.
+    func listName(_ screen: String, row index: Int) -> String {
+        let line = screen.split(separator: "\n", omittingEmptySubsequences: false)[3 + index]
+        return String(line.dropFirst().prefix(22)).trimmingCharacters(in: .whitespaces)
+    }
+
+    @Test func navigateSearchFilterDrillResizeQuit() throws {
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        try tmux.start(command, environment: environment)
+        var screen = try tmux.wait(for: "Organizations 240/240")
+        #expect(screen.contains("DEMO simulator"))
+        #expect(screen.contains("--credentials FILE"))
+        screen = try tmux.wait(seconds: 30) { $0.contains("synced") }
+
+        try tmux.send("j", "j")
+        screen = try tmux.wait { $0.contains("┌ " + self.listName($0, row: 2) + " ─") }
+        #expect(screen.contains("┌ " + listName(screen, row: 2) + " ─"), "the detail follows the cursor")
+
+        try tmux.send("/")
+        try tmux.send("rocket", literal: true)
+        screen = try tmux.wait(for: "1/240")
+        #expect(screen.contains("Rocket 🚀 Labs") && screen.contains("[/rocket]"))
+        try tmux.send("Enter")
+        try tmux.send("Escape")
+        screen = try tmux.wait(for: "Organizations 240/240")
+
+        try tmux.send("t")
+        screen = try tmux.wait(for: "[trial]")
+        #expect(screen.contains("TRIAL"))
+        try tmux.send("n")
+        screen = try tmux.wait(for: "[trial, NFR] 0/240")
+        #expect(screen.contains("No organization matches"))
+        try tmux.send("t")
+        screen = try tmux.wait(for: "[NFR] 1/240")
+        #expect(screen.contains("Demo MSP Internal (NFR)"))
+
+        try tmux.send("Enter")
+        screen = try tmux.wait(for: "Not For Resale")
+        try tmux.send("Escape")
+        try tmux.send("L")
+        screen = try tmux.wait(for: "License tiers")
+        #expect(screen.contains("Billable seats"))
+        try tmux.send("Escape")
+        screen = try tmux.wait(for: "Organizations [NFR]")
+
+        try tmux.send("r")
+        screen = try tmux.wait(seconds: 30) { $0.contains("synced") && !$0.contains("syncing") }
+        #expect(screen.contains("Organizations [NFR] 1/240"), "a refresh keeps filters and data")
+
+        try tmux.resize(width: 80, height: 24)
+        screen = try tmux.wait { !$0.contains("Fingerprint") && $0.contains("Organizations") }
+        #expect(screen.split(separator: "\n").allSatisfy { $0.count <= 80 })
+        #expect(!screen.contains("Fingerprint"), "one pane at a time under 100 columns")
+        try tmux.resize(width: 50, height: 12)
+        screen = try tmux.wait(for: "Terminal too small")
+        try tmux.resize(width: 120, height: 40)
+        screen = try tmux.wait(for: "Fingerprint")
+
+        try tmux.send("q")
+        screen = try tmux.wait(for: "icanon")
+        #expect(screen.contains("EXIT=0"))
+        #expect(screen.contains("echo icanon") || (screen.contains(" echo") && !screen.contains("-echo")))
+        #expect(!screen.contains("-icanon"))
+        #expect(try tmux.display("#{alternate_on}") == "0")
+        #expect(try tmux.display("#{cursor_flag}") == "1")
+    }
+
+    @Test(arguments: [("TERM", 143), ("HUP", 129), ("INT", 130)])
+    func restoresTheTerminalAfterASignal(_ signal: String, _ status: Int) throws {
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        try tmux.start(command, environment: environment)
+        _ = try tmux.wait(for: "Organizations")
+        let pid = try #require(try tmux.childPID())
+        _ = try run("kill", ["-\(signal)", String(pid)])
+        let screen = try tmux.wait(for: "icanon")
+        #expect(screen.contains("EXIT=\(status)"), "\(screen)")
+        #expect(!screen.contains("-echo") && !screen.contains("-icanon"))
+        #expect(try tmux.display("#{alternate_on}") == "0")
+    }
+
+    @Test func ctrlCQuits() throws {
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        try tmux.start(command, environment: environment)
+        _ = try tmux.wait(for: "Organizations")
+        try tmux.send("C-c")
+        let screen = try tmux.wait(for: "EXIT=")
+        #expect(screen.contains("EXIT=130") || screen.contains("EXIT=0"))
+        #expect(!screen.contains("-echo"))
+    }
+
+    @Test func withoutATerminalItPointsToExport() throws {
+        let result = try run(productBinary, [], environment: environment)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("not a TTY") && result.stderr.contains("provider-explorer export"))
+        #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+}

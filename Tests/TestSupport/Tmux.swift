@@ -1,0 +1,70 @@
+import Foundation
+
+/// A tmux server of a test's own (its own socket), running the real binary in a pane.
+public final class Tmux: @unchecked Sendable {
+    public let socket = "pe-test-" + UUID().uuidString.prefix(8)
+    public let session = "pe"
+
+    public init() {}
+
+    @discardableResult
+    public func tmux(_ args: [String]) throws -> ProcessResult {
+        try run("tmux", ["-L", socket] + args)
+    }
+
+    /// Starts `command` in a detached session of the given size and environment.
+    public func start(_ command: String, width: Int = 120, height: Int = 40, environment: [String: String]) throws {
+        var args = ["new-session", "-d", "-s", session, "-x", String(width), "-y", String(height)]
+        for (k, v) in environment.sorted(by: { $0.key < $1.key }) { args += ["-e", "\(k)=\(v)"] }
+        args.append(command)
+        let r = try tmux(args)
+        guard r.status == 0 else { throw TmuxError.failed("tmux new-session: \(r.stderr)") }
+        try tmux(["set-option", "-t", session, "status", "off"])
+    }
+
+    /// Keys by tmux name ("Enter", "Escape", "j"); `literal` sends text as typed.
+    public func send(_ keys: String..., literal: Bool = false) throws {
+        try tmux(["send-keys", "-t", session] + (literal ? ["-l"] : []) + keys)
+    }
+
+    public func capture(escapes: Bool = false) throws -> String {
+        try tmux(["capture-pane", "-p", "-t", session] + (escapes ? ["-e"] : [])).stdout
+    }
+
+    public func display(_ format: String) throws -> String {
+        try tmux(["display-message", "-p", "-t", session, format]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    public func resize(width: Int, height: Int) throws {
+        try tmux(["resize-window", "-t", session, "-x", String(width), "-y", String(height)])
+    }
+
+    /// Polls the pane until `predicate` holds; the last capture either way.
+    @discardableResult
+    public func wait(seconds: Double = 20, until predicate: (String) -> Bool) throws -> String {
+        let deadline = Date().addingTimeInterval(seconds)
+        var screen = try capture()
+        while !predicate(screen), Date() < deadline {
+            usleep(50_000)
+            screen = try capture()
+        }
+        return screen
+    }
+
+    public func wait(for text: String, seconds: Double = 20) throws -> String {
+        try wait(seconds: seconds) { $0.contains(text) }
+    }
+
+    /// The pid of the program the pane's shell runs.
+    public func childPID() throws -> Int32? {
+        let shell = try display("#{pane_pid}")
+        let r = try run("pgrep", ["-P", shell])
+        return r.stdout.split(separator: "\n").first.flatMap { Int32($0) }
+    }
+
+    public func kill() { _ = try? tmux(["kill-server"]) }
+
+    deinit { kill() }
+}
+
+public enum TmuxError: Error { case failed(String) }
