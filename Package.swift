@@ -42,6 +42,11 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
 
+        // `swift run -c release provider-explorer-bench`: the figures of BENCHMARKS.md.
+        .executableTarget(name: "provider-explorer-bench", dependencies: [
+            "ProviderAPI", "ProviderSimulator", "UsageStore", "Sync", "Explorer", "TerminalUI", "TestSupport",
+        ], path: "Benchmarks", swiftSettings: strict),
+
         // Helpers the test targets share: temporary files, child processes, a simulator with a key.
         .target(name: "TestSupport", dependencies: [
             "ProviderAPI", "ProviderSimulator", "UsageStore", .product(name: "Logging", package: "swift-log"),

@@ -29,11 +29,12 @@ public final class ExplorerModel {
     /// Whether the shown period's report is in the cache.
     public private(set) var periodCached = false
     public private(set) var isLoading = false
+    /// Set once the user picks a period; until then the view follows the newest report.
+    @ObservationIgnored private var periodChosen = false
 
     @ObservationIgnored let store: UsageStore
     @ObservationIgnored let source: ReportSource?
     @ObservationIgnored let now: @Sendable () -> Date
-    @ObservationIgnored private var organizations: [String: Organization] = [:]
 
     public init(store: UsageStore, source: ReportSource?, engine: SyncEngine?, keyInfo: KeyInfo, origin: DataOrigin,
                 now: @escaping @Sendable () -> Date = { Date() }) {
@@ -64,15 +65,10 @@ public final class ExplorerModel {
 
     /// Reads the period (and the one before, for the change column) from the cache.
     public func reload() {
-        organizations = Dictionary(((try? store.organizations()) ?? []).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let report = try? store.report(period.reportPeriod)
-        periodCached = report != nil
-        let previous = try? store.report(period.previous.reportPeriod)
-        let before = Dictionary((previous?.rows ?? []).map { ($0.organizationId, $0) }, uniquingKeysWith: { a, _ in a })
+        let joined = (try? store.periodRows(period.reportPeriod, previous: period.previous.reportPeriod)) ?? nil
+        periodCached = joined != nil
         let today = Day(containing: now())
-        let rows = (report?.rows ?? []).map {
-            ListRow.make(row: $0, organization: organizations[$0.organizationId], previous: before[$0.organizationId], today: today)
-        }
+        let rows = (joined ?? []).map { ListRow.make($0, today: today) }
         list.setRows(rows)
         tiers.load(rows)
         refreshDetail()
@@ -80,6 +76,11 @@ public final class ExplorerModel {
     }
 
     private func afterSync() async {
+        // Until the user picks a period, show the newest day the sync brought.
+        if !periodChosen, period.isDaily, let newest = ((try? store.cachedPeriods(.daily)) ?? []).first.flatMap({ Day($0) }),
+           .day(newest) != period {
+            period = .day(newest)
+        }
         reload()
         if case .failed(let message) = sync.state { setStatus(message, error: true) } else { status = nil }
     }
@@ -121,6 +122,7 @@ public final class ExplorerModel {
 
     /// Shows `period`, fetching its report first when it is not cached and we are online.
     public func show(_ next: Period) async {
+        periodChosen = true
         period = next
         status = nil
         reload()

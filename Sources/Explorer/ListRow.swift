@@ -1,4 +1,5 @@
 import ProviderAPI
+import UsageStore
 
 /// One organization as the list shows it for the chosen period.
 public struct ListRow: Sendable, Equatable, Identifiable {
@@ -28,13 +29,15 @@ public struct ListRow: Sendable, Equatable, Identifiable {
             && a.pendingSeats == b.pendingSeats && a.change == b.change && a.trialDaysLeft == b.trialDaysLeft
     }
 
-    /// Joins a report row with the organization record and the previous period's row.
-    static func make(row: UsageRow, organization: Organization?, previous: UsageRow?, today: Day) -> ListRow {
-        let trialEnd = organization?.trialEndsAt.flatMap { Day($0) }
+    /// A report row with its organization's status and trial end and the previous period's seats.
+    static func make(_ joined: PeriodRow, today: Day) -> ListRow {
+        let row = joined.row
+        let trialEnd = joined.trialEndsAt.flatMap { Day($0) }
         let isTrial = row.trial || row.licenseType == .trial
         return ListRow(id: row.organizationId, name: row.organizationName, tier: row.tier, licenseType: row.licenseType,
-                       status: organization?.status ?? .active, activeSeats: row.activeSeats, pendingSeats: row.pendingSeats,
-                       consumedLicenses: row.consumedLicenses, change: previous.map { row.consumedLicenses - $0.consumedLicenses },
+                       status: joined.status.map(OrganizationStatus.init(rawValue:)) ?? .active, activeSeats: row.activeSeats,
+                       pendingSeats: row.pendingSeats, consumedLicenses: row.consumedLicenses,
+                       change: joined.previousConsumed.map { row.consumedLicenses - $0 },
                        trialEndsAt: isTrial ? trialEnd : nil,
                        trialDaysLeft: isTrial ? trialEnd.map { max(0, $0 - today) } : nil,
                        searchKey: TextSearch.fold(row.organizationName))

@@ -19,9 +19,10 @@ public final class OrganizationListModel {
     }
 
     /// Every row of the period, kept sorted by the current sort.
-    public private(set) var allRows: [ListRow] = []
-    /// The rows that pass the filters and the search, in sort order.
-    public private(set) var visible: [ListRow] = []
+    public private(set) var allRows: [ListRow] = [] { didSet { rebuildCodes() } }
+    /// The rows that pass the filters and the search, in sort order: indices into
+    /// `allRows`, so a keystroke over 50,000 organizations copies integers, not rows.
+    public private(set) var visible = RowView(rows: [], indices: [])
     public private(set) var totals = Totals()
 
     public var trialOnly = false { didSet { if trialOnly != oldValue { refilter() } } }
@@ -118,27 +119,61 @@ public final class OrganizationListModel {
         tier = tier == nil ? .business : tier == .business ? .enterprise : nil
     }
 
+    // What the filters test, by row, as small codes: read without touching the rows' strings.
+    @ObservationIgnored private var tierCodes: [Int32] = []
+    @ObservationIgnored private var licenseCodes: [Int32] = []
+    @ObservationIgnored private var statusCodes: [Int32] = []
+    @ObservationIgnored private var keys: [[UInt8]] = []
+    @ObservationIgnored private var codeOf: [String: Int32] = [:]
+
+    private func code(_ s: String) -> Int32 {
+        if let c = codeOf[s] { return c }
+        let c = Int32(codeOf.count)
+        codeOf[s] = c
+        return c
+    }
+
+    private func rebuildCodes() {
+        tierCodes = allRows.map { code("t:" + $0.tier.rawValue) }
+        licenseCodes = allRows.map { code("l:" + $0.licenseType.rawValue) }
+        statusCodes = allRows.map { code("s:" + $0.status.rawValue) }
+        keys = allRows.map(\.searchKey)
+    }
+
     private func refilter(narrowing: Bool = false) {
-        let base = narrowing ? visible : allRows
         let needle = TextSearch.fold(search)
-        let trial = trialOnly, nfr = nfrOnly, tier = tier, status = status, cell = cell
-        var out: [ListRow] = []
-        out.reserveCapacity(base.count)
+        let trialCode = code("l:" + LicenseType.trial.rawValue), nfrCode = code("l:" + LicenseType.nfr.rawValue)
+        let tierCode = tier.map { code("t:" + $0.rawValue) }, statusCode = status.map { code("s:" + $0.rawValue) }
+        let cellCodes = cell.map { (code("t:" + $0.tier.rawValue), code("l:" + $0.licenseType.rawValue)) }
+        let trial = trialOnly, nfr = nfrOnly
+        var out: [Int32] = []
         var t = Totals()
-        for row in base {
-            if trial && !row.isTrial { continue }
-            if nfr && !row.isNFR { continue }
-            if let tier, row.tier != tier { continue }
-            if let status, row.status != status { continue }
-            if let cell, row.tier != cell.tier || row.licenseType != cell.licenseType { continue }
-            if !needle.isEmpty && !TextSearch.contains(row.searchKey, needle) { continue }
-            out.append(row)
-            t.organizations += 1
-            t.activeSeats += row.activeSeats
-            t.pendingSeats += row.pendingSeats
-            t.consumedLicenses += row.consumedLicenses
+        func consider(_ i: Int) {
+            let license = licenseCodes[i]
+            if trial && license != trialCode { return }
+            if nfr && license != nfrCode { return }
+            if let tierCode, tierCodes[i] != tierCode { return }
+            if let statusCode, statusCodes[i] != statusCode { return }
+            if let cellCodes, tierCodes[i] != cellCodes.0 || license != cellCodes.1 { return }
+            if !needle.isEmpty && !TextSearch.contains(keys[i], needle) { return }
+            out.append(Int32(i))
         }
-        visible = out
+        if narrowing {
+            out.reserveCapacity(visible.count)
+            for i in visible.indices32 { consider(Int(i)) }
+        } else {
+            out.reserveCapacity(allRows.count)
+            for i in 0..<allRows.count { consider(i) }
+        }
+        allRows.withUnsafeBufferPointer { rows in
+            for i in out {
+                t.activeSeats += rows[Int(i)].activeSeats
+                t.pendingSeats += rows[Int(i)].pendingSeats
+                t.consumedLicenses += rows[Int(i)].consumedLicenses
+            }
+        }
+        t.organizations = out.count
+        visible = RowView(rows: allRows, indices: out)
         totals = t
         indexCache = nil
     }
@@ -154,7 +189,7 @@ public final class OrganizationListModel {
         guard let selectedID else { return 0 }
         if indexCache == nil {
             var map = [String: Int](minimumCapacity: visible.count)
-            for (i, r) in visible.enumerated() { map[r.id] = i }
+            for (position, i) in visible.indices32.enumerated() { map[allRows[Int(i)].id] = position }
             indexCache = map
         }
         return indexCache?[selectedID] ?? 0
@@ -173,4 +208,19 @@ public final class OrganizationListModel {
 
     public func selectFirst() { if let first = visible.first { selectedID = first.id } }
     public func selectLast() { if let last = visible.last { selectedID = last.id } }
+}
+
+/// The visible rows: a view of the period's rows through the indices that pass.
+public struct RowView: RandomAccessCollection, Sendable {
+    let rows: [ListRow]
+    let indices32: [Int32]
+
+    init(rows: [ListRow], indices: [Int32]) {
+        self.rows = rows
+        self.indices32 = indices
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { indices32.count }
+    public subscript(position: Int) -> ListRow { rows[Int(indices32[position])] }
 }

@@ -6,7 +6,16 @@ import Foundation
 public enum TextSearch {
     /// "Société Générale" -> "societe generale"; "ÅNGSTRÖM" -> "angstrom"; CJK unchanged.
     public static func fold(_ text: String) -> [UInt8] {
-        Array(text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil).utf8)
+        // ASCII needs only lower-casing, and most names are ASCII: skip Foundation for them.
+        var ascii = [UInt8]()
+        ascii.reserveCapacity(text.utf8.count)
+        for b in text.utf8 {
+            guard b < 0x80 else {
+                return Array(text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil).utf8)
+            }
+            ascii.append(b >= 65 && b <= 90 ? b + 32 : b)
+        }
+        return ascii
     }
 
     /// Whether `needle` occurs in `haystack` (both folded).

@@ -26,7 +26,7 @@ public struct Credentials: Sendable {
     /// "0600 (only you can read it)" and the like, for `key` and the key pane.
     public var permissionVerdict: String {
         let octal = "0" + String(fileMode & 0o777, radix: 8)
-        return fileMode & 0o077 == 0 ? "\(octal) ok (only the owner can read it)" : "\(octal) too open"
+        return fileMode & 0o077 == 0 ? "\(octal) (owner only)" : "\(octal) too open"
     }
 
     public func minter(clock: @escaping @Sendable () -> Date = { Date() }) -> TokenMinter {

@@ -9,12 +9,26 @@ public final class PrivateKey: @unchecked Sendable {
     let pkey: OpaquePointer
     public let algorithm: KeyAlgorithm
 
+    /// A signing context set up once; each signature starts from a copy of it, which
+    /// spares libcrypto's algorithm fetch on every token. Nil where copying is not
+    /// supported (Ed25519's one-shot signing), which then sets up a context each time.
+    private let template: OpaquePointer?
+
     init(pkey: OpaquePointer, algorithm: KeyAlgorithm) {
         self.pkey = pkey
         self.algorithm = algorithm
+        var ready: OpaquePointer?
+        if algorithm != .edDSA, let ctx = EVP_MD_CTX_new() {
+            if EVP_DigestSignInit(ctx, nil, EVP_sha256(), nil, pkey) == 1 { ready = ctx } else { EVP_MD_CTX_free(ctx) }
+        }
+        template = ready
+        OpenSSL.clearErrors()
     }
 
-    deinit { EVP_PKEY_free(pkey) }
+    deinit {
+        if let template { EVP_MD_CTX_free(template) }
+        EVP_PKEY_free(pkey)
+    }
 
     /// Parses a PEM private key (PKCS#8, SEC1 or PKCS#1). `source` names the file in errors.
     /// Refuses encrypted PEM, curves other than P-256, RSA under 2048 bits and anything else.
@@ -111,8 +125,12 @@ public final class PrivateKey: @unchecked Sendable {
     public func sign(_ message: [UInt8]) throws -> [UInt8] {
         guard let ctx = EVP_MD_CTX_new() else { throw signingFailed() }
         defer { EVP_MD_CTX_free(ctx) }
-        let md = algorithm == .edDSA ? nil : EVP_sha256()
-        guard EVP_DigestSignInit(ctx, nil, md, nil, pkey) == 1 else { throw signingFailed() }
+        if let template, EVP_MD_CTX_copy_ex(ctx, template) == 1 {
+            // Ready to sign.
+        } else {
+            let md = algorithm == .edDSA ? nil : EVP_sha256()
+            guard EVP_DigestSignInit(ctx, nil, md, nil, pkey) == 1 else { throw signingFailed() }
+        }
         var length = 0
         guard EVP_DigestSign(ctx, nil, &length, message, message.count) == 1 else { throw signingFailed() }
         var signature = [UInt8](repeating: 0, count: length)

@@ -31,6 +31,8 @@ public final class TokenMinter: Sendable {
     private let key: PrivateKey
     private let clock: @Sendable () -> Date
     private let current = Mutex<MintedToken?>(nil)
+    /// The encoded header never changes for a key: encoded once.
+    private let headerPart: String
 
     public init(providerId: String, keyId: String, key: PrivateKey,
                 clock: @escaping @Sendable () -> Date = { Date() }) {
@@ -38,6 +40,8 @@ public final class TokenMinter: Sendable {
         self.keyId = keyId
         self.key = key
         self.clock = clock
+        let header = TokenHeader(alg: key.algorithm.rawValue, typ: Endpoints.Token.type, kid: keyId)
+        headerPart = Base64URL.encode((try? JWS.encoder.encode(header)) ?? Data())
     }
 
     public var algorithm: KeyAlgorithm { key.algorithm }
@@ -59,15 +63,20 @@ public final class TokenMinter: Sendable {
     /// Drops the token in hand so the next request mints anew (after a 401, say).
     public func invalidate() { current.withLock { $0 = nil } }
 
-    /// Signs a new token with the contract's header and claims.
+    /// The encoded header never changes for a key: encoded once.
+
+    /// Signs a new token with the contract's header and claims. The claims' JSON is
+    /// written by hand (keys sorted, as JWS.sign writes them): it runs for every token.
     public func mint(now: Date) throws -> MintedToken {
         let iat = Int(now.timeIntervalSince1970 - Endpoints.Token.clockSkew)
-        let claims = TokenClaims(iss: providerId, sub: providerId, aud: Endpoints.Token.audience,
-                                 iat: iat, exp: iat + Int(Endpoints.Token.lifetime),
-                                 jti: UUID().uuidString.lowercased())
-        let header = TokenHeader(alg: key.algorithm.rawValue, typ: Endpoints.Token.type, kid: keyId)
-        let compact = try JWS.sign(header: header, claims: claims, with: key)
-        return MintedToken(compact: compact, expiresAt: Date(timeIntervalSince1970: Double(claims.exp)))
+        let exp = iat + Int(Endpoints.Token.lifetime)
+        let issuer = JWS.jsonString(providerId)
+        let claims = "{\"aud\":\(JWS.jsonString(Endpoints.Token.audience)),\"exp\":\(exp),\"iat\":\(iat),"
+            + "\"iss\":\(issuer),\"jti\":\"\(UUID().uuidString.lowercased())\",\"sub\":\(issuer)}"
+        let signingInput = headerPart + "." + Base64URL.encode(Array(claims.utf8))
+        let signature = try key.sign(Array(signingInput.utf8))
+        return MintedToken(compact: signingInput + "." + Base64URL.encode(signature),
+                           expiresAt: Date(timeIntervalSince1970: Double(exp)))
     }
 }
 
@@ -83,6 +92,20 @@ public enum JWS {
         let signingInput = Base64URL.encode(try encoder.encode(header)) + "." + Base64URL.encode(try encoder.encode(claims))
         let signature = try key.sign(Array(signingInput.utf8))
         return signingInput + "." + Base64URL.encode(signature)
+    }
+
+    /// A JSON string literal: quotes, backslashes and control characters escaped.
+    static func jsonString(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            default:
+                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+            }
+        }
+        return out + "\""
     }
 
     /// The three parts of a compact token, decoded; nil if it is not three base64url parts.

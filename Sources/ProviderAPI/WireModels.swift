@@ -71,6 +71,7 @@ public struct Organization: Codable, Hashable, Sendable {
     }
 
     public static let fieldNames = ["id", "name", "status", "tier", "licenseType", "trialEndsAt", "createdAt"]
+    static let knownFields = Set(fieldNames)
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: AnyKey.self)
@@ -81,7 +82,9 @@ public struct Organization: Codable, Hashable, Sendable {
         licenseType = try c.decode(LicenseType.self, forKey: AnyKey("licenseType"))
         trialEndsAt = try c.decodeIfPresent(String.self, forKey: AnyKey("trialEndsAt"))
         createdAt = try c.decode(String.self, forKey: AnyKey("createdAt"))
-        extra = try c.unknownFields(known: Set(Self.fieldNames))
+        // Only when there are more keys than the known ones present is there anything to keep.
+        let known = Self.fieldNames.count - (c.contains(AnyKey("trialEndsAt")) ? 0 : 1)
+        extra = c.allKeys.count > known ? try c.unknownFields(known: Self.knownFields) : [:]
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -122,6 +125,7 @@ public struct UsageRow: Codable, Hashable, Sendable {
 
     public static let fieldNames = ["organizationId", "organizationName", "tier", "licenseType",
                                     "trial", "nfr", "activeSeats", "pendingSeats", "consumedLicenses"]
+    static let knownFields = Set(fieldNames)
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: AnyKey.self)
@@ -134,7 +138,8 @@ public struct UsageRow: Codable, Hashable, Sendable {
         activeSeats = try c.decode(Int.self, forKey: AnyKey("activeSeats"))
         pendingSeats = try c.decode(Int.self, forKey: AnyKey("pendingSeats"))
         consumedLicenses = try c.decode(Int.self, forKey: AnyKey("consumedLicenses"))
-        extra = try c.unknownFields(known: Set(Self.fieldNames))
+        // Every known field is required, so more keys than those means unknown ones.
+        extra = c.allKeys.count > Self.fieldNames.count ? try c.unknownFields(known: Self.knownFields) : [:]
     }
 
     public func encode(to encoder: Encoder) throws {

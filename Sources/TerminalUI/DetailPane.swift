@@ -23,8 +23,10 @@ extension Renderer {
               (row.licenseType.rawValue, row.isTrial ? theme.trialBadge : row.isNFR ? theme.nfrBadge : .plain),
               ("  Status ", theme.label), (row.status.rawValue, row.isSuspended ? theme.suspendedBadge : .plain)])
         line([("Seats ", theme.label), ("\(Format.count(row.activeSeats)) active + \(Format.count(row.pendingSeats)) pending = ", .plain),
-              ("\(Format.count(row.consumedLicenses)) billed", Style(bold: true)),
-              ("  (\(Format.change(row.change)) vs \(model.period.previous))", theme.label)])
+              ("\(Format.count(row.consumedLicenses)) billed", Style(bold: true))])
+        let change = row.change ?? 0
+        line([("Change ", theme.label), (Format.change(row.change), change > 0 ? theme.positive : change < 0 ? theme.negative : .plain),
+              (row.change == nil ? " (not in \(model.period.previous))" : " since \(model.period.previous)", theme.label)])
         if row.isTrial, let end = row.trialEndsAt {
             line([("Trial ends ", theme.label), ("\(end)", theme.trialBadge),
                   (" (\(row.trialDaysLeft ?? 0) days left, then billing starts)", theme.label)])
@@ -93,12 +95,13 @@ extension Renderer {
             x += c.put(point.month.description + " ", x: x, y: y, style: theme.label)
             if let v = point.consumed {
                 let n = max(1, v * barWidth / peak)
-                x += c.put(String(repeating: "█", count: n), x: x, y: y, style: point.tier.map(theme.tier) ?? theme.spark, maxWidth: barWidth)
+                x += c.put(String(repeating: " ", count: n), x: x, y: y, style: theme.bar(point.tier), maxWidth: barWidth)
                 x += c.put(String(repeating: " ", count: barWidth - n), x: x, y: y)
                 x += c.put(" " + Format.count(v), x: x, y: y, width: 9, alignRight: true)
                 c.put(" " + (point.tier.map(Format.tierShort) ?? ""), x: x, y: y, style: point.tier.map(theme.tier) ?? .plain, maxWidth: max(0, inner.maxX - x))
             } else {
-                c.put("not cached", x: x, y: y, style: theme.label, maxWidth: max(0, inner.maxX - x))
+                let exists = point.month <= ReportSchedule.newestMonth(at: model.key.now)
+                c.put(exists ? "not cached" : "in progress (ready on the 1st)", x: x, y: y, style: theme.label, maxWidth: max(0, inner.maxX - x))
             }
             y += 1
         }

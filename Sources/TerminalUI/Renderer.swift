@@ -53,15 +53,6 @@ public struct Renderer {
 
     func drawTitle(_ c: inout Canvas, _ r: Rect, _ ui: UIState) {
         c.fill(r, style: theme.titleBar)
-        var x = c.put(" provider-explorer ", x: 0, y: r.y, style: theme.titleBar)
-        x += c.put("│ \(model.key.info.providerId) ", x: x, y: r.y, style: theme.titleBar)
-        switch model.key.origin {
-        case .demo: x += c.put(" DEMO simulator ", x: x, y: r.y, style: theme.demoBadge)
-        case .cacheOnly: x += c.put(" " + model.key.originSummary + " ", x: x, y: r.y, style: theme.offlineBadge)
-        case .api(let host): x += c.put("│ \(host) ", x: x, y: r.y, style: theme.titleBar)
-        }
-        let mode = model.period.isDaily ? "daily" : "monthly"
-        x += c.put(" │ \(mode) \(model.period)", x: x, y: r.y, style: theme.titleBar)
         var right: String
         switch model.sync.state {
         case .syncing(let done, let total, _):
@@ -73,8 +64,23 @@ public struct Renderer {
         }
         if model.isLoading { right = "\(ui.spinnerGlyph) loading  " + right }
         right += "  ? help "
-        let w = DisplayWidth.of(right)
-        if r.width - w > x { c.put(right, x: r.width - w, y: r.y, style: theme.titleBar) }
+        let rightWidth = DisplayWidth.of(right)
+        // The left side gives way first: the program name goes when space is short.
+        let leftLimit = max(0, r.width - rightWidth - 1)
+        var parts: [(String, Style)] = []
+        if r.width >= 110 { parts.append((" provider-explorer ", theme.titleBar)) }
+        parts.append(("│ \(model.key.info.providerId) ", theme.titleBar))
+        switch model.key.origin {
+        case .demo: parts.append((" DEMO simulator ", theme.demoBadge))
+        case .cacheOnly: parts.append((" " + model.key.originSummary + " ", theme.offlineBadge))
+        case .api(let host): parts.append(("│ \(host) ", theme.titleBar))
+        }
+        parts.append((" │ \(model.period.isDaily ? "daily" : "monthly") \(model.period)", theme.titleBar))
+        var x = 0
+        for (text, style) in parts where x < leftLimit {
+            x += c.put(text, x: x, y: r.y, style: style, maxWidth: leftLimit - x)
+        }
+        if r.width > rightWidth { c.put(right, x: r.width - rightWidth, y: r.y, style: theme.titleBar) }
     }
 
     // MARK: - Status and hints

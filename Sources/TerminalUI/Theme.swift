@@ -31,10 +31,21 @@ public struct Theme: Sendable {
     public var suspendedBadge: Style { c(.red, bold: true) }
     public var spark: Style { c(.cyan) }
 
+    /// A bar drawn as coloured blanks (reverse video without colour): one byte a cell
+    /// on the wire, where a block glyph costs three.
+    public func bar(_ tier: Tier?) -> Style {
+        guard colors else { return Style(reverse: true) }
+        switch tier {
+        case .some(.enterprise): return Style(bg: .magenta)
+        case .some(.business): return Style(bg: .cyan)
+        default: return Style(bg: .yellow)
+        }
+    }
+
     public func tier(_ tier: Tier) -> Style {
         switch tier {
         case .enterprise: return c(.magenta, bold: true)
-        case .business: return c(.blue)
+        case .business: return c(.cyan)
         default: return c(.yellow, underline: true)
         }
     }

@@ -162,3 +162,39 @@ extension UsageStore {
         return value
     }
 }
+
+/// A report row joined with what the list shows beside it: the organization's status
+/// and trial end, and the consumed seats of the period before.
+public struct PeriodRow: Sendable {
+    public var row: UsageRow
+    public var status: String?
+    public var trialEndsAt: String?
+    public var previousConsumed: Int?
+}
+
+extension UsageStore {
+    /// Every row of `period` with its organization and its previous period's seats, in
+    /// one query: the first screen's read, without holding three collections at once.
+    public func periodRows(_ period: ReportPeriod, previous: ReportPeriod) throws -> [PeriodRow]? {
+        let kind = Self.kind(of: period)
+        return try locked {
+            let head = try db.prepare("SELECT 1 FROM reports WHERE kind = ? AND period = ?")
+                .bind([.text(kind.rawValue), .text(period.description)])
+            guard try head.step() else { return nil }
+            let s = try db.prepare("""
+                SELECT u.organization_id, u.organization_name, u.tier, u.license_type, u.trial, u.nfr, u.active, u.pending,
+                       u.consumed, u.extra, o.status, o.trial_ends_at, p.consumed
+                FROM \(kind.table) u
+                LEFT JOIN organizations o ON o.id = u.organization_id
+                LEFT JOIN \(kind.table) p ON p.period = ? AND p.organization_id = u.organization_id
+                WHERE u.period = ?
+                """).bind([.text(previous.description), .text(period.description)])
+            var out: [PeriodRow] = []
+            while try s.step() {
+                out.append(PeriodRow(row: Self.row(s), status: s.optionalText(10), trialEndsAt: s.optionalText(11),
+                                     previousConsumed: s.isNull(12) ? nil : s.int(12)))
+            }
+            return out
+        }
+    }
+}

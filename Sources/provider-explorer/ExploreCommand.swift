@@ -44,7 +44,8 @@ struct ExploreCommand: AsyncParsableCommand {
         model.start()
         let minter = session.client.minter
         let status = try await TerminalLoop.run(app, colors: ProcessInfo.processInfo.environment["NO_COLOR"] == nil) {
-            model.key.tick(now: clock(), tokenExpiry: minter.currentExpiry)
+            // The token lives in real time; shown on the model's clock (fixed for screenshots).
+            model.key.tick(now: clock(), tokenExpiry: minter.currentExpiry.map { clock().addingTimeInterval($0.timeIntervalSinceNow) })
         }
         // The terminal is restored; leave at once. exit() would run static destructors
         // under the feet of URLSession's and the simulator's threads (seen crashing after

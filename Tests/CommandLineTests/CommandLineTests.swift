@@ -76,7 +76,7 @@ struct CommandLineTests {
         let key = try cli(["key", "--check", "--base-url", "http://127.0.0.1:\(port)", "--credentials", dir.file("c.json")])
         #expect(key.status == 0)
         #expect(key.stdout.contains("ES256") && key.stdout.contains("SHA256:") && key.stdout.contains("OK"))
-        #expect(key.stdout.contains("0600 ok"))
+        #expect(key.stdout.contains("0600 (owner only)"))
     }
 
     @Test func revokedKeyExits77WithTheAdvice() throws {

@@ -122,7 +122,7 @@ public final class SimulatorFixture: @unchecked Sendable {
     deinit { simulator.stop() }
 
     /// Retries are logged at info; tests print only warnings and worse.
-    static let quietLogger: Logger = {
+    public static let quietLogger: Logger = {
         var l = Logger(label: "provider-api-test")
         l.logLevel = .warning
         return l

@@ -1,0 +1,106 @@
+import Foundation
+import ProviderAPI
+import TestSupport
+
+/// `openssl speed` sign/s of the primitive under each JWS algorithm.
+enum OpenSSLSpeed {
+    static func run() -> [KeyAlgorithm: Double] {
+        guard let r = try? TestSupport.run("openssl", ["speed", "-seconds", "2", "ecdsap256", "rsa2048", "ed25519"], timeout: 120) else { return [:] }
+        var out: [KeyAlgorithm: Double] = [:]
+        for line in r.stdout.split(separator: "\n") {
+            let numbers = line.split(separator: " ").compactMap { Double($0.replacingOccurrences(of: "s", with: "")) }
+            guard numbers.count >= 4 else { continue }
+            let signPerSecond = numbers[numbers.count - 2]
+            if line.contains("nistp256") { out[.es256] = signPerSecond }
+            else if line.contains("rsa") && line.contains("2048") { out[.rs256] = signPerSecond }
+            else if line.contains("Ed25519") { out[.edDSA] = signPerSecond }
+        }
+        return out
+    }
+}
+
+/// The minimal reference client: a few lines of Python that GET the same URLs one
+/// after the other on one keep-alive connection and do nothing else with them.
+enum ReferenceClient {
+    static let script = """
+    import http.client, sys, time
+    host, port, token = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    paths = [l.strip() for l in open(sys.argv[4]) if l.strip()]
+    conn = http.client.HTTPConnection(host, port)
+    start = time.monotonic()
+    for p in paths:
+        conn.request("GET", p, headers={"Authorization": "Bearer " + token})
+        r = conn.getresponse(); r.read()
+        assert r.status == 200, (p, r.status)
+    print(time.monotonic() - start)
+    """
+
+    static func run(base: URL, token: String, requests: [String]) throws -> Double {
+        let dir = NSTemporaryDirectory()
+        let scriptPath = dir + "pe-reference.py", listPath = dir + "pe-reference.txt"
+        try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
+        try requests.joined(separator: "\n").write(toFile: listPath, atomically: true, encoding: .utf8)
+        let r = try TestSupport.run("python3", [scriptPath, base.host!, String(base.port!), token, listPath], timeout: 600)
+        guard r.status == 0, let seconds = Double(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw TmuxError.failed("reference client: \(r.stderr)")
+        }
+        return seconds
+    }
+}
+
+/// Figures of the real binary in a terminal: tmux records what it writes.
+enum RealBinary {
+    static func measure(binary: String, cacheRoot: String, work: String, organizations: Int) throws -> [Row] {
+        var rows: [Row] = []
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        let env = ["XDG_CACHE_HOME": cacheRoot, "XDG_STATE_HOME": work + "/state", "XDG_CONFIG_HOME": work + "/config",
+                   "NORDPASS_PROVIDER_CREDENTIALS": "", "PROVIDER_EXPLORER_DEMO_TODAY": "2026-11-29",
+                   "PROVIDER_EXPLORER_NOW": "2026-11-29T10:00:00Z", "LANG": "C.UTF-8"]
+        let started = Date()
+        try tmux.start("\(binary) --demo --offline; sleep 30", width: 200, height: 60, environment: env)
+        let first = try tmux.wait(seconds: 30) { $0.contains("\(organizations)/\(organizations)") }
+        let firstFrame = Date().timeIntervalSince(started)
+        guard first.contains("Organizations") else { return [Row(name: "real binary", value: "did not draw", target: "-", met: false)] }
+        rows.append(Row(name: "real binary: spawn to first full frame, \(organizations) orgs (tmux, 50 ms polling)",
+                        value: Measure.ms(firstFrame), target: "< 300 ms", met: firstFrame < 0.3))
+        let log = work + "/pane.bytes"
+        try tmux.tmux(["pipe-pane", "-o", "-t", tmux.session, "cat >> \(log)"])
+        usleep(500_000)
+        func bytes() -> Int { ((try? FileManager.default.attributesOfItem(atPath: log)[.size]) as? Int) ?? 0 }
+        func settle() { var last = -1; while bytes() != last { last = bytes(); usleep(300_000) } }
+        settle()
+        var moves: [Int] = []
+        for _ in 0..<10 {
+            let before = bytes()
+            try tmux.send("j")
+            settle()
+            moves.append(bytes() - before)
+        }
+        var pages: [Int] = []
+        for _ in 0..<5 {
+            let before = bytes()
+            try tmux.send("NPage")
+            settle()
+            pages.append(bytes() - before)
+        }
+        let moveMedian = moves.sorted()[moves.count / 2], pageMedian = pages.sorted()[pages.count / 2]
+        rows.append(Row(name: "bytes to the terminal per cursor move, 200x60", value: "median \(moveMedian) B (max \(moves.max()!))",
+                        target: "< 1 KB", met: moveMedian < 1024))
+        rows.append(Row(name: "bytes to the terminal per page (PgDn), 200x60", value: "median \(pageMedian) B", target: "-", met: nil))
+        // Browse: search, filters, the matrix, periods; then read the peak RSS.
+        for keys in [["/"], ["c", "o", "n"], ["Enter"], ["t"], ["t"], ["L"], ["Escape"], ["G"], ["g"], ["["], ["m"], ["]"], ["m"], ["Escape"]] {
+            try tmux.send(keys.joined())
+            usleep(300_000)
+        }
+        settle()
+        if let pid = try tmux.childPID() ?? Int32(tmux.display("#{pane_pid}")),
+           let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) {
+            let kb = Double(line.split(separator: " ").dropFirst().first.flatMap { Double($0) } ?? 0)
+            rows.append(Row(name: "real binary: peak RSS browsing \(organizations) orgs", value: String(format: "%.0f MB", kb / 1024),
+                            target: "< 100 MB", met: kb / 1024 < 100))
+        }
+        return rows
+    }
+}

@@ -1,0 +1,145 @@
+import Explorer
+import Foundation
+import ProviderAPI
+import ProviderSimulator
+import Sync
+import TerminalUI
+import TestSupport
+import UsageStore
+
+// provider-explorer-bench: every figure of BENCHMARKS.md in one run.
+// Usage: swift run -c release provider-explorer-bench [--quick]
+
+try await runBenchmarks()
+
+@MainActor
+func runBenchmarks() async throws {
+let quick = CommandLine.arguments.contains("--quick")
+/// `--only jwt,sync,cache,terminal` runs those sections alone.
+let only = CommandLine.arguments.firstIndex(of: "--only").map { Set(CommandLine.arguments[$0 + 1].split(separator: ",").map(String.init)) }
+func runs(_ section: String) -> Bool { only?.contains(section) ?? true }
+let work = NSTemporaryDirectory() + "pe-bench-" + UUID().uuidString.prefix(6)
+try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(atPath: work) }
+let today = Day("2026-11-29")!
+let fixedNow = Date(timeIntervalSince1970: today.start.timeIntervalSince1970 + 36_000)
+var rows: [Row] = []
+
+print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB; \(quick ? "quick run" : "full run")")
+
+// 1. JWT: tokens minted per second against `openssl speed` of the same primitive.
+let opensslSpeed = runs("jwt") ? OpenSSLSpeed.run() : [:]
+for algorithm in KeyAlgorithm.allCases where runs("jwt") {
+    let key = PrivateKey.generate(algorithm)!
+    let minter = TokenMinter(providerId: "prv", keyId: "k", key: key)
+    var count = 0
+    let elapsed = try Measure.seconds {
+        let end = Date().addingTimeInterval(quick ? 0.5 : 2)
+        while Date() < end { _ = try minter.mint(now: Date()); count += 1 }
+    }
+    let ours = Double(count) / elapsed
+    let raw = opensslSpeed[algorithm] ?? 0
+    let overhead = raw > 0 ? raw / ours : 0
+    rows.append(Row(name: "JWT \(algorithm.rawValue) tokens/s (openssl speed sign/s)",
+                    value: String(format: "%.0f (%.0f): overhead %.2fx", ours, raw, overhead),
+                    target: "overhead < 2x", met: raw > 0 ? overhead < 2 : nil))
+}
+printTable(rows); rows = []
+
+if runs("profile") {
+    let data = DataSet(organizationCount: 1000, seed: 1, today: today)
+    let page = UsagePage(period: .daily(data.newestDay), generatedAt: "x", data: data.dailyRows(data.newestDay), nextCursor: nil)
+    let body = try JSONEncoder().encode(page)
+    let decode = try Measure.seconds { for _ in 0..<20 { _ = try JSONDecoder().decode(UsagePage.self, from: body) } } / 20
+    let store = try UsageStore.open(path: work + "/profile.sqlite3")
+    let report = UsageReport(period: page.period, generatedAt: "x", rows: page.data)
+    let write = try Measure.seconds { for _ in 0..<20 { try store.write(report, fetchedAt: Date()) } } / 20
+    let serial = try Measure.seconds { for _ in 0..<20 { _ = try JSONSerialization.jsonObject(with: body) } } / 20
+    print("JSONSerialization 1000 rows: \(Measure.ms(serial))")
+    print("decode 1000 rows: \(Measure.ms(decode)); write 1000 rows: \(Measure.ms(write)); body \(body.count) bytes")
+}
+
+// 2. Sync: a first full sync against the simulator on loopback, beside a minimal client
+//    that fetches the same pages, one after the other, with the same token.
+for orgs in quick ? [1_000] : [1_000, 10_000] where runs("sync") {
+    let fixture = try SimulatorFixture(organizations: orgs, today: today)
+    let store = try UsageStore.open(path: work + "/sync-\(orgs).sqlite3")
+    let client = ProviderClient(baseURL: fixture.url, minter: fixture.minter,
+                                transport: URLSessionTransport(timeout: 30, maxConnections: 6), pageSize: 1000,
+                                concurrency: 6, logger: SimulatorFixture.quietLogger)
+    let engine = SyncEngine(client: client, store: store, now: { fixedNow })
+    let ours = try await Measure.seconds { _ = try await engine.sync() }
+    let requests = fixture.simulator.requestLog()
+    let size = Double(store.bytesOnDisk) / 1_048_576
+    let reference = try ReferenceClient.run(base: fixture.url, token: try fixture.minter.token().compact, requests: requests)
+    let ratio = ours / reference
+    rows.append(Row(name: "first full sync, \(orgs) orgs (\(requests.count) requests)",
+                    value: String(format: "%.2f s, %.0f req/s; reference %.2f s, %.0f req/s; ratio %.2f",
+                                  ours, Double(requests.count) / ours, reference, Double(requests.count) / reference, ratio),
+                    target: "ratio <= 1.0", met: ratio <= 1.0))
+    rows.append(Row(name: "cache after the sync of \(orgs) orgs", value: String(format: "%.1f MB", size), target: "-", met: nil))
+}
+printTable(rows); rows = []
+
+// 3-4. A warm cache of 50,000 organizations: open to first frame, then keystrokes.
+guard runs("cache") || runs("terminal") else { return }
+let big = quick ? 10_000 : 50_000
+let cacheRoot = work + "/cache"
+let bigStore = try UsageStore.open(directory: cacheRoot + "/provider-explorer", providerId: "prv_DEMO00", baseURL: "demo-simulator")
+let fillTime = try Measure.seconds { try fill(bigStore, from: DataSet(organizationCount: big, seed: 1, today: today)) }
+print(String(format: "filled a cache of %d orgs (2 months daily, 12 monthly) in %.1f s: %.1f MB", big, fillTime,
+             Double(bigStore.bytesOnDisk) / 1_048_576))
+rows.append(Row(name: "cache on disk, \(big) orgs, 59 days + 12 months", value: String(format: "%.0f MB", Double(bigStore.bytesOnDisk) / 1_048_576), target: "-", met: nil))
+
+let info = KeyInfo(providerId: "prv_DEMO00", keyId: "k", algorithm: "ES256", fingerprint: "SHA256:x", createdAt: nil, permission: "0600 ok", source: "bench")
+var opens: [Double] = []
+var app: App!
+for _ in 0..<5 {
+    opens.append(try Measure.seconds {
+            let store = try UsageStore.open(path: bigStore.path)
+            let model = ExplorerModel(store: store, source: nil, engine: nil, keyInfo: info, origin: .cacheOnly, now: { fixedNow })
+            model.start(sync: false)
+            app = App(model: model, theme: Theme(colors: true)) { _ in "" }
+            _ = app.frame(width: 200, height: 60)
+    })
+}
+rows.append(Row(name: "open to first frame, warm cache of \(big) orgs (in process)", value: "median " + Measure.ms(Measure.median(opens)),
+                target: "< 300 ms", met: Measure.median(opens) < 0.3))
+
+do {
+    let model = app.model
+    func keystrokes(_ n: Int, _ action: @MainActor (Int) -> Void) -> [Double] {
+        var samples: [Double] = []
+        for i in 0..<n {
+            let start = DispatchTime.now().uptimeNanoseconds
+            action(i)
+            _ = app.frame(width: 200, height: 60)
+            samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        return samples
+    }
+    let toggles = keystrokes(200) { _ in model.list.trialOnly.toggle() }
+    let word = Array("contoso")
+    let search = keystrokes(280) { i in
+        let k = i % (word.count * 2)
+        if k < word.count { model.list.search.append(word[k]) } else { model.list.search.removeLast() }
+    }
+    model.list.search = ""
+    let moves = keystrokes(500) { i in model.list.moveSelection(by: i % 100 < 50 ? 1 : -1); model.refreshDetail() }
+    for (name, samples) in [("filter toggle (t)", toggles), ("search keystroke", search), ("cursor move (with detail)", moves)] {
+        let med = Measure.median(samples), p99 = Measure.percentile(samples, 0.99)
+        rows.append(Row(name: "\(name) to a drawn Canvas, \(big) orgs", value: "median \(Measure.ms(med)), p99 \(Measure.ms(p99))",
+                        target: "median < 2 ms, p99 < 8 ms", met: med < 0.002 && p99 < 0.008))
+    }
+}
+printTable(rows); rows = []
+
+// 5-6. The real binary under tmux: bytes to the terminal, first frame, peak memory.
+let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("provider-explorer").path
+if FileManager.default.isExecutableFile(atPath: binary) {
+    rows += try RealBinary.measure(binary: binary, cacheRoot: cacheRoot, work: work, organizations: big)
+} else {
+    print("skipped the real-binary figures: build provider-explorer first (\(binary))")
+}
+printTable(rows)
+}
