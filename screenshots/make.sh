@@ -77,7 +77,7 @@ shot trial-filter
 keys t / "$CHANGED" Enter Enter m
 screen_has "2026-10"
 shot drill-down
-keys Escape Escape Escape L Down Right
+keys Escape Escape Escape m L Down Right
 shot tier-matrix
 keys Escape "?"
 shot help

@@ -73,7 +73,7 @@ public struct ExportTable: Sendable, Equatable {
             out += "  {"
             for (j, name) in columns.enumerated() {
                 if j > 0 { out += ", " }
-                out += Self.jsonString(name) + ": " + Self.jsonValue(row[j])
+                out += JSONText.quote(name) + ": " + Self.jsonValue(row[j])
             }
             out += i == rows.count - 1 ? "}\n" : "},\n"
         }
@@ -82,31 +82,10 @@ public struct ExportTable: Sendable, Equatable {
 
     static func jsonValue(_ v: JSONValue) -> String {
         switch v {
-        case .string(let s): return jsonString(s)
+        case .string(let s): return JSONText.quote(s)
         case .null: return "null"
         default: return v.text
         }
-    }
-
-    static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
     }
 
     /// Aligned columns for a person: numbers right-aligned, wide characters measured,

@@ -1,3 +1,4 @@
+import Foundation
 import Observation
 import ProviderAPI
 
@@ -77,7 +78,7 @@ public final class OrganizationListModel {
         return rows.sorted { a, b in
             let order: Int
             switch key {
-            case .name: order = a.searchKey.lexicographicallyPrecedes(b.searchKey) ? -1 : (b.searchKey.lexicographicallyPrecedes(a.searchKey) ? 1 : 0)
+            case .name: order = Self.compare(a.searchKey, b.searchKey)
             case .seats: order = a.consumedLicenses == b.consumedLicenses ? 0 : (a.consumedLicenses < b.consumedLicenses ? -1 : 1)
             case .change:
                 let x = a.change ?? Int.min, y = b.change ?? Int.min
@@ -89,6 +90,14 @@ public final class OrganizationListModel {
             if order == 0 { return a.id < b.id }
             return up ? order < 0 : order > 0
         }
+    }
+
+    /// Three-way byte comparison of folded names, one pass (memcmp).
+    static func compare(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        let n = min(a.count, b.count)
+        let c = a.withUnsafeBytes { pa in b.withUnsafeBytes { pb in n == 0 ? 0 : memcmp(pa.baseAddress!, pb.baseAddress!, n) } }
+        if c != 0 { return c < 0 ? -1 : 1 }
+        return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
     }
 
     // MARK: - Filtering
@@ -124,6 +133,8 @@ public final class OrganizationListModel {
     @ObservationIgnored private var licenseCodes: [Int32] = []
     @ObservationIgnored private var statusCodes: [Int32] = []
     @ObservationIgnored private var keys: [[UInt8]] = []
+    /// One small number for each distinct value of a field (tiers, license types and
+    /// statuses share the table; their values never collide in meaning).
     @ObservationIgnored private var codeOf: [String: Int32] = [:]
 
     private func code(_ s: String) -> Int32 {
@@ -134,17 +145,17 @@ public final class OrganizationListModel {
     }
 
     private func rebuildCodes() {
-        tierCodes = allRows.map { code("t:" + $0.tier.rawValue) }
-        licenseCodes = allRows.map { code("l:" + $0.licenseType.rawValue) }
-        statusCodes = allRows.map { code("s:" + $0.status.rawValue) }
+        tierCodes = allRows.map { code($0.tier.rawValue) }
+        licenseCodes = allRows.map { code($0.licenseType.rawValue) }
+        statusCodes = allRows.map { code($0.status.rawValue) }
         keys = allRows.map(\.searchKey)
     }
 
     private func refilter(narrowing: Bool = false) {
         let needle = TextSearch.fold(search)
-        let trialCode = code("l:" + LicenseType.trial.rawValue), nfrCode = code("l:" + LicenseType.nfr.rawValue)
-        let tierCode = tier.map { code("t:" + $0.rawValue) }, statusCode = status.map { code("s:" + $0.rawValue) }
-        let cellCodes = cell.map { (code("t:" + $0.tier.rawValue), code("l:" + $0.licenseType.rawValue)) }
+        let trialCode = code(LicenseType.trial.rawValue), nfrCode = code(LicenseType.nfr.rawValue)
+        let tierCode = tier.map { code($0.rawValue) }, statusCode = status.map { code($0.rawValue) }
+        let cellCodes = cell.map { (code($0.tier.rawValue), code($0.licenseType.rawValue)) }
         let trial = trialOnly, nfr = nfrOnly
         var out: [Int32] = []
         var t = Totals()

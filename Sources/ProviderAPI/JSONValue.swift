@@ -66,3 +66,24 @@ extension KeyedDecodingContainer where Key == AnyKey {
         return extra
     }
 }
+
+/// JSON written by hand where it is on a hot path (token claims) or must keep its
+/// field order (exports).
+public enum JSONText {
+    /// A JSON string literal: quotes, backslashes and control characters escaped.
+    public static func quote(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+            }
+        }
+        return out + "\""
+    }
+}

@@ -75,33 +75,46 @@ public final class ProviderClient: Sendable {
                               period: month?.description, expected: month.map { .monthly($0) })
     }
 
+    /// One report, daily or monthly.
+    public func report(_ period: ReportPeriod) async throws -> UsageReport {
+        switch period {
+        case .daily(let d): return try await dailyReport(d)
+        case .monthly(let m): return try await monthlyReport(m)
+        }
+    }
+
     /// Several reports at once, at most `concurrency` in flight; the result keeps the
     /// order of `periods`. Each report is whole or its error.
     public func reports(_ periods: [ReportPeriod]) async -> [Result<UsageReport, ProviderError>] {
-        await withTaskGroup(of: (Int, Result<UsageReport, ProviderError>).self) { group in
-            var results = [Result<UsageReport, ProviderError>](repeating: .failure(.cancelled), count: periods.count)
+        var results = [Result<UsageReport, ProviderError>](repeating: .failure(.cancelled), count: periods.count)
+        let position = Dictionary(periods.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        try? await reports(periods) { period, result in
+            if let i = position[period] { results[i] = result }
+        }
+        return results
+    }
+
+    /// Fetches `periods` with at most `concurrency` in flight and hands each result to
+    /// `each` as it lands, one at a time, in the caller's task. When `each` throws, the
+    /// requests still in flight are cancelled and the error comes out here.
+    public func reports(_ periods: [ReportPeriod],
+                        each: (ReportPeriod, Result<UsageReport, ProviderError>) async throws -> Void) async throws {
+        try await withThrowingTaskGroup(of: (ReportPeriod, Result<UsageReport, ProviderError>).self) { group in
             var next = 0
             func launch() {
                 guard next < periods.count else { return }
-                let index = next, period = periods[index]
+                let period = periods[next]
                 next += 1
                 group.addTask {
-                    do {
-                        switch period {
-                        case .daily(let d): return (index, .success(try await self.dailyReport(d)))
-                        case .monthly(let m): return (index, .success(try await self.monthlyReport(m)))
-                        }
-                    } catch {
-                        return (index, .failure(Self.providerError(error)))
-                    }
+                    do { return (period, .success(try await self.report(period))) }
+                    catch { return (period, .failure(Self.providerError(error))) }
                 }
             }
             for _ in 0..<concurrency { launch() }
-            for await (index, result) in group {
-                results[index] = result
+            while let (period, result) = try await group.next() {
+                try await each(period, result)
                 launch()
             }
-            return results
         }
     }
 

@@ -70,8 +70,8 @@ public final class TokenMinter: Sendable {
     public func mint(now: Date) throws -> MintedToken {
         let iat = Int(now.timeIntervalSince1970 - Endpoints.Token.clockSkew)
         let exp = iat + Int(Endpoints.Token.lifetime)
-        let issuer = JWS.jsonString(providerId)
-        let claims = "{\"aud\":\(JWS.jsonString(Endpoints.Token.audience)),\"exp\":\(exp),\"iat\":\(iat),"
+        let issuer = JSONText.quote(providerId)
+        let claims = "{\"aud\":\(JSONText.quote(Endpoints.Token.audience)),\"exp\":\(exp),\"iat\":\(iat),"
             + "\"iss\":\(issuer),\"jti\":\"\(UUID().uuidString.lowercased())\",\"sub\":\(issuer)}"
         let signingInput = headerPart + "." + Base64URL.encode(Array(claims.utf8))
         let signature = try key.sign(Array(signingInput.utf8))
@@ -92,20 +92,6 @@ public enum JWS {
         let signingInput = Base64URL.encode(try encoder.encode(header)) + "." + Base64URL.encode(try encoder.encode(claims))
         let signature = try key.sign(Array(signingInput.utf8))
         return signingInput + "." + Base64URL.encode(signature)
-    }
-
-    /// A JSON string literal: quotes, backslashes and control characters escaped.
-    static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
     }
 
     /// The three parts of a compact token, decoded; nil if it is not three base64url parts.

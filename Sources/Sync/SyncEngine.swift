@@ -30,14 +30,13 @@ public final class SyncEngine: Sendable {
     let client: ProviderClient
     let store: UsageStore
     let now: @Sendable () -> Date
-    let concurrency: Int
     let logger: Logger
 
-    public init(client: ProviderClient, store: UsageStore, concurrency: Int = 6,
+    /// The backfill runs as many requests at once as the client's `concurrency`.
+    public init(client: ProviderClient, store: UsageStore,
                 logger: Logger = Logger(label: "sync"), now: @escaping @Sendable () -> Date = { Date() }) {
         self.client = client
         self.store = store
-        self.concurrency = max(1, concurrency)
         self.logger = logger
         self.now = now
     }
@@ -112,41 +111,23 @@ public final class SyncEngine: Sendable {
     }
 
     private func backfill(_ plan: [ReportPeriod], summary: inout SyncSummary, onEach: (String) -> Void) async throws {
-        try await withThrowingTaskGroup(of: (ReportPeriod, Result<UsageReport, ProviderError>).self) { group in
-            var next = 0
-            func launch() {
-                guard next < plan.count else { return }
-                let period = plan[next]
-                next += 1
-                group.addTask { [client] in
-                    do {
-                        switch period {
-                        case .daily(let d): return (period, .success(try await client.dailyReport(d)))
-                        case .monthly(let m): return (period, .success(try await client.monthlyReport(m)))
-                        }
-                    } catch {
-                        return (period, .failure(ProviderClient.providerError(error)))
-                    }
-                }
+        var collected = summary
+        defer { summary = collected }
+        try await client.reports(plan) { period, result in
+            try Task.checkCancellation()
+            switch result {
+            case .success(let report):
+                try write { try store.write(report, fetchedAt: now()) }
+                collected.fetched.append(period)
+            case .failure(.cancelled):
+                throw CancellationError()
+            case .failure(.reportNotReady), .failure(.notFound):
+                logger.info("sync: no report for \(period)")
+            case .failure(let error):
+                collected.failures.append((period, error))
+                if case .keyRejected = error { throw error }
             }
-            for _ in 0..<concurrency { launch() }
-            while let (period, result) = try await group.next() {
-                try Task.checkCancellation()
-                switch result {
-                case .success(let report):
-                    try write { try store.write(report, fetchedAt: now()) }
-                    summary.fetched.append(period)
-                case .failure(.cancelled):
-                    throw CancellationError()
-                case .failure(.reportNotReady), .failure(.notFound):
-                    logger.info("sync: no report for \(period)")
-                case .failure(let error):
-                    summary.failures.append((period, error))
-                    if case .keyRejected = error { group.cancelAll(); throw error }
-                }
-                onEach(period.description)
-                launch()
-            }
+            onEach(period.description)
         }
     }
 

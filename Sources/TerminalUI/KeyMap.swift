@@ -24,7 +24,7 @@ public enum KeyMap {
         ("n", "the NFR organization only"),
         ("T", "cycle the tier filter: all, business, enterprise"),
         ("s  S", "next sort (name, seats, change, trial end); reverse"),
-        ("Enter", "drill into the organization; in the matrix, narrow to a cell"),
+        ("Enter", "drill in; in the tier matrix, narrow the list to a cell"),
         ("L", "the license-tier matrix"),
         ("Esc", "back; clears the search, then the filters"),
         ("[  ]", "previous or next day (or month)"),

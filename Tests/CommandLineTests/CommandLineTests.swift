@@ -25,9 +25,12 @@ struct CommandLineTests {
         process.executableURL = URL(fileURLWithPath: productBinary)
         process.arguments = ["simulate", "--port", String(port), "--today", "2026-11-29"] + extra
         process.environment = ["XDG_STATE_HOME": dir.file("state"), "XDG_CONFIG_HOME": dir.file("config")]
-        process.standardError = FileHandle.nullDevice
+        let errPath = dir.file("simulator-\(port).err")
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         try process.run()
-        for _ in 0..<100 {
+        // Generous: under the whole suite's load on two cores a start can take seconds.
+        for _ in 0..<600 {
             if FileManager.default.fileExists(atPath: dir.file("c.json")) || !extra.contains("--credentials-out") {
                 let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
                 var addr = sockaddr_in()
@@ -43,7 +46,8 @@ struct CommandLineTests {
             usleep(50_000)
         }
         process.terminate()
-        throw ProviderError.unavailable(detail: "simulator did not start", attempts: 1)
+        let said = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+        throw ProviderError.unavailable(detail: "simulator did not start on port \(port): \(said)", attempts: 1)
     }
 
     @Test func exportDailyMatchesTheSimulatorsTotals() throws {
