@@ -74,13 +74,13 @@ keys j j j
 shot main
 keys t
 shot trial-filter
-keys t / "$CHANGED" Enter Enter m
-screen_has "2026-10"
-shot drill-down
-keys Escape Escape Escape m L Down Right
+keys t L Down Right
 shot tier-matrix
 keys Escape "?"
 shot help
+keys Escape / "$CHANGED" Enter Enter m
+screen_has "2026-10"
+shot drill-down
 
 # 6: the narrow layout.
 start narrow 80 24 "$BIN"

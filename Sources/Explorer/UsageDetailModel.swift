@@ -18,6 +18,9 @@ public final class UsageDetailModel {
         public let month: Month
         public let consumed: Int?
         public let tier: Tier?
+        /// Whether the month's report is cached (so a nil `consumed` means the
+        /// organization is not in it, not that the report is missing).
+        public let reportCached: Bool
     }
 
     /// How the monthly report compares with the daily reports of the same month.
@@ -84,10 +87,12 @@ public final class UsageDetailModel {
         let first = m.adding(months: -11)
         let months = (try? store.history(.monthly, organizationId: row.id, from: first.description, to: m.description)) ?? []
         let byMonth = Dictionary(months.map { ($0.period, $0.row) }, uniquingKeysWith: { a, _ in a })
+        let cachedMonths = Set((try? store.cachedPeriods(.monthly)) ?? [])
         monthlySeries = (0..<12).map { i in
             let month = first.adding(months: i)
             let r = byMonth[month.description]
-            return MonthPoint(month: month, consumed: r?.consumedLicenses, tier: r?.tier)
+            return MonthPoint(month: month, consumed: r?.consumedLicenses, tier: r?.tier,
+                              reportCached: cachedMonths.contains(month.description))
         }
         monthlyRow = byMonth[m.description]
     }

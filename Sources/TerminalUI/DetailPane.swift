@@ -100,8 +100,9 @@ extension Renderer {
                 x += c.put(" " + Format.count(v), x: x, y: y, width: 9, alignRight: true)
                 c.put(" " + (point.tier.map(Format.tierShort) ?? ""), x: x, y: y, style: point.tier.map(theme.tier) ?? .plain, maxWidth: max(0, inner.maxX - x))
             } else {
-                let exists = point.month <= ReportSchedule.newestMonth(at: model.key.now)
-                c.put(exists ? "not cached" : "in progress (ready on the 1st)", x: x, y: y, style: theme.label, maxWidth: max(0, inner.maxX - x))
+                let text = point.reportCached ? "— not in this month's report"
+                    : point.month <= ReportSchedule.newestMonth(at: model.key.now) ? "not cached" : "in progress (ready on the 1st)"
+                c.put(text, x: x, y: y, style: theme.label, maxWidth: max(0, inner.maxX - x))
             }
             y += 1
         }
