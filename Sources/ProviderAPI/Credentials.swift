@@ -39,9 +39,13 @@ public struct Credentials: Sendable {
 public enum CredentialsLoader {
     /// The JSON credentials file: `providerId`, `keyId`, `privateKey` (PEM), `createdAt`.
     public static func load(credentialsFile path: String) throws -> Credentials {
-        let (bytes, mode) = try readSecretFile(path)
-        var mutableBytes = bytes
-        defer { OpenSSL.wipe(&mutableBytes) }
+        var (bytes, mode) = try readSecretFile(path)
+        defer { OpenSSL.wipe(&bytes) }
+        return try parse(credentialsJSON: bytes, source: path, fileMode: mode)
+    }
+
+    /// The credentials JSON already read from `source`.
+    public static func parse(credentialsJSON bytes: [UInt8], source path: String, fileMode mode: Int) throws -> Credentials {
         let text = String(decoding: bytes.prefix(64), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         if text.hasPrefix("-----BEGIN") {
             throw ProviderError.credentials(file: path, reason: "this is a PEM key, not a credentials file; pass it as --key \(path) --provider-id ID --key-id ID")

@@ -20,6 +20,9 @@ struct ProviderExplorerCommand: AsyncParsableCommand {
     /// Parses, runs, and turns every error into one line on stderr and its exit code.
     static func main() async {
         signal(SIGPIPE, SIG_IGN)
+        // No core dumps: the private key is in this process's memory.
+        var noCore = rlimit(rlim_cur: 0, rlim_max: 0)
+        setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &noCore)
         do {
             var command = try parseAsRoot()
             if var async = command as? AsyncParsableCommand {

@@ -159,20 +159,44 @@ struct CommandLineTests {
         #expect(badConfig.status == 64 && badConfig.stderr.contains("config.toml:2") && badConfig.stderr.contains("colour"))
     }
 
-    @Test func logsGoToTheStateFileAndHoldNoSecrets() throws {
+    /// Sync and export with the most verbose logging, then search every log, cache and
+    /// output file for the private key's base64 and for any token: zero hits.
+    @Test func secretsReachNoLogCacheOrOutput() throws {
         let creds = try demoCredentials()
         let (sim, port) = try startSimulator(["--public-key", try publicKeyFile(of: creds), "--key-id", "key_X"])
         defer { sim.terminate(); sim.waitUntilExit() }
-        let result = try cli(["export", "organizations", "--base-url", "http://127.0.0.1:\(port)", "--credentials", creds,
-                              "--log-level", "trace", "--format", "json"])
-        #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stderr.isEmpty)
+        let base = ["--base-url", "http://127.0.0.1:\(port)", "--credentials", creds, "--log-level", "trace"]
+        let sync = try cli(["sync"] + base)
+        #expect(sync.status == 0, "\(sync.stderr)")
+        var outputs = [sync.stdout, sync.stderr]
+        for what in ["organizations", "daily", "monthly"] {
+            let result = try cli(["export", what, "--format", "json"] + base)
+            #expect(result.status == 0, "\(result.stderr)")
+            outputs += [result.stdout, result.stderr]
+        }
+        let key = try cli(["key", "--check"] + base)
+        outputs += [key.stdout, key.stderr]
         let log = try String(contentsOfFile: dir.file("state/provider-explorer/provider-explorer.log"), encoding: .utf8)
-        #expect(log.contains("GET /provider/v1/organizations"))
+        #expect(log.contains("GET /provider/v1/organizations"), "trace logging was on")
+
         let pem = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: creds))) as? [String: String])["privateKey"]!
-        let keyBody = pem.split(separator: "\n")[1]
-        #expect(!log.contains(keyBody))
-        #expect(!log.contains("Bearer") && !log.contains("eyJ"))
+        let keyBase64 = pem.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
+        // Every 24-character piece of the key's base64, and the start of any JWT.
+        let needles = stride(from: 0, to: keyBase64.count - 24, by: 12).map {
+            String(keyBase64.dropFirst($0).prefix(24))
+        } + ["eyJ", "Bearer "]
+        var files = [dir.file("state/provider-explorer/provider-explorer.log")]
+        let cacheFiles = try FileManager.default.subpathsOfDirectory(atPath: dir.file("cache"))
+        files += cacheFiles.map { dir.file("cache/" + $0) }
+        #expect(cacheFiles.contains { $0.hasSuffix(".sqlite3") })
+        var hits = 0
+        for file in files {
+            guard let data = FileManager.default.contents(atPath: file) else { continue }
+            let text = String(decoding: data, as: UTF8.self)
+            for needle in needles where text.contains(needle) { hits += 1; Issue.record("\(needle) in \(file)") }
+        }
+        for output in outputs { for needle in needles where output.contains(needle) { hits += 1 } }
+        #expect(hits == 0)
     }
 
     func publicKeyFile(of credentials: String) throws -> String {

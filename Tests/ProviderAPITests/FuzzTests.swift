@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import ProviderAPI
+
+/// Seeded, bounded mutation of the golden responses, of credentials files and of PEM
+/// keys: every case ends in a value or an error, never a crash or a hang.
+/// `swift test` runs 2,000 cases of each; the full run is
+/// `FUZZ_CASES=100000 swift test --filter FuzzTests`.
+struct FuzzTests {
+    static let cases = Int(ProcessInfo.processInfo.environment["FUZZ_CASES"] ?? "") ?? 2_000
+
+    /// Deterministic mutations: flip, delete, insert, duplicate, truncate, splice.
+    struct Mutator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func below(_ n: Int) -> Int { n <= 0 ? 0 : Int(next() % UInt64(n)) }
+
+        static let interesting: [[UInt8]] = ["\"", "{", "}", "[", "]", ",", ":", "null", "-1", "1e309", "\\u0000", "\\ud800",
+                                             "99999999999999999999", "true", "\u{FEFF}", "-----BEGIN ", "=", "\n"].map { Array($0.utf8) }
+
+        mutating func mutate(_ input: [UInt8]) -> [UInt8] {
+            var b = input
+            for _ in 0...below(4) {
+                let at = below(b.count + 1)
+                switch below(7) {
+                case 0 where !b.isEmpty: b[min(at, b.count - 1)] ^= UInt8(1 << below(8))
+                case 1 where !b.isEmpty: b.removeSubrange(min(at, b.count - 1)..<min(b.count, at + 1 + below(16)))
+                case 2: b.insert(contentsOf: (0..<(1 + below(8))).map { _ in UInt8(truncatingIfNeeded: next()) }, at: at)
+                case 3: b.insert(contentsOf: Self.interesting[below(Self.interesting.count)], at: at)
+                case 4 where !b.isEmpty: let end = min(b.count, at + below(32)); b.insert(contentsOf: b[min(at, b.count)..<end], at: at)
+                case 5: b = Array(b.prefix(at))
+                default: if !b.isEmpty { b[min(at, b.count - 1)] = UInt8(truncatingIfNeeded: next()) }
+                }
+            }
+            return b
+        }
+    }
+
+    func golden(_ name: String) throws -> [UInt8] {
+        [UInt8](try Data(contentsOf: #require(Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Golden"))))
+    }
+
+    @Test func mutatedResponsesDecodeOrFail() throws {
+        var m = Mutator(state: 1)
+        let seeds = try ["organizations", "daily", "monthly", "problem", "future-fields"].map(golden)
+        var failures = 0
+        for i in 0..<Self.cases {
+            let data = Data(m.mutate(seeds[i % seeds.count]))
+            let decoder = JSONDecoder()
+            var errors = 0
+            do { _ = try decoder.decode(Page<Organization>.self, from: data) } catch { errors += 1 }
+            do { _ = try decoder.decode(UsagePage.self, from: data) } catch { errors += 1 }
+            do { _ = try decoder.decode(Problem.self, from: data) } catch { errors += 1 }
+            if errors > 0 { failures += 1 }
+            // The client's one-line summary of a bad body never carries a newline.
+            let summary = ProviderClient.problem(in: HTTPResponse(status: 500, headers: [:], body: data))
+            #expect(!summary.contains("\n"))
+        }
+        #expect(failures > Self.cases / 4, "most mutations break the JSON: \(failures) of \(Self.cases)")
+    }
+
+    @Test func mutatedCredentialsLoadOrFailWithOneLine() throws {
+        let key = try #require(PrivateKey.generate(.es256))
+        let object = ["providerId": "prv_1", "keyId": "key_1", "privateKey": key.pkcs8PEM(), "createdAt": "2026-03-15T13:57:26Z"]
+        let seed = [UInt8](try JSONSerialization.data(withJSONObject: object))
+        var m = Mutator(state: 2)
+        var refused = 0
+        for _ in 0..<Self.cases {
+            do {
+                _ = try CredentialsLoader.parse(credentialsJSON: m.mutate(seed), source: "fuzz.json", fileMode: 0o600)
+            } catch let error as ProviderError {
+                refused += 1
+                #expect(!error.description.contains("\n") && error.exitCode == 65)
+            }
+        }
+        #expect(refused > 0)
+    }
+
+    @Test(arguments: KeyAlgorithm.allCases)
+    func mutatedPEMKeysParseOrFail(_ algorithm: KeyAlgorithm) throws {
+        let pem = Array(try #require(PrivateKey.generate(algorithm)).pkcs8PEM().utf8)
+        var m = Mutator(state: 3 + UInt64(algorithm.hashValue & 0xff))
+        var refused = 0
+        for _ in 0..<max(1, Self.cases / 4) {
+            do { _ = try PrivateKey.parse(pem: m.mutate(pem), source: "fuzz.pem") } catch let error as ProviderError {
+                refused += 1
+                #expect(!error.description.contains("\n"))
+            }
+        }
+        #expect(refused > 0)
+    }
+}
