@@ -59,7 +59,7 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Explorer", "ProviderAPI", "UsageStore", "ProviderSimulator", "TestSupport"],
                     swiftSettings: strict),
-        .testTarget(name: "CommandLineTests", dependencies: ["ProviderAPI", "ProviderSimulator", "TestSupport"],
+        .testTarget(name: "CommandLineTests", dependencies: ["ProviderAPI", "ProviderSimulator", "UsageStore", "TestSupport"],
                     swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

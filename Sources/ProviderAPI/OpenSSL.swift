@@ -4,6 +4,13 @@ import Foundation
 /// Small helpers over libcrypto: memory BIOs, digests, error text. Only this target
 /// imports libcrypto (architecture.md).
 enum OpenSSL {
+    /// libcrypto set up without its exit-time cleanup: threads still signing or
+    /// verifying as the process exits (the simulator's, in tests) would otherwise use
+    /// freed locks (seen under ThreadSanitizer). The OS frees everything at exit anyway.
+    static let ready: Void = {
+        _ = OPENSSL_init_crypto(UInt64(OPENSSL_INIT_NO_ATEXIT), nil)
+    }()
+
     /// Runs `body` with a read-only memory BIO over `bytes`.
     static func withReadBIO<T>(_ bytes: [UInt8], _ body: (OpaquePointer) throws -> T) rethrows -> T? {
         try bytes.withUnsafeBytes { raw -> T? in

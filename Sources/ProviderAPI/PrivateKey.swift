@@ -33,6 +33,7 @@ public final class PrivateKey: @unchecked Sendable {
     /// Parses a PEM private key (PKCS#8, SEC1 or PKCS#1). `source` names the file in errors.
     /// Refuses encrypted PEM, curves other than P-256, RSA under 2048 bits and anything else.
     public static func parse(pem: [UInt8], source: String) throws -> PrivateKey {
+        OpenSSL.ready
         let text = String(decoding: pem.prefix(4096), as: UTF8.self)
         func refuse(_ reason: String) -> ProviderError { .credentials(file: source, reason: reason) }
         if pem.isEmpty { throw refuse("the file is empty; expected a PEM private key") }
@@ -150,6 +151,7 @@ public final class PrivateKey: @unchecked Sendable {
 
     /// A fresh key pair, for the demo simulator and tests.
     public static func generate(_ algorithm: KeyAlgorithm) -> PrivateKey? {
+        OpenSSL.ready
         let ctx: OpaquePointer?
         switch algorithm {
         case .es256: ctx = EVP_PKEY_CTX_new_id(EVP_PKEY_EC, nil)
@@ -183,6 +185,7 @@ public final class PublicKey: @unchecked Sendable {
 
     /// From DER SubjectPublicKeyInfo.
     public convenience init?(der: [UInt8]) {
+        OpenSSL.ready
         let pkey = der.withUnsafeBufferPointer { buf -> OpaquePointer? in
             var p: UnsafePointer<UInt8>? = buf.baseAddress
             return d2i_PUBKEY(nil, &p, buf.count)
@@ -193,6 +196,7 @@ public final class PublicKey: @unchecked Sendable {
 
     /// From a `BEGIN PUBLIC KEY` PEM.
     public convenience init?(pem: [UInt8]) {
+        OpenSSL.ready
         let loaded = OpenSSL.withReadBIO(pem) { bio in PEM_read_bio_PUBKEY(bio, nil, refusePassphrase, nil) }
         OpenSSL.clearErrors()
         guard let loaded, let pkey = loaded else { return nil }

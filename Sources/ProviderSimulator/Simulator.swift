@@ -32,6 +32,10 @@ public final class ProviderSimulator: @unchecked Sendable {
         case wrongShape
         case repeatCursor
         case emptyPageWithCursor
+        /// A 401 or 403 problem with this detail.
+        case rejected(status: Int, detail: String)
+        /// Every organization in one page, whatever the limit asked.
+        case hugePage
     }
 
     public let configuration: Configuration
@@ -129,6 +133,8 @@ public final class ProviderSimulator: @unchecked Sendable {
             return reply
         case .stall:
             return HTTPReply(status: 200, body: Data(), delivery: .stall(seconds: configuration.stallSeconds))
+        case .rejected(let status, let detail):
+            return problem(status, HTTPServer.reason(status), detail)
         default:
             return nil
         }
@@ -141,6 +147,8 @@ public final class ProviderSimulator: @unchecked Sendable {
         case .cutMidBody: r.delivery = .cutMidBody
         case .invalidJSON: r.body = Data("{\"data\": [{\"id\": \"org_1\", \"na".utf8)
         case .wrongShape: r.body = Data("{\"items\": [], \"next\": null}".utf8)
+        case .hugePage:
+            r.body = (try? encoder.encode(Page(data: data.organizations.map(data.organization), nextCursor: nil))) ?? Data()
         case .repeatCursor, .emptyPageWithCursor:
             // A page that points at itself: the listing would never end.
             r.body = Data("{\"period\":{\"type\":\"daily\",\"date\":\"\(data.newestDay)\"},\"generatedAt\":\"x\",\"data\":[],\"nextCursor\":\"loop\"}".utf8)

@@ -9,6 +9,8 @@ public struct Renderer {
     public let model: ExplorerModel
     public let theme: Theme
 
+    static let crashForTests = ProcessInfo.processInfo.environment["PROVIDER_EXPLORER_TEST_CRASH"] == "help"
+
     public init(model: ExplorerModel, theme: Theme) {
         self.model = model
         self.theme = theme
@@ -24,6 +26,10 @@ public struct Renderer {
             return canvas
         }
         drawTitle(&canvas, layout.title, ui)
+        if Self.crashForTests, model.screen == .help {
+            // PROVIDER_EXPLORER_TEST_CRASH=help: a pane that crashes, to test that the terminal is restored.
+            fatalError("test crash in the help pane")
+        }
         switch model.screen {
         case .tierMatrix:
             drawTierMatrix(&canvas, layout.main)

@@ -37,6 +37,14 @@ public enum TerminalLoop {
         }
         // A parent may have started us with these blocked; they must reach the handler.
         pthread_sigmask(SIG_UNBLOCK, &handled, nil)
+        // A crash restores the terminal before the process dies of it.
+        for sig in [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE] {
+            signal(sig) { sig in
+                TerminalRestore.restore()
+                signal(sig, SIG_DFL)
+                raise(sig)
+            }
+        }
         guard let backend = NCursesBackend(wantColors: colors) else {
             throw Failure.unknownTerminal(ProcessInfo.processInfo.environment["TERM"] ?? "")
         }

@@ -101,6 +101,22 @@ struct EndToEndTests {
         #expect(try tmux.display("#{alternate_on}") == "0")
     }
 
+    @Test func restoresTheTerminalAfterACrashInAPane() throws {
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        var env = environment
+        env["PROVIDER_EXPLORER_TEST_CRASH"] = "help"
+        env["SWIFT_BACKTRACE"] = "enable=no"
+        try tmux.start(command, environment: env)
+        _ = try tmux.wait(for: "Organizations")
+        try tmux.send("?")
+        let screen = try tmux.wait(for: "icanon")
+        #expect(!screen.contains("EXIT=0"), "the process died of the crash: \(screen)")
+        #expect(screen.contains("EXIT=1"))
+        #expect(!screen.contains("-echo") && !screen.contains("-icanon"))
+        #expect(try tmux.display("#{alternate_on}") == "0")
+    }
+
     @Test func ctrlCQuits() throws {
         let tmux = Tmux()
         defer { tmux.kill() }
