@@ -288,7 +288,7 @@ struct ModelTests {
     @Test func aSyncOfManyPagesIsCoalesced() async throws {
         let fixture = try SimulatorFixture(organizations: 2000, today: ModelTests.today)
         let store = try UsageStore.open(path: dir.file("sync.sqlite3"))
-        let engine = SyncEngine(client: fixture.client(pageSize: 50), store: store, now: { ModelTests.now })
+        let engine = SyncEngine(client: fixture.client(pageSize: 50, timeout: 10), store: store, now: { ModelTests.now })
         let info = KeyInfo(providerId: "prv", keyId: "key", algorithm: "ES256", fingerprint: "f", createdAt: nil, permission: "ok", source: "t")
         let m = ExplorerModel(store: store, source: nil, engine: engine, keyInfo: info, origin: .demo, now: { ModelTests.now })
         let counter = ChangeCounter()
