@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import ProviderAPI
 
 /// The real binary under tmux on the demo simulator: what a person sees at each step,
 /// and that the terminal comes back whole after q and after SIGTERM.
@@ -115,6 +116,29 @@ struct EndToEndTests {
         #expect(screen.contains("EXIT=1"))
         #expect(!screen.contains("-echo") && !screen.contains("-icanon"))
         #expect(try tmux.display("#{alternate_on}") == "0")
+    }
+
+    /// The API goes away while the explorer runs: the data stays, the status line says
+    /// what happened, and q still restores the terminal.
+    @Test func survivesALostConnection() throws {
+        let fixture = try SimulatorFixture(organizations: 120)
+        let creds = dir.file("creds.json")
+        try CredentialsLoader.write(providerId: "prv_DEMO00", keyId: fixture.keyId, key: fixture.key, createdAt: Date(), to: creds)
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        let explorer = "\(productBinary) --base-url \(fixture.url.absoluteString) --credentials \(creds) --timeout 1"
+        try tmux.start("bash -c '\(explorer); echo EXIT=$?; stty -a | tr \";\" \"\\n\" | tr \" \" \"\\n\" | grep -x -e echo -e -echo -e icanon -e -icanon | tr \"\\n\" \" \"; echo; sleep 30'",
+                       environment: environment)
+        var screen = try tmux.wait(seconds: 30) { $0.contains("Organizations 120/120") && $0.contains("synced") }
+        #expect(screen.contains("127.0.0.1"))
+        fixture.simulator.stop()
+        try tmux.send("r")
+        screen = try tmux.wait(seconds: 40) { $0.contains("✗") }
+        #expect(screen.contains("unavailable after 4 tries"), "\(screen)")
+        #expect(screen.contains("Organizations 120/120"), "the data stays on screen")
+        try tmux.send("q")
+        screen = try tmux.wait(for: "icanon")
+        #expect(screen.contains("EXIT=0") && !screen.contains("-echo"))
     }
 
     @Test func ctrlCQuits() throws {
