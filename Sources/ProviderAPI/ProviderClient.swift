@@ -172,6 +172,7 @@ public final class ProviderClient: Sendable {
 
     func get<T: Decodable>(path: String, query: [String: String]) async throws -> T {
         let response = try await send(path: path, query: query)
+        if let fast = FastDecoder.decode(T.self, from: response.body) { return fast }
         do {
             return try JSONDecoder().decode(T.self, from: response.body)
         } catch {

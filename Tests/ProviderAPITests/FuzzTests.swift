@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+@testable import ProviderSimulator
 @testable import ProviderAPI
 
 /// Seeded, bounded mutation of the golden responses, of credentials files and of PEM
@@ -95,5 +96,72 @@ struct FuzzTests {
             }
         }
         #expect(refused > 0)
+    }
+}
+
+/// The fast page decoder agrees with JSONDecoder wherever it answers, and steps aside
+/// (nil) for what it does not handle, so JSONDecoder keeps unknown fields.
+struct FastDecoderTests {
+    @Test func agreesWithJSONDecoderOnSimulatorPages() throws {
+        let data = DataSet(organizationCount: 300, seed: 4, today: Day("2026-11-29")!)
+        let daily = UsagePage(period: .daily(data.newestDay), generatedAt: "2026-11-29T00:00:02Z", data: data.dailyRows(data.newestDay), nextCursor: "abc")
+        let monthly = UsagePage(period: .monthly(data.newestMonth), generatedAt: "x", data: data.monthlyRows(data.newestMonth), nextCursor: nil)
+        for page in [daily, monthly] {
+            let body = try JSONEncoder().encode(page)
+            let fast = try #require(FastDecoder.decode(UsagePage.self, from: body))
+            let slow = try JSONDecoder().decode(UsagePage.self, from: body)
+            #expect(fast.data == slow.data && fast.period == slow.period && fast.nextCursor == slow.nextCursor && fast.generatedAt == slow.generatedAt)
+        }
+        let orgs = Page(data: data.organizations.map(data.organization), nextCursor: "c2")
+        let body = try JSONEncoder().encode(orgs)
+        let fast = try #require(FastDecoder.decode(Page<Organization>.self, from: body))
+        #expect(fast.data == (try JSONDecoder().decode(Page<Organization>.self, from: body)).data && fast.nextCursor == "c2")
+        #expect(fast.data.contains { $0.name.contains("🚀") } && fast.data.contains { $0.trialEndsAt != nil })
+    }
+
+    @Test func stepsAsideForWhatItDoesNotHandle() throws {
+        let url = try #require(Bundle.module.url(forResource: "future-fields", withExtension: "json", subdirectory: "Golden"))
+        #expect(FastDecoder.decode(Page<Organization>.self, from: try Data(contentsOf: url)) == nil, "unknown fields")
+        for text in [#"{"data": [{"id": "o\"1", "name": "n", "status": "active", "tier": "business", "licenseType": "standard", "trialEndsAt": null, "createdAt": "c"}], "nextCursor": null}"#,
+                     #"{"data": [], "nextCursor": null, "nextCursor": "x"}"#,
+                     #"{"period": {"type": "daily", "date": "2026-11-28"}, "generatedAt": "g", "data": [{"organizationId": "o", "organizationName": "n", "tier": "t", "licenseType": "l", "trial": false, "nfr": false, "activeSeats": 1.5, "pendingSeats": 0, "consumedLicenses": 1}], "nextCursor": null}"#] {
+            #expect(FastDecoder.decode(Page<Organization>.self, from: Data(text.utf8)) == nil)
+            #expect(FastDecoder.decode(UsagePage.self, from: Data(text.utf8)) == nil)
+        }
+        // The escaped name still decodes, through JSONDecoder.
+        let escaped = Data(#"{"data": [{"id": "o\"1", "name": "n", "status": "active", "tier": "business", "licenseType": "standard", "trialEndsAt": null, "createdAt": "c"}], "nextCursor": null}"#.utf8)
+        #expect(try JSONDecoder().decode(Page<Organization>.self, from: escaped).data.first?.id == "o\"1")
+    }
+
+    /// Found by the fuzzer: a leading zero was read as a number, and a 19-digit one overflowed.
+    @Test func numbersJSONForbidsOrCannotHoldStepAside() {
+        for number in ["02", "-01", "1234567890123456789", "99999999999999999999999"] {
+            let text = #"{"period": {"type": "daily", "date": "2026-11-28"}, "generatedAt": "g", "data": [{"organizationId": "o", "organizationName": "n", "tier": "t", "licenseType": "l", "trial": false, "nfr": false, "activeSeats": 1, "pendingSeats": 0, "consumedLicenses": "# + number + "}], \"nextCursor\": null}"
+            #expect(FastDecoder.decode(UsagePage.self, from: Data(text.utf8)) == nil, "\(number)")
+        }
+        let ok = #"{"period": {"type": "daily", "date": "2026-11-28"}, "generatedAt": "g", "data": [{"organizationId": "o", "organizationName": "n", "tier": "t", "licenseType": "l", "trial": false, "nfr": false, "activeSeats": 0, "pendingSeats": -3, "consumedLicenses": 123456789012345678}], "nextCursor": null}"#
+        #expect(FastDecoder.decode(UsagePage.self, from: Data(ok.utf8))?.data.first?.consumedLicenses == 123_456_789_012_345_678)
+    }
+
+    @Test func mutatedPagesNeverDisagree() throws {
+        var m = FuzzTests.Mutator(state: 9)
+        let seeds = try ["organizations", "daily", "monthly"].map { name in
+            [UInt8](try Data(contentsOf: #require(Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Golden"))))
+        }
+        var answered = 0
+        for i in 0..<FuzzTests.cases {
+            let body = Data(m.mutate(seeds[i % seeds.count]))
+            if let fast = FastDecoder.decode(UsagePage.self, from: body) {
+                answered += 1
+                let slow = try? JSONDecoder().decode(UsagePage.self, from: body)
+                #expect(slow?.data == fast.data && slow?.period == fast.period, "\(String(decoding: body, as: UTF8.self))")
+            }
+            if let fast = FastDecoder.decode(Page<Organization>.self, from: body) {
+                answered += 1
+                let slow = try? JSONDecoder().decode(Page<Organization>.self, from: body)
+                #expect(slow?.data == fast.data && slow?.nextCursor == fast.nextCursor, "\(String(decoding: body, as: UTF8.self))")
+            }
+        }
+        #expect(answered > 0)
     }
 }
