@@ -26,14 +26,17 @@ public final class OrganizationListModel {
     public private(set) var visible = RowView(rows: [], indices: [])
     public private(set) var totals = Totals()
 
-    public var trialOnly = false { didSet { if trialOnly != oldValue { refilter() } } }
-    public var nfrOnly = false { didSet { if nfrOnly != oldValue { refilter() } } }
-    public var tier: Tier? { didSet { if tier != oldValue { refilter() } } }
-    public var status: OrganizationStatus? { didSet { if status != oldValue { refilter() } } }
+    public var trialOnly = false { didSet { if trialOnly != oldValue { searchResults = [:]; refilter() } } }
+    public var nfrOnly = false { didSet { if nfrOnly != oldValue { searchResults = [:]; refilter() } } }
+    public var tier: Tier? { didSet { if tier != oldValue { searchResults = [:]; refilter() } } }
+    public var status: OrganizationStatus? { didSet { if status != oldValue { searchResults = [:]; refilter() } } }
     /// A tier-matrix cell the list is narrowed to.
     public var cell: (tier: Tier, licenseType: LicenseType)? {
-        didSet { if cell?.tier != oldValue?.tier || cell?.licenseType != oldValue?.licenseType { refilter() } }
+        didSet { if cell?.tier != oldValue?.tier || cell?.licenseType != oldValue?.licenseType { searchResults = [:]; refilter() } }
     }
+    /// The rows each recent search text matched under the current filters, rows and
+    /// sort: a backspace finds its answer here instead of searching 50,000 names again.
+    @ObservationIgnored private var searchResults: [String: [Int32]] = [:]
     /// The name search; typing extends it, and only the rows that matched before are searched again.
     public var search = "" { didSet { if search != oldValue { refilter(narrowing: search.hasPrefix(oldValue)) } } }
 
@@ -50,6 +53,7 @@ public final class OrganizationListModel {
     /// New rows for the period (a load or a refresh); filters, sort and selection stay.
     public func setRows(_ rows: [ListRow]) {
         allRows = sorted(rows)
+        searchResults = [:]
         refilter()
     }
 
@@ -59,6 +63,7 @@ public final class OrganizationListModel {
     public func sort(by key: SortKey) {
         if key == sortKey { ascending.toggle() } else { sortKey = key; ascending = key == .name || key == .trialEnd }
         allRows = sorted(allRows)
+        searchResults = [:]
         refilter()
     }
 
@@ -68,6 +73,7 @@ public final class OrganizationListModel {
         sortKey = keys[(keys.firstIndex(of: sortKey)! + 1) % keys.count]
         ascending = sortKey == .name || sortKey == .trialEnd
         allRows = sorted(allRows)
+        searchResults = [:]
         refilter()
     }
 
@@ -169,13 +175,17 @@ public final class OrganizationListModel {
             if !needle.isEmpty && !TextSearch.contains(keys[i], needle) { return }
             out.append(Int32(i))
         }
-        if narrowing {
+        if let known = searchResults[search] {
+            out = known
+        } else if narrowing {
             out.reserveCapacity(visible.count)
             for i in visible.indices32 { consider(Int(i)) }
         } else {
             out.reserveCapacity(allRows.count)
             for i in 0..<allRows.count { consider(i) }
         }
+        if searchResults.count > 64 { searchResults = [:] }
+        searchResults[search] = out
         allRows.withUnsafeBufferPointer { rows in
             for i in out {
                 t.activeSeats += rows[Int(i)].activeSeats

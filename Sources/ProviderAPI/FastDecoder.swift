@@ -5,8 +5,8 @@ import Foundation
 /// shape (a field the contract does not name, a number with a fraction, a nested
 /// value) makes it give up, and JSONDecoder, which keeps unknown fields, decodes the
 /// page instead: the fast path never changes what a page means.
-enum FastDecoder {
-    static func decode<T>(_ type: T.Type, from data: Data) -> T? {
+public enum FastDecoder {
+    public static func decode<T>(_ type: T.Type, from data: Data) -> T? {
         data.withUnsafeBytes { raw -> T? in
             var p = Parser(bytes: raw.bindMemory(to: UInt8.self))
             if T.self == UsagePage.self { return p.usagePage() as? T }

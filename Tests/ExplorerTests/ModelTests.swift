@@ -87,6 +87,22 @@ struct ModelTests {
         #expect(m.list.visible.isEmpty && m.list.selectedIndex == nil && m.list.totals == Totals())
     }
 
+    @Test func backspaceGivesBackWhatTheShorterSearchShowed() throws {
+        let (m, _) = try model()
+        m.list.search = "co"
+        let before = m.list.visible.map(\.id)
+        m.list.search = "con"
+        #expect(m.list.visible.count <= before.count)
+        m.list.search = "co"
+        #expect(m.list.visible.map(\.id) == before)
+        m.list.trialOnly = true           // a filter change invalidates what was remembered
+        #expect(m.list.visible.allSatisfy { $0.isTrial })
+        m.list.trialOnly = false
+        #expect(m.list.visible.map(\.id) == before)
+        m.list.sort(by: .seats)
+        #expect(Set(m.list.visible.map(\.id)) == Set(before) && m.list.visible.map(\.id) != before)
+    }
+
     @Test func eachSortBothWays() throws {
         let (m, _) = try model()
         func keys<T: Comparable>(_ f: (ListRow) -> T) -> [T] { m.list.visible.map(f) }
