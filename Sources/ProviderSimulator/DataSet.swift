@@ -96,6 +96,29 @@ public struct DataSet: Sendable {
     public func hasReport(_ day: Day) -> Bool { day >= firstDay && day <= newestDay }
     public func hasReport(_ month: Month) -> Bool { month >= firstMonth && month <= newestMonth }
 
+    public enum Availability: Equatable { case ready, notReady(String), beforeHistory(String) }
+
+    /// Whether a report exists yet, per the schedule, and within the history kept.
+    public func availability(of period: ReportPeriod) -> Availability {
+        switch period {
+        case .daily(let day):
+            if day > newestDay { return .notReady("the daily report for \(day) is generated on \(day.adding(days: 1)) at 00:00:02 UTC") }
+            return hasReport(day) ? .ready : .beforeHistory("no daily report for \(day); history starts \(firstDay)")
+        case .monthly(let month):
+            if month > newestMonth {
+                return .notReady("the monthly report for \(month) is generated on \(month.adding(months: 1).firstDay) at 00:01:02 UTC")
+            }
+            return hasReport(month) ? .ready : .beforeHistory("no monthly report for \(month); history starts \(firstMonth)")
+        }
+    }
+
+    public func rows(of period: ReportPeriod) -> [UsageRow] {
+        switch period {
+        case .daily(let day): return dailyRows(day)
+        case .monthly(let month): return monthlyRows(month)
+        }
+    }
+
     // MARK: - Records
 
     public func organization(_ spec: OrganizationSpec) -> Organization {

@@ -171,28 +171,22 @@ public final class ProviderSimulator: @unchecked Sendable {
             return page(listing: "orgs", cursor: request.query[Endpoints.Query.cursor], limit: limit) { [data] range in
                 Page(data: data.organizations[range].map(data.organization), nextCursor: nil)
             } count: { data.organizations.count }
-        case Endpoints.dailyUsage:
-            let day: Day
-            if let text = request.query[Endpoints.Query.date] {
-                guard let d = Day(text) else { return problem(400, "Bad Request", "date must be YYYY-MM-DD") }
-                day = d
+        case Endpoints.dailyUsage, Endpoints.monthlyUsage:
+            let daily = request.path == Endpoints.dailyUsage
+            let period: ReportPeriod
+            if let text = request.query[daily ? Endpoints.Query.date : Endpoints.Query.month] {
+                guard let asked = daily ? Day(text).map(ReportPeriod.daily) : Month(text).map(ReportPeriod.monthly) else {
+                    return problem(400, "Bad Request", daily ? "date must be YYYY-MM-DD" : "month must be YYYY-MM")
+                }
+                period = asked
             } else {
-                day = data.newestDay
+                period = daily ? .daily(data.newestDay) : .monthly(data.newestMonth)
             }
-            guard day <= data.newestDay else { return notReady("the daily report for \(day) is generated on \(day.adding(days: 1)) at 00:00:02 UTC") }
-            guard data.hasReport(day) else { return problem(404, "Not Found", "no daily report for \(day); history starts \(data.firstDay)") }
-            return usage(.daily(day), request: request, limit: limit) { data.dailyRows(day) }
-        case Endpoints.monthlyUsage:
-            let month: Month
-            if let text = request.query[Endpoints.Query.month] {
-                guard let m = Month(text) else { return problem(400, "Bad Request", "month must be YYYY-MM") }
-                month = m
-            } else {
-                month = data.newestMonth
+            switch data.availability(of: period) {
+            case .notReady(let detail): return notReady(detail)
+            case .beforeHistory(let detail): return problem(404, "Not Found", detail)
+            case .ready: return usage(period, request: request, limit: limit) { data.rows(of: period) }
             }
-            guard month <= data.newestMonth else { return notReady("the monthly report for \(month) is generated on \(month.adding(months: 1).firstDay) at 00:01:02 UTC") }
-            guard data.hasReport(month) else { return problem(404, "Not Found", "no monthly report for \(month); history starts \(data.firstMonth)") }
-            return usage(.monthly(month), request: request, limit: limit) { data.monthlyRows(month) }
         default:
             return problem(404, "Not Found", "no such endpoint: \(request.path)")
         }

@@ -146,6 +146,19 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
 }
 
 enum Schema {
+    /// A report's rows: the daily and monthly tables share this shape.
+    static func usageTable(_ name: String) -> String {
+        """
+        CREATE TABLE \(name) (
+            period TEXT NOT NULL, organization_id TEXT NOT NULL, organization_name TEXT NOT NULL, tier TEXT NOT NULL,
+            license_type TEXT NOT NULL, trial INTEGER NOT NULL, nfr INTEGER NOT NULL, active INTEGER NOT NULL,
+            pending INTEGER NOT NULL, consumed INTEGER NOT NULL, extra TEXT,
+            PRIMARY KEY (period, organization_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX \(name)_by_organization ON \(name) (organization_id, period);
+        """
+    }
+
     static let v1 = """
     CREATE TABLE organizations (
         id TEXT PRIMARY KEY, position INTEGER NOT NULL, name TEXT NOT NULL, status TEXT NOT NULL,
@@ -155,20 +168,8 @@ enum Schema {
         kind TEXT NOT NULL, period TEXT NOT NULL, generated_at TEXT NOT NULL, fetched_at REAL NOT NULL,
         row_count INTEGER NOT NULL, PRIMARY KEY (kind, period)
     ) WITHOUT ROWID;
-    CREATE TABLE daily_usage (
-        period TEXT NOT NULL, organization_id TEXT NOT NULL, organization_name TEXT NOT NULL, tier TEXT NOT NULL,
-        license_type TEXT NOT NULL, trial INTEGER NOT NULL, nfr INTEGER NOT NULL, active INTEGER NOT NULL,
-        pending INTEGER NOT NULL, consumed INTEGER NOT NULL, extra TEXT,
-        PRIMARY KEY (period, organization_id)
-    ) WITHOUT ROWID;
-    CREATE INDEX daily_usage_by_organization ON daily_usage (organization_id, period);
-    CREATE TABLE monthly_usage (
-        period TEXT NOT NULL, organization_id TEXT NOT NULL, organization_name TEXT NOT NULL, tier TEXT NOT NULL,
-        license_type TEXT NOT NULL, trial INTEGER NOT NULL, nfr INTEGER NOT NULL, active INTEGER NOT NULL,
-        pending INTEGER NOT NULL, consumed INTEGER NOT NULL, extra TEXT,
-        PRIMARY KEY (period, organization_id)
-    ) WITHOUT ROWID;
-    CREATE INDEX monthly_usage_by_organization ON monthly_usage (organization_id, period);
+    \(usageTable("daily_usage"))
+    \(usageTable("monthly_usage"))
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
     """
 }
