@@ -16,8 +16,10 @@ struct EndToEndTests {
     }
 
     /// The binary, then its exit status and the terminal's settings, then a pause to read them.
-    var command: String {
-        "bash -c '\(productBinary); echo EXIT=$?; stty -a | tr \";\" \"\\n\" | tr \" \" \"\\n\" | grep -x -e echo -e -echo -e icanon -e -icanon | tr \"\\n\" \" \"; echo; sleep 30'"
+    var command: String { wrapped(productBinary) }
+
+    func wrapped(_ program: String) -> String {
+        "bash -c '\(program); echo EXIT=$?; stty -a | tr \";\" \"\\n\" | tr \" \" \"\\n\" | grep -x -e echo -e -echo -e icanon -e -icanon | tr \"\\n\" \" \"; echo; sleep 30'"
     }
 
     /// The name on the list row `index` (0-based) of a 120-column screen.
@@ -127,8 +129,7 @@ struct EndToEndTests {
         let tmux = Tmux()
         defer { tmux.kill() }
         let explorer = "\(productBinary) --base-url \(fixture.url.absoluteString) --credentials \(creds) --timeout 1"
-        try tmux.start("bash -c '\(explorer); echo EXIT=$?; stty -a | tr \";\" \"\\n\" | tr \" \" \"\\n\" | grep -x -e echo -e -echo -e icanon -e -icanon | tr \"\\n\" \" \"; echo; sleep 30'",
-                       environment: environment)
+        try tmux.start(wrapped(explorer), environment: environment)
         var screen = try tmux.wait(seconds: 30) { $0.contains("Organizations 120/120") && $0.contains("synced") }
         #expect(screen.contains("127.0.0.1"))
         fixture.simulator.stop()
