@@ -109,7 +109,14 @@ if runs("profile") {
         model.start(sync: false)
     }
     _ = list
-    print("profile: joined query \(Measure.ms(q)), fold names \(Measure.ms(m)), whole model start \(Measure.ms(models))")
+    let today0 = Day(containing: fixedNow)
+    var built: [ListRow] = []
+    let make = Measure.seconds { built = joined.map { ListRow.make($0, today: today0) } }
+    let listModel = OrganizationListModel()
+    let set = Measure.seconds { listModel.setRows(built) }
+    let tierModel = LicenseTierModel()
+    let tiersLoad = Measure.seconds { tierModel.load(built) }
+    print("profile: joined query \(Measure.ms(q)), fold names \(Measure.ms(m)), ListRow.make \(Measure.ms(make)), setRows \(Measure.ms(set)), tiers \(Measure.ms(tiersLoad)), whole model start \(Measure.ms(models))")
 }
 var opens: [Double] = []
 var app: App!

@@ -30,7 +30,7 @@ public struct ListRow: Sendable, Equatable, Identifiable {
     }
 
     /// A report row with its organization's status and trial end and the previous period's seats.
-    static func make(_ joined: PeriodRow, today: Day) -> ListRow {
+    public static func make(_ joined: PeriodRow, today: Day) -> ListRow {
         let row = joined.row
         let trialEnd = joined.trialEndsAt.flatMap { Day($0) }
         let isTrial = row.trial || row.licenseType == .trial

@@ -79,23 +79,43 @@ public final class OrganizationListModel {
 
     public func reverseSort() { sort(by: sortKey) }
 
+    /// Sorts by the current key, either way, ties by id. Rows are ordered through an
+    /// index array and a 64-bit key a row (the first 8 bytes of a folded name, or the
+    /// number), so 50,000 rows sort without moving the rows at each comparison.
     private func sorted(_ rows: [ListRow]) -> [ListRow] {
-        let key = sortKey, up = ascending
-        return rows.sorted { a, b in
-            let order: Int
-            switch key {
-            case .name: order = Self.compare(a.searchKey, b.searchKey)
-            case .seats: order = a.consumedLicenses == b.consumedLicenses ? 0 : (a.consumedLicenses < b.consumedLicenses ? -1 : 1)
-            case .change:
-                let x = a.change ?? Int.min, y = b.change ?? Int.min
-                order = x == y ? 0 : (x < y ? -1 : 1)
-            case .trialEnd:
-                let x = a.trialEndsAt?.ordinal ?? Int.max, y = b.trialEndsAt?.ordinal ?? Int.max
-                order = x == y ? 0 : (x < y ? -1 : 1)
+        let n = rows.count
+        var primary = [UInt64](repeating: 0, count: n)
+        // Signed numbers to unsigned keys that keep their order.
+        func key(_ v: Int) -> UInt64 { UInt64(bitPattern: Int64(v)) ^ (1 << 63) }
+        for i in 0..<n {
+            switch sortKey {
+            case .name: primary[i] = Self.prefix(rows[i].searchKey)
+            case .seats: primary[i] = key(rows[i].consumedLicenses)
+            case .change: primary[i] = key(rows[i].change ?? Int.min)
+            case .trialEnd: primary[i] = key(rows[i].trialEndsAt?.ordinal ?? Int.max)
             }
-            if order == 0 { return a.id < b.id }
-            return up ? order < 0 : order > 0
         }
+        let up = ascending, byName = sortKey == .name
+        var order = Array(0..<n)
+        primary.withUnsafeBufferPointer { p in
+            order.sort { a, b in
+                if p[a] != p[b] { return up ? p[a] < p[b] : p[a] > p[b] }
+                if byName {
+                    let c = Self.compare(rows[a].searchKey, rows[b].searchKey)
+                    if c != 0 { return up ? c < 0 : c > 0 }
+                }
+                return rows[a].id < rows[b].id
+            }
+        }
+        return order.map { rows[$0] }
+    }
+
+    /// The first 8 bytes of a folded name as a big-endian number (shorter names padded
+    /// with zeros), so comparing two prefixes orders as comparing the bytes.
+    static func prefix(_ key: [UInt8]) -> UInt64 {
+        var v: UInt64 = 0
+        for k in 0..<8 { v = v << 8 | UInt64(k < key.count ? key[k] : 0) }
+        return v
     }
 
     /// Three-way byte comparison of folded names, one pass (memcmp).
