@@ -65,10 +65,10 @@ public final class ExplorerModel {
 
     /// Reads the period (and the one before, for the change column) from the cache.
     public func reload() {
-        let joined = (try? store.periodRows(period.reportPeriod, previous: period.previous.reportPeriod)) ?? nil
-        periodCached = joined != nil
         let today = Day(containing: now())
-        let rows = (joined ?? []).map { ListRow.make($0, today: today) }
+        let read = (try? store.periodRows(period.reportPeriod, previous: period.previous.reportPeriod) { ListRow.make($0, today: today) }) ?? nil
+        periodCached = read != nil
+        let rows = read ?? []
         list.setRows(rows)
         tiers.load(rows)
         refreshDetail()

@@ -176,6 +176,12 @@ extension UsageStore {
     /// Every row of `period` with its organization and its previous period's seats, in
     /// one query: the first screen's read, without holding three collections at once.
     public func periodRows(_ period: ReportPeriod, previous: ReportPeriod) throws -> [PeriodRow]? {
+        try periodRows(period, previous: previous) { $0 }
+    }
+
+    /// The same rows, each turned into what the caller keeps as it is read, so the
+    /// joined rows never sit in memory all at once beside the caller's.
+    public func periodRows<T>(_ period: ReportPeriod, previous: ReportPeriod, _ transform: (PeriodRow) -> T) throws -> [T]? {
         let kind = Self.kind(of: period)
         return try locked {
             let head = try db.prepare("SELECT 1 FROM reports WHERE kind = ? AND period = ?")
@@ -189,10 +195,10 @@ extension UsageStore {
                 LEFT JOIN \(kind.table) p ON p.period = ? AND p.organization_id = u.organization_id
                 WHERE u.period = ?
                 """).bind([.text(previous.description), .text(period.description)])
-            var out: [PeriodRow] = []
+            var out: [T] = []
             while try s.step() {
-                out.append(PeriodRow(row: Self.row(s), status: s.optionalText(10), trialEndsAt: s.optionalText(11),
-                                     previousConsumed: s.isNull(12) ? nil : s.int(12)))
+                out.append(transform(PeriodRow(row: Self.row(s), status: s.optionalText(10), trialEndsAt: s.optionalText(11),
+                                               previousConsumed: s.isNull(12) ? nil : s.int(12))))
             }
             return out
         }
