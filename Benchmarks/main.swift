@@ -100,15 +100,11 @@ if runs("profile") {
     let period = ReportPeriod.daily(today.adding(days: -1))
     var joined: [PeriodRow] = []
     let q = try Measure.seconds { joined = try store.periodRows(period, previous: .daily(today.adding(days: -2))) ?? [] }
-    var rows: [ListRow] = []
-    let m = Measure.seconds { rows = joined.map { _ = TextSearch.fold($0.row.organizationName); return $0 }.isEmpty ? [] : [] }
-    let list = OrganizationListModel()
-    _ = rows
+    let m = Measure.seconds { for row in joined { _ = TextSearch.fold(row.row.organizationName) } }
     let models = Measure.seconds {
         let model = ExplorerModel(store: store, source: nil, engine: nil, keyInfo: KeyInfo(providerId: "p", keyId: "k", algorithm: "a", fingerprint: "f", createdAt: nil, permission: "", source: ""), origin: .cacheOnly, now: { fixedNow })
         model.start(sync: false)
     }
-    _ = list
     let today0 = Day(containing: fixedNow)
     var built: [ListRow] = []
     let make = Measure.seconds { built = joined.map { ListRow.make($0, today: today0) } }

@@ -69,13 +69,18 @@ public final class KeyStatusModel {
         return error.description
     }
 
-    /// "OK 200 at 10:42:07", or the error of the last request.
-    public var lastRequestSummary: String {
-        guard let o = lastOutcome else { return "no request yet" }
+    /// Made once: the summary is read on every frame.
+    private static let seconds: DateFormatter = {
         let f = DateFormatter()
         f.dateFormat = "HH:mm:ss"
         f.timeZone = TimeZone(identifier: "UTC")
-        let time = f.string(from: o.time)
+        return f
+    }()
+
+    /// "OK 200 at 10:42:07", or the error of the last request.
+    public var lastRequestSummary: String {
+        guard let o = lastOutcome else { return "no request yet" }
+        let time = Self.seconds.string(from: o.time)
         if let error = o.error {
             if case .keyRejected(let status, let detail) = error { return "REJECTED \(status) \(detail) at \(time) UTC" }
             return "FAILED at \(time) UTC: \(error)"

@@ -40,10 +40,15 @@ enum Format {
         })
     }
 
-    static func time(_ date: Date) -> String {
+    /// Made once: the key pane shows a time on every frame.
+    @MainActor private static let minutes: DateFormatter = {
         let f = DateFormatter()
         f.dateFormat = "yyyy-MM-dd HH:mm"
         f.timeZone = TimeZone(identifier: "UTC")
-        return f.string(from: date) + " UTC"
+        return f
+    }()
+
+    @MainActor static func time(_ date: Date) -> String {
+        minutes.string(from: date) + " UTC"
     }
 }
