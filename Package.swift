@@ -33,9 +33,10 @@ let package = Package(
         .target(name: "ProviderSimulator", dependencies: ["ProviderAPI"], swiftSettings: strict),
         .target(name: "UsageStore", dependencies: ["ProviderAPI", "CSQLite"], swiftSettings: strict),
         // The sync engine: what to fetch, in which order, into the cache.
-        .target(name: "Sync", dependencies: ["ProviderAPI", "UsageStore"], swiftSettings: strict),
+        .target(name: "Sync", dependencies: ["ProviderAPI", "UsageStore",
+                                            .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .target(name: "Explorer", dependencies: ["ProviderAPI", "UsageStore", "Sync"], swiftSettings: strict),
-        .target(name: "TerminalUI", dependencies: ["Explorer", "CNcursesw"], swiftSettings: strict),
+        .target(name: "TerminalUI", dependencies: ["Explorer", "ProviderAPI", "CNcursesw"], swiftSettings: strict),
         .executableTarget(name: "provider-explorer", dependencies: [
             "ProviderAPI", "ProviderSimulator", "UsageStore", "Sync", "Explorer", "TerminalUI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -82,7 +82,9 @@ public final class ExplorerModel {
             period = .day(newest)
         }
         reload()
-        if case .failed(let message) = sync.state { setStatus(message, error: true) } else { status = nil }
+        if case .failed(let message) = sync.state { setStatus(message, error: true) }
+        else if sync.lastCancelled { setStatus("sync cancelled; what was fetched is kept", error: false) }
+        else { status = nil }
     }
 
     /// The selected organization's detail follows the cursor.
@@ -139,7 +141,7 @@ public final class ExplorerModel {
             }
             if period == next { reload() }
         } catch {
-            setStatus(ProviderClient.providerError(error).description, error: true)
+            setStatus(Failure(error).message, error: true)
         }
     }
 

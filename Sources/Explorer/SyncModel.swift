@@ -19,6 +19,8 @@ public final class SyncModel {
     public private(set) var lastSuccess: Date?
     /// Reports that failed on the last run, if it finished with some missing.
     public private(set) var lastFailures = 0
+    /// Whether the last run ended because the user cancelled it.
+    public private(set) var lastCancelled = false
 
     public typealias Runner = @Sendable (@escaping @Sendable (SyncProgress) -> Void) async throws -> SyncSummary
 
@@ -43,6 +45,7 @@ public final class SyncModel {
     public func refresh() {
         guard let runner else { state = .failed("offline: refresh needs the API; start without --offline"); return }
         guard task == nil else { return }
+        lastCancelled = false
         state = .syncing(done: 0, total: 0, current: "starting")
         let coalescer = ProgressCoalescer { [weak self] p in self?.apply(p) }
         task = Task { [weak self] in
@@ -77,8 +80,10 @@ public final class SyncModel {
                 state = .idle
             }
         case .failure(let error):
-            let e = ProviderClient.providerError(error)
-            state = e == .cancelled ? .failed("sync cancelled; what was fetched is kept") : .failed(e.description)
+            let failure = Failure(error)
+            // A cancel is the user's choice, not a failure: the state goes back to idle.
+            lastCancelled = failure.isCancellation
+            state = failure.isCancellation ? .idle : .failed(failure.message)
         }
         await onFinished?()
     }

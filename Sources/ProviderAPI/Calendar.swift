@@ -7,8 +7,9 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible, Coda
 
     public init(ordinal: Int) { self.ordinal = ordinal }
 
+    /// A day of the years 0001–9999 (what `YYYY-MM-DD` can say); nil for any other.
     public init?(year: Int, month: Int, day: Int) {
-        guard (1...12).contains(month), day >= 1, day <= Month(year: year, month: month)!.dayCount else { return nil }
+        guard let m = Month(year: year, month: month), day >= 1, day <= m.dayCount else { return nil }
         ordinal = Day.daysFromCivil(year, month, day)
     }
 
@@ -27,7 +28,9 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible, Coda
     }
 
     public var components: (year: Int, month: Int, day: Int) { Day.civilFromDays(ordinal) }
-    public var month: Month { let c = components; return Month(year: c.year, month: c.month)! }
+    /// The month of this day; a day outside 0001–9999 (only reachable by arithmetic on
+    /// the ends of the range) gives the nearest month of the range, never a crash.
+    public var month: Month { let c = components; return Month(clamping: c.year, c.month) }
     public var dayOfMonth: Int { components.day }
     /// Midnight UTC at the start of this day.
     public var start: Date { Date(timeIntervalSince1970: Double(ordinal) * 86_400) }
@@ -101,6 +104,11 @@ public struct Month: Hashable, Comparable, Sendable, CustomStringConvertible, Co
         guard (1...12).contains(month), (1...9999).contains(year) else { return nil }
         self.year = year
         self.month = month
+    }
+
+    init(clamping year: Int, _ month: Int) {
+        if year < 1 { self.year = 1; self.month = 1 } else if year > 9999 { self.year = 9999; self.month = 12 }
+        else { self.year = year; self.month = month }
     }
 
     /// Parses exactly `YYYY-MM`.

@@ -99,23 +99,29 @@ public final class ProviderClient: Sendable {
     /// requests still in flight are cancelled and the error comes out here.
     public func reports(_ periods: [ReportPeriod],
                         each: (ReportPeriod, Result<UsageReport, ProviderError>) async throws -> Void) async throws {
-        try await withThrowingTaskGroup(of: (ReportPeriod, Result<UsageReport, ProviderError>).self) { group in
+        try await withThrowingTaskGroup(of: Landed.self) { group in
             var next = 0
             func launch() {
                 guard next < periods.count else { return }
                 let period = periods[next]
                 next += 1
                 group.addTask {
-                    do { return (period, .success(try await self.report(period))) }
-                    catch { return (period, .failure(Self.providerError(error))) }
+                    do { return Landed(period: period, result: .success(try await self.report(period))) }
+                    catch { return Landed(period: period, result: .failure(Self.providerError(error))) }
                 }
             }
             for _ in 0..<concurrency { launch() }
-            while let (period, result) = try await group.next() {
-                try await each(period, result)
+            while let landed = try await group.next() {
+                try await each(landed.period, landed.result)
                 launch()
             }
         }
+    }
+
+    /// One report's outcome as a child task hands it back.
+    struct Landed: Sendable {
+        let period: ReportPeriod
+        let result: Result<UsageReport, ProviderError>
     }
 
     private func usageReport(path: String, periodKey: String, period: String?, expected: ReportPeriod?) async throws -> UsageReport {
@@ -284,11 +290,7 @@ public final class ProviderClient: Sendable {
         (try? JSONDecoder().decode(Problem.self, from: response.body))?.type
     }
 
-    static func oneLine(_ s: String) -> String {
-        let flat = s.unicodeScalars.map { CharacterSet.controlCharacters.contains($0) ? " " : String($0) }.joined()
-        let trimmed = flat.trimmingCharacters(in: .whitespaces)
-        return trimmed.count > 200 ? String(trimmed.prefix(200)) + "…" : trimmed
-    }
+    static func oneLine(_ s: String) -> String { Printable.line(s, limit: 200) }
 
     static func describe(decoding error: Error, path: String) -> String {
         switch error {
@@ -308,10 +310,12 @@ public final class ProviderClient: Sendable {
     }
 
     /// Any error as a `ProviderError` (cancellation included).
+    /// A transport or decoding error as the API's error; store and other program
+    /// errors are not the API's and pass through `Failure` instead.
     public static func providerError(_ error: Error) -> ProviderError {
         if let e = error as? ProviderError { return e }
         if error is CancellationError { return .cancelled }
-        return .unexpectedStatus(0, detail: "\(error)")
+        return .badResponse(detail: Printable.line(String(describing: error), limit: 200))
     }
 }
 

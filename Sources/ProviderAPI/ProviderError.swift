@@ -29,14 +29,17 @@ public enum ProviderError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The work was cancelled.
     case cancelled
 
-    /// sysexits-style exit codes: 64 usage, 65 bad data, 69 unavailable, 77 key rejected, 1 otherwise.
+    /// sysexits-style exit codes: 64 usage, 65 bad data (an unusable key, or a server
+    /// that breaks the contract: a 400 to a request built by the contract, a status it
+    /// does not describe, an answer of the wrong shape), 69 unavailable, 77 key
+    /// rejected, 1 otherwise.
     public var exitCode: Int32 {
         switch self {
-        case .noCredentials, .invalidBaseURL, .badRequest: return 64
-        case .credentials, .insecurePermissions, .badResponse: return 65
+        case .noCredentials, .invalidBaseURL: return 64
+        case .credentials, .insecurePermissions, .badResponse, .badRequest, .unexpectedStatus: return 65
         case .unavailable: return 69
         case .keyRejected: return 77
-        case .reportNotReady, .notFound, .unexpectedStatus, .cancelled: return 1
+        case .reportNotReady, .notFound, .cancelled: return 1
         }
     }
 
@@ -80,4 +83,42 @@ public enum ProviderError: Error, Equatable, Sendable, CustomStringConvertible {
             return "cancelled"
         }
     }
+}
+
+/// An error the program reports to a person: one line they can act on, and the
+/// sysexits-style code the command line ends with. Every layer's errors take this
+/// shape (the API's, the cache's, a file the program writes), so the command line,
+/// the status line and the sync all say the same thing for the same failure.
+public protocol ReportableError: Error, CustomStringConvertible {
+    var exitCode: Int32 { get }
+}
+
+extension ProviderError: ReportableError {}
+
+/// The one mapping from any error to what the user is told: a reportable error as it
+/// says, cancellation as `cancelled`, anything else as an internal error (exit 70),
+/// never dressed up as an HTTP status.
+public struct Failure: Sendable, Equatable, CustomStringConvertible {
+    public let message: String
+    public let exitCode: Int32
+    public let isCancellation: Bool
+
+    public init(message: String, exitCode: Int32, isCancellation: Bool = false) {
+        self.message = message
+        self.exitCode = exitCode
+        self.isCancellation = isCancellation
+    }
+
+    public init(_ error: Error) {
+        switch error {
+        case ProviderError.cancelled, is CancellationError:
+            self.init(message: "cancelled", exitCode: 1, isCancellation: true)
+        case let e as ReportableError:
+            self.init(message: Printable.line(e.description), exitCode: e.exitCode)
+        default:
+            self.init(message: "internal error: " + Printable.line(String(describing: error)), exitCode: 70)
+        }
+    }
+
+    public var description: String { message }
 }

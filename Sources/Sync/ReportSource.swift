@@ -15,8 +15,9 @@ public struct ReportSource: Sendable {
         self.now = now
     }
 
-    public enum Failure: Error, CustomStringConvertible, Equatable {
+    public enum Failure: ReportableError, Equatable {
         case notCached(String)
+        public var exitCode: Int32 { 1 }
         public var description: String {
             switch self {
             case .notCached(let what):

@@ -64,20 +64,17 @@ public final class SyncEngine: Sendable {
         var done = 0
         func step(_ item: String) { progress(SyncProgress(done: done, total: total, current: item)) }
 
+        // A fetch that fails ends the sync with the API's error; a cache write that fails
+        // (a full disk, say) ends it with the cache's own error, never dressed as the API's.
         step("organizations")
-        do {
-            let organizations = try await client.organizations()
-            try write { try store.replaceOrganizations(organizations, fetchedAt: now()) }
-            summary.organizations = organizations.count
-        } catch { throw ProviderClient.providerError(error) }
+        let organizations = try await client.organizations()
+        try store.replaceOrganizations(organizations, fetchedAt: now())
+        summary.organizations = organizations.count
         done += 1
 
         step("newest daily report")
-        let newestDaily: UsageReport
-        do {
-            newestDaily = try await client.dailyReport(nil)
-            try write { try store.write(newestDaily, fetchedAt: now()) }
-        } catch { throw ProviderClient.providerError(error) }
+        let newestDaily = try await client.dailyReport(nil)
+        try store.write(newestDaily, fetchedAt: now())
         done += 1
         summary.fetched.append(newestDaily.period)
         guard case .daily(let serverDay) = newestDaily.period else { throw ProviderError.badResponse(detail: "the daily report is not daily") }
@@ -86,14 +83,18 @@ public final class SyncEngine: Sendable {
         var skip: Set<ReportPeriod> = [newestDaily.period]
         if !monthCached {
             step("newest monthly report")
-            do {
-                let monthly = try await client.monthlyReport(nil)
-                try write { try store.write(monthly, fetchedAt: now()) }
+            let fetched: UsageReport?
+            do { fetched = try await client.monthlyReport(nil) } catch {
+                let e = ProviderClient.providerError(error)
+                if e == .cancelled || { if case .keyRejected = e { return true }; return false }() { throw e }
+                summary.failures.append((.monthly(scheduleMonth), e))
+                fetched = nil
+            }
+            if let monthly = fetched {
+                try store.write(monthly, fetchedAt: now())
                 summary.fetched.append(monthly.period)
                 skip.insert(monthly.period)
                 if case .monthly(let m) = monthly.period { boundMonth = min(m, scheduleMonth) }
-            } catch {
-                summary.failures.append((.monthly(scheduleMonth), ProviderClient.providerError(error)))
             }
             done += 1
         }
@@ -106,7 +107,7 @@ public final class SyncEngine: Sendable {
             step(item)
         }
         step("done")
-        if summary.failures.isEmpty { try write { try store.setLastSync(now()) } }
+        if summary.failures.isEmpty { try store.setLastSync(now()) }
         return summary
     }
 
@@ -117,7 +118,7 @@ public final class SyncEngine: Sendable {
             try Task.checkCancellation()
             switch result {
             case .success(let report):
-                try write { try store.write(report, fetchedAt: now()) }
+                try store.write(report, fetchedAt: now())
                 collected.fetched.append(period)
             case .failure(.cancelled):
                 throw CancellationError()
@@ -130,7 +131,4 @@ public final class SyncEngine: Sendable {
             onEach(period.description)
         }
     }
-
-    /// A cache write; its failure (a full disk, say) ends the sync as a `StoreError`.
-    private func write(_ body: () throws -> Void) throws { try body() }
 }

@@ -1,5 +1,6 @@
 import Explorer
 import Foundation
+import ProviderAPI
 import Observation
 import Synchronization
 
@@ -13,7 +14,8 @@ let redrawNeeded = Atomic<Bool>(true)
 /// one redraw per pass, and the terminal is restored on every way out.
 @MainActor
 public enum TerminalLoop {
-    public enum Failure: Error, CustomStringConvertible {
+    public enum Failure: ReportableError {
+        public var exitCode: Int32 { 1 }
         case notATerminal
         case unknownTerminal(String)
         public var description: String {

@@ -1,5 +1,6 @@
 import CSQLite
 import Foundation
+import ProviderAPI
 
 /// A thin layer over libsqlite3: prepared statements, typed binds and reads, and
 /// transactions. Chosen over GRDB because the cache needs only these, and it spares
@@ -8,10 +9,12 @@ final class Database {
     private(set) var handle: OpaquePointer?
     let path: String
 
-    struct Failure: Error, CustomStringConvertible {
+    struct Failure: ReportableError {
+        /// 74, EX_IOERR, like every cache failure.
+        var exitCode: Int32 { 74 }
         let code: Int32
         let message: String
-        var description: String { message }
+        var description: String { "cache \(message); check the disk, or pass another --cache-dir" }
         /// The file is not a database, or is damaged.
         var isCorrupt: Bool { code == SQLITE_NOTADB || code == SQLITE_CORRUPT }
     }

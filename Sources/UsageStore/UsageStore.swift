@@ -90,9 +90,11 @@ public final class UsageStore: @unchecked Sendable {
                 let integrity = try db.prepare("PRAGMA quick_check")
                 if try integrity.step(), integrity.text(0) != "ok" { throw CacheProblem(reason: "is damaged") }
             }
-        } catch let f as Database.Failure {
-            throw CacheProblem(reason: f.isCorrupt ? "is not a SQLite database or is damaged" : "cannot be read (\(f.message))")
+        } catch let f as Database.Failure where f.isCorrupt {
+            throw CacheProblem(reason: "is not a SQLite database or is damaged")
         }
+        // Any other failure (a full disk, an I/O error, a lock) says nothing about the
+        // file: it comes out as the cache's error, and the file stays where it is.
         let version = (try? db.scalar("PRAGMA user_version")) ?? 0
         let tables = (try? db.scalar("SELECT count(*) FROM sqlite_master")) ?? 0
         if appID == 0, tables == 0 { return }   // a new, empty file
@@ -136,8 +138,10 @@ public final class UsageStore: @unchecked Sendable {
 }
 
 /// The cache cannot be used at all (a directory we cannot create, a disk error).
-public enum StoreError: Error, CustomStringConvertible, Equatable {
+public enum StoreError: ReportableError, Equatable {
     case unusable(path: String, reason: String)
+    /// 74, EX_IOERR: the cache could not be read or written.
+    public var exitCode: Int32 { 74 }
     public var description: String {
         switch self {
         case let .unusable(path, reason): return "cache \(path): \(reason); pass another --cache-dir"

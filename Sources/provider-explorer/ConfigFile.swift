@@ -1,4 +1,5 @@
 import Foundation
+import ProviderAPI
 
 /// `$XDG_CONFIG_HOME/provider-explorer/config.toml`: flat `key = value` settings.
 ///
@@ -16,7 +17,8 @@ struct ConfigFile: Equatable {
         return base + "/provider-explorer/config.toml"
     }
 
-    struct ParseError: Error, CustomStringConvertible {
+    struct ParseError: ReportableError {
+        var exitCode: Int32 { 64 }
         let path: String, line: Int, reason: String
         var description: String { "\(path):\(line): \(reason)" }
     }

@@ -44,6 +44,9 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(help: "csv, json or table (default: table on a terminal, csv otherwise).")
     var format: Format?
 
+    @Option(help: ArgumentHelp("Write to FILE (whole or not at all, mode 0600) instead of standard output.", valueName: "FILE"))
+    var output: String?
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -74,16 +77,16 @@ struct ExportCommand: AsyncParsableCommand {
         if global.offline {
             let fetched = what == .organizations ? source.store.organizationsFetchedAt : source.store.newestFetch()
             let age = fetched.map { "fetched \(Age.ago(Date().timeIntervalSince($0)))" } ?? "age unknown"
-            FileHandle.standardError.write(Data("provider-explorer: offline: from the cache (\(age))\n".utf8))
+            Output.warn("offline: from the cache (\(age))")
         }
         session.logger.info("export \(what.rawValue): \(table.rows.count) rows in \(session.client.requestCount) requests")
-        let chosen = format ?? (isatty(STDOUT_FILENO) == 1 ? .table : .csv)
+        let chosen = format ?? (output == nil && isatty(STDOUT_FILENO) == 1 ? .table : .csv)
         let text: String
         switch chosen {
         case .csv: text = table.csv()
         case .json: text = table.json()
         case .table: text = table.table()
         }
-        FileHandle.standardOutput.write(Data(text.utf8))
+        try Output.emit(text, to: output)
     }
 }

@@ -17,6 +17,12 @@ struct KeyCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
+    func validate() throws {
+        if check, global.offline {
+            throw ValidationError("key --check asks the server, and --offline makes no request: drop one of the two")
+        }
+    }
+
     func run() async throws {
         let session = try Session(options: global)
         let c = session.credentials
@@ -42,8 +48,16 @@ struct KeyCommand: AsyncParsableCommand {
             _ = try await session.client.checkAccess()
             let ms = Int(Date().timeIntervalSince(started) * 1000)
             print("server".padding(toLength: 13, withPad: " ", startingAt: 0) + "OK: the key is accepted (\(ms) ms)")
-        } catch let error as ProviderError {
-            print("server".padding(toLength: 13, withPad: " ", startingAt: 0) + "REJECTED")
+        } catch {
+            // REJECTED is the server's verdict on the key (401/403) and nothing else: a
+            // server that cannot be reached has given no verdict.
+            let verdict: String
+            switch ProviderClient.providerError(error) {
+            case .keyRejected: verdict = "REJECTED"
+            case .unavailable: verdict = "UNREACHABLE: no verdict on the key"
+            default: verdict = "ERROR: no verdict on the key"
+            }
+            print("server".padding(toLength: 13, withPad: " ", startingAt: 0) + verdict)
             throw error
         }
     }

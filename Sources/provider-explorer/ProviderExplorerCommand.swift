@@ -20,6 +20,9 @@ struct ProviderExplorerCommand: AsyncParsableCommand {
     /// Parses, runs, and turns every error into one line on stderr and its exit code.
     static func main() async {
         signal(SIGPIPE, SIG_IGN)
+        // A write past the file-size limit fails with EFBIG and is reported, not a kill.
+        signal(SIGXFSZ, SIG_IGN)
+        Output.guardStandardStreams()
         // No core dumps: the private key is in this process's memory.
         var noCore = rlimit(rlim_cur: 0, rlim_max: 0)
         setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &noCore)
@@ -30,25 +33,18 @@ struct ProviderExplorerCommand: AsyncParsableCommand {
             } else {
                 try command.run()
             }
-        } catch let error as ProviderError {
-            fail(error.description, code: error.exitCode)
-        } catch let error as TerminalLoop.Failure {
-            fail(error.description, code: 1)
-        } catch let error as ConfigFile.ParseError {
-            fail(error.description, code: 64)
-        } catch let error as ReportSource.Failure {
-            fail(error.description, code: 1)
-        } catch let error as StoreError {
-            fail(error.description, code: 1)
         } catch let error as CommandFailure {
             fail(error.message, code: error.code)
+        } catch let error as ReportableError {
+            let failure = Failure(error)
+            fail(failure.message, code: failure.exitCode)
         } catch {
             exit(withError: error)
         }
     }
 
     static func fail(_ message: String, code: Int32) -> Never {
-        FileHandle.standardError.write(Data("provider-explorer: \(message)\n".utf8))
+        Output.warn(message)
         Foundation.exit(code)
     }
 }

@@ -46,7 +46,12 @@ struct SimulateCommand: AsyncParsableCommand {
         guard (1...100_000).contains(orgs) else { throw ValidationError("--orgs must be from 1 to 100000") }
         guard (0...1).contains(faultRate) else { throw ValidationError("--fault-rate must be from 0 to 1") }
         guard latency >= 0 else { throw ValidationError("--latency must be 0 or more milliseconds") }
-        if let today, Day(today) == nil { throw ValidationError("--today must be YYYY-MM-DD") }
+        if let today {
+            // The simulator makes 13 months of history before today: keep that inside 0001–9999.
+            guard let day = Day(today), day.month.year >= 2, day.month.year <= 9998 else {
+                throw ValidationError("--today must be a day as YYYY-MM-DD between 0002-01-01 and 9998-12-31, not \(today)")
+            }
+        }
         guard (publicKey == nil) != (credentialsOut == nil) else {
             throw ValidationError("give one of --public-key PEM or --credentials-out FILE")
         }

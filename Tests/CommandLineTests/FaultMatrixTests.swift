@@ -24,7 +24,7 @@ struct FaultMatrixTests {
 
     // 1,500 organizations make two pages of 1,000: a success after one retry is 3 requests.
     static let cases: [Case] = [
-        Case(name: "400", faults: [.status(400, retryAfter: nil)], what: ["organizations"], exit: 64, requests: 1, message: "refused the request (400)"),
+        Case(name: "400", faults: [.status(400, retryAfter: nil)], what: ["organizations"], exit: 65, requests: 1, message: "refused the request (400)"),
         Case(name: "401 key revoked", faults: [.rejected(status: 401, detail: "key revoked")], what: ["organizations"], exit: 77, requests: 1, message: "generate a new key in MSP Admin Panel"),
         Case(name: "401 token expired", faults: [.rejected(status: 401, detail: "token expired")], what: ["organizations"], exit: 77, requests: 1, message: "clock"),
         Case(name: "401 signature invalid", faults: [.rejected(status: 401, detail: "signature invalid")], what: ["organizations"], exit: 77, requests: 1, message: "signature invalid"),
@@ -41,7 +41,7 @@ struct FaultMatrixTests {
         Case(name: "truncated JSON", faults: [.invalidJSON], what: ["organizations"], exit: 65, requests: 1, message: "not valid JSON"),
         Case(name: "JSON of the wrong shape", faults: [.wrongShape], what: ["daily"], exit: 65, requests: 1, message: "missing field"),
         Case(name: "repeated cursor", faults: [.repeatCursor, .repeatCursor], what: ["daily"], exit: 65, requests: 2, message: "came twice"),
-        Case(name: "empty page with a cursor", faults: [.emptyPageWithCursor], what: ["organizations"], exit: 64, requests: 2, message: "unknown cursor"),
+        Case(name: "empty page with a cursor", faults: [.emptyPageWithCursor], what: ["organizations"], exit: 65, requests: 2, message: "unknown cursor"),
         Case(name: "huge page", faults: [.hugePage], what: ["organizations"], exit: 0, requests: 1, message: ""),
     ]
 

@@ -338,7 +338,10 @@ struct ModelTests {
         try await waitUntil { if case .syncing(let done, _, _) = m.sync.state { return done >= 5 }; return !m.sync.isSyncing }
         m.sync.cancel()
         try await waitUntil { !m.sync.isSyncing }
-        #expect(m.sync.state == .failed("sync cancelled; what was fetched is kept"))
+        // Issue 10, item 23: a cancel is not a failure: idle, and a plain (not red) note.
+        #expect(m.sync.state == .idle && m.sync.lastCancelled)
+        try await waitUntil { m.status != nil }
+        #expect(m.status == ExplorerModel.Status(text: "sync cancelled; what was fetched is kept", isError: false))
         #expect(m.sync.lastSuccess == nil)
         #expect(try store.cachedPeriods(.daily).count < 59)
         #expect(!m.list.allRows.isEmpty, "what was fetched is on screen")

@@ -106,7 +106,7 @@ struct ClientTests {
         } catch let error as ProviderError {
             #expect(fixture.simulator.requestCount == 1)
             switch status {
-            case 400: #expect(error.exitCode == 64)
+            case 400: #expect(error.exitCode == 65)   // a 400 to a request built by the contract: the server breaks it
             case 401, 403: #expect(error.exitCode == 77)
             default: #expect(error.exitCode == 1)
             }

@@ -1,0 +1,98 @@
+import Foundation
+import ProviderAPI
+
+/// Where the commands' output goes: standard output or a file named by `--output`.
+/// Every write is checked (a full disk, a closed pipe or a closed stdout is one line
+/// and exit 74, never a crash), and a file is written whole or not at all: into a
+/// temporary file beside it, mode 0600, renamed into place only once complete.
+enum Output {
+    /// 74, EX_IOERR: the output could not be written.
+    struct WriteError: ReportableError {
+        let target: String
+        let reason: String
+        var exitCode: Int32 { 74 }
+        var description: String { "cannot write \(target): \(reason)" }
+    }
+
+    /// Whether the program started with standard output closed (`>&-`).
+    nonisolated(unsafe) static var stdoutWasClosed = false
+
+    /// A program started with stdin, stdout or stderr closed would hand those numbers
+    /// to the next file it opens (a socket, the cache), and output meant for the user
+    /// would land there. Each closed one is pointed at /dev/null before anything opens;
+    /// a closed stdout is remembered, so that writing the output still fails.
+    static func guardStandardStreams() {
+        for fd in [STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO] where fcntl(fd, F_GETFD) == -1 && errno == EBADF {
+            if fd == STDOUT_FILENO { stdoutWasClosed = true }
+            let null = open("/dev/null", fd == STDIN_FILENO ? O_RDONLY : O_WRONLY)
+            if null >= 0, null != fd { dup2(null, fd); close(null) }
+        }
+    }
+
+    /// Writes `text` to `path`, or to standard output when `path` is nil.
+    static func emit(_ text: String, to path: String?) throws {
+        if let path { try writeFile(path, Data(text.utf8)); return }
+        if stdoutWasClosed { throw WriteError(target: "the output", reason: reason(EBADF)) }
+        try writeAll(STDOUT_FILENO, Data(text.utf8), target: "the output")
+    }
+
+    /// One line on standard error, prefixed with the program's name; the line is made
+    /// printable, and a failure to write it is ignored (there is nowhere left to say it).
+    static func warn(_ message: String) {
+        _ = try? writeAll(STDERR_FILENO, Data("provider-explorer: \(message)\n".utf8), target: "standard error")
+    }
+
+    static func writeAll(_ fd: Int32, _ data: Data, target: String) throws {
+        try data.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw WriteError(target: target, reason: reason(errno))
+                }
+                offset += n
+            }
+        }
+    }
+
+    /// Writes `data` to `path` atomically with mode 0600: the file appears whole, or
+    /// not at all, and a file already there is replaced only by a complete one.
+    static func writeFile(_ path: String, _ data: Data) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        let temporary = (directory.isEmpty ? "." : directory) + "/." + (path as NSString).lastPathComponent + ".tmp-\(getpid())"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw WriteError(target: path, reason: reason(errno)) }
+        do {
+            try writeAll(fd, data, target: path)
+            guard fsync(fd) == 0 else { throw WriteError(target: path, reason: reason(errno)) }
+            close(fd)
+        } catch {
+            close(fd)
+            unlink(temporary)
+            throw error
+        }
+        guard rename(temporary, path) == 0 else {
+            let why = reason(errno)
+            unlink(temporary)
+            throw WriteError(target: path, reason: why)
+        }
+    }
+
+    /// errno in plain words: "no space left on device", "a file is in the way".
+    static func reason(_ code: Int32) -> String {
+        switch code {
+        case ENOSPC: return "no space left on device"
+        case EPIPE: return "the reader of the output has gone (broken pipe)"
+        case EBADF: return "the output is closed"
+        case ENOENT: return "the directory does not exist"
+        case ENOTDIR: return "a file is in the way of the directory"
+        case EACCES, EPERM: return "permission denied"
+        case EISDIR: return "it is a directory"
+        case EROFS: return "the file system is read-only"
+        case EDQUOT: return "over the disk quota"
+        case EFBIG: return "the file is too large for the file system or the process's limit"
+        default: return String(cString: strerror(code)).lowercased()
+        }
+    }
+}
