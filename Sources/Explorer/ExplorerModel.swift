@@ -28,6 +28,12 @@ public final class ExplorerModel {
     public private(set) var status: Status?
     /// Whether the shown period's report is in the cache.
     public private(set) var periodCached = false
+    /// Whether the period before the shown one is in the cache: without it the change
+    /// column has nothing to compare with (it shows "–", not "new").
+    public private(set) var previousCached = false
+    /// The oldest daily and monthly periods the API has, once a 404 has shown where its
+    /// history starts: `[` stops there as `]` stops at the newest.
+    @ObservationIgnored private var historyStart: (day: Day?, month: Month?) = (nil, nil)
     public private(set) var isLoading = false
     /// Set once the user picks a period; until then the view follows the newest report.
     @ObservationIgnored private var periodChosen = false
@@ -51,6 +57,7 @@ public final class ExplorerModel {
         period = .day(newestCached ?? ReportSchedule.newestDay(at: now()))
         key.setCacheFetchedAt(store.newestFetch())
         sync.onFinished = { [weak self] in await self?.afterSync() }
+        sync.onProgress = { [weak self] in self?.syncProgressed() }
     }
 
     public var screen: Screen { screens.last ?? .list }
@@ -68,11 +75,25 @@ public final class ExplorerModel {
         let today = Day(containing: now())
         let read = (try? store.periodRows(period.reportPeriod, previous: period.previous.reportPeriod) { ListRow.make($0, today: today) }) ?? nil
         periodCached = read != nil
+        previousCached = read != nil && store.has(period.previous.reportPeriod)
         let rows = read ?? []
         list.setRows(rows)
         tiers.load(rows)
         refreshDetail()
         key.setCacheFetchedAt(store.newestFetch())
+    }
+
+    /// While a sync runs: as soon as the report on screen (or, before the user picks a
+    /// period, the newest daily report) lands in the cache, show it; the rest of the
+    /// sync goes on behind.
+    private func syncProgressed() {
+        guard !periodCached else { return }
+        if !periodChosen, period.isDaily, let newest = ((try? store.cachedPeriods(.daily)) ?? []).first.flatMap({ Day($0) }) {
+            if .day(newest) != period { period = .day(newest) }
+            reload()
+        } else if store.has(period.reportPeriod) {
+            reload()
+        }
     }
 
     private func afterSync() async {
@@ -105,6 +126,10 @@ public final class ExplorerModel {
             setStatus("\(d) has no report yet: a day's report is generated at 00:00:02 UTC the next day", error: false); return
         case .month(let m) where m > ReportSchedule.newestMonth(at: now()):
             setStatus("\(m) has no report yet: a month's report is generated on the 1st of the next at 00:01:02 UTC", error: false); return
+        case .day(let d) where historyStart.day.map { d < $0 } ?? false:
+            setStatus("no daily report before \(historyStart.day!): the API's history starts there", error: false); return
+        case .month(let m) where historyStart.month.map { m < $0 } ?? false:
+            setStatus("no monthly report before \(historyStart.month!): the API's history starts there", error: false); return
         default: break
         }
         await show(next)
@@ -125,6 +150,7 @@ public final class ExplorerModel {
     /// Shows `period`, fetching its report first when it is not cached and we are online.
     public func show(_ next: Period) async {
         periodChosen = true
+        let before = period
         period = next
         status = nil
         reload()
@@ -140,6 +166,14 @@ public final class ExplorerModel {
             case .month(let m): _ = try await source.monthly(m)
             }
             if period == next { reload() }
+        } catch ProviderError.noReport {
+            // Before the start of the API's history: go back, and stop there from now on.
+            switch next {
+            case .day(let d): historyStart.day = d.adding(days: 1)
+            case .month(let m): historyStart.month = m.adding(months: 1)
+            }
+            if period == next { period = before; reload() }
+            setStatus("the API has no report for \(next): its history starts at \(next.stepped(by: 1))", error: false)
         } catch {
             setStatus(Failure(error).message, error: true)
         }

@@ -88,13 +88,13 @@ public final class KeyStatusModel {
         return "OK \(o.status ?? 200) at \(time) UTC"
     }
 
-    /// "api.nordpass.com", "DEMO simulator", "OFFLINE cache (3 h old)".
+    /// "api.nordpass.com", "DEMO simulator", "OFFLINE cache (fetched 3 h ago)".
     public var originSummary: String {
         switch origin {
         case .api(let host): return host
         case .demo: return "DEMO simulator"
         case .cacheOnly:
-            return "OFFLINE cache" + (cacheFetchedAt.map { " (\(Age.describe(now.timeIntervalSince($0))) old)" } ?? "")
+            return "OFFLINE cache" + (cacheFetchedAt.map { " (fetched \(Age.ago(now.timeIntervalSince($0))))" } ?? "")
         }
     }
 }

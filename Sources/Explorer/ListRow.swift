@@ -50,5 +50,9 @@ public struct Totals: Sendable, Equatable {
     public var activeSeats = 0
     public var pendingSeats = 0
     public var consumedLicenses = 0
+    /// Consumed seats of standard licenses: what is billed (trial and NFR are free).
+    public var billableSeats = 0
+    public var trialOrganizations = 0
+    public var suspendedOrganizations = 0
     public init() {}
 }

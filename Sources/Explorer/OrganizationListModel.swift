@@ -26,8 +26,14 @@ public final class OrganizationListModel {
     public private(set) var visible = RowView(rows: [], indices: [])
     public private(set) var totals = Totals()
 
-    public var trialOnly = false { didSet { if trialOnly != oldValue { searchResults = [:]; refilter() } } }
-    public var nfrOnly = false { didSet { if nfrOnly != oldValue { searchResults = [:]; refilter() } } }
+    /// Trial only and NFR only exclude each other (a license is one or the other), so
+    /// turning one on turns the other off rather than showing an empty list.
+    public var trialOnly = false {
+        didSet { if trialOnly != oldValue { if trialOnly { nfrOnly = false }; searchResults = [:]; refilter() } }
+    }
+    public var nfrOnly = false {
+        didSet { if nfrOnly != oldValue { if nfrOnly { trialOnly = false }; searchResults = [:]; refilter() } }
+    }
     public var tier: Tier? { didSet { if tier != oldValue { searchResults = [:]; refilter() } } }
     public var status: OrganizationStatus? { didSet { if status != oldValue { searchResults = [:]; refilter() } } }
     /// A tier-matrix cell the list is narrowed to.
@@ -39,6 +45,10 @@ public final class OrganizationListModel {
     @ObservationIgnored private var searchResults: [String: [Int32]] = [:]
     /// The name search; typing extends it, and only the rows that matched before are searched again.
     public var search = "" { didSet { if search != oldValue { refilter(narrowing: search.hasPrefix(oldValue)) } } }
+
+    /// Names that more than one organization of the period carries: the screen adds a
+    /// piece of the id to tell them apart.
+    public private(set) var sharedNames: Set<String> = []
 
     public private(set) var sortKey = SortKey.name
     public private(set) var ascending = true
@@ -52,6 +62,9 @@ public final class OrganizationListModel {
 
     /// New rows for the period (a load or a refresh); filters, sort and selection stay.
     public func setRows(_ rows: [ListRow]) {
+        var seen = Set<String>(minimumCapacity: rows.count), twice = Set<String>()
+        for row in rows where !seen.insert(row.name).inserted { twice.insert(row.name) }
+        sharedNames = twice
         allRows = sorted(rows)
         searchResults = [:]
         refilter()
@@ -206,11 +219,16 @@ public final class OrganizationListModel {
         }
         if searchResults.count > 64 { searchResults = [:] }
         searchResults[search] = out
+        let standard = code(LicenseType.standard.rawValue)
         allRows.withUnsafeBufferPointer { rows in
             for i in out {
-                t.activeSeats += rows[Int(i)].activeSeats
-                t.pendingSeats += rows[Int(i)].pendingSeats
-                t.consumedLicenses += rows[Int(i)].consumedLicenses
+                let row = rows[Int(i)]
+                t.activeSeats += row.activeSeats
+                t.pendingSeats += row.pendingSeats
+                t.consumedLicenses += row.consumedLicenses
+                if licenseCodes[Int(i)] == standard { t.billableSeats += row.consumedLicenses }
+                if licenseCodes[Int(i)] == trialCode { t.trialOrganizations += 1 }
+                if row.status == .suspended { t.suspendedOrganizations += 1 }
             }
         }
         t.organizations = out.count

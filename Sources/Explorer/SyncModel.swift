@@ -29,6 +29,8 @@ public final class SyncModel {
     @ObservationIgnored private var task: Task<Void, Never>?
     /// Called on the main actor after each run that wrote something.
     @ObservationIgnored public var onFinished: (@MainActor () async -> Void)?
+    /// Called on the main actor with each (coalesced) step of a run.
+    @ObservationIgnored public var onProgress: (@MainActor () -> Void)?
     @ObservationIgnored let now: @Sendable () -> Date
 
     public init(runner: Runner?, lastSuccess: Date?, now: @escaping @Sendable () -> Date) {
@@ -66,6 +68,7 @@ public final class SyncModel {
     func apply(_ p: SyncProgress) {
         guard task != nil else { return }
         state = .syncing(done: p.done, total: p.total, current: p.current)
+        onProgress?()
     }
 
     func finish(_ result: Result<SyncSummary, Error>) async {

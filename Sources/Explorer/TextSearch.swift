@@ -4,18 +4,41 @@ import Foundation
 /// on every keystroke over 50,000 organizations: names are folded once to UTF-8 bytes,
 /// and a query is folded the same way and searched as bytes.
 public enum TextSearch {
-    /// "Société Générale" -> "societe generale"; "ÅNGSTRÖM" -> "angstrom"; CJK unchanged.
+    /// "Société Générale" -> "societe generale"; "ÅNGSTRÖM" -> "angstrom"; "Łódź" ->
+    /// "lodz", "Ærø" -> "aero", "Straße" -> "strasse"; CJK unchanged. The list's name
+    /// sort orders by the same folded bytes.
     public static func fold(_ text: String) -> [UInt8] {
         // ASCII needs only lower-casing, and most names are ASCII: skip Foundation for them.
         var ascii = [UInt8]()
         ascii.reserveCapacity(text.utf8.count)
         for b in text.utf8 {
             guard b < 0x80 else {
-                return Array(text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil).utf8)
+                let folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+                return foldLetters(folded)
             }
             ascii.append(b >= 65 && b <= 90 ? b + 32 : b)
         }
         return ascii
+    }
+
+    /// Letters that Unicode does not decompose into a base letter and a mark, so that
+    /// diacritic folding leaves them alone: each is written as the Latin letters a
+    /// reader would type for it.
+    static let letters: [Unicode.Scalar: String] = [
+        "ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "ẞ": "ss", "đ": "d", "ð": "d", "ħ": "h",
+        "ı": "i", "þ": "th", "ŀ": "l", "ŧ": "t", "ĳ": "ij", "ŋ": "n", "ſ": "s", "ƒ": "f", "ĸ": "k",
+        "Ł": "l", "Ø": "o", "Æ": "ae", "Œ": "oe", "Đ": "d", "Ð": "d", "Ħ": "h", "Þ": "th", "Ŀ": "l",
+        "Ŧ": "t", "Ĳ": "ij", "Ŋ": "n",
+    ]
+
+    static func foldLetters(_ text: String) -> [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(text.utf8.count)
+        for s in text.unicodeScalars {
+            if s.value < 0x80 { out.append(UInt8(s.value)); continue }
+            if let plain = letters[s] { out.append(contentsOf: plain.utf8) } else { out.append(contentsOf: String(s).utf8) }
+        }
+        return out
     }
 
     /// Whether `needle` occurs in `haystack` (both folded).

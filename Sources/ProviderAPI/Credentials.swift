@@ -120,7 +120,7 @@ public enum CredentialsLoader {
         let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         guard fd >= 0 else {
-            throw ProviderError.credentials(file: path, reason: "cannot be written (errno \(errno))")
+            throw ProviderError.credentials(file: path, reason: "cannot be written: \(SystemError.describe(errno))")
         }
         defer { close(fd) }
         fchmod(fd, 0o600)

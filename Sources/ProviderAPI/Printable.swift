@@ -49,3 +49,24 @@ public enum Printable {
         return trimmed.count > limit ? String(trimmed.prefix(limit)) + "…" : trimmed
     }
 }
+
+/// An errno in plain words, for one-line messages: "no space left on device", "a
+/// file is in the way", never "(errno 2)" or a Cocoa error domain.
+public enum SystemError {
+    public static func describe(_ code: Int32) -> String {
+        switch code {
+        case ENOSPC: return "no space left on device"
+        case EPIPE: return "the reader of the output has gone (broken pipe)"
+        case EBADF: return "the output is closed"
+        case ENOENT: return "the directory does not exist"
+        case ENOTDIR: return "a file is in the way of the directory"
+        case EEXIST: return "a file is in the way"
+        case EACCES, EPERM: return "permission denied"
+        case EISDIR: return "it is a directory"
+        case EROFS: return "the file system is read-only"
+        case EDQUOT: return "over the disk quota"
+        case EFBIG: return "the file is too large for the file system or the process's limit"
+        default: return String(cString: strerror(code)).lowercased()
+        }
+    }
+}

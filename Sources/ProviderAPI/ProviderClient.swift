@@ -273,6 +273,9 @@ public final class ProviderClient: Sendable {
                 let period = query[Endpoints.Query.date] ?? query[Endpoints.Query.month] ?? "the newest period"
                 return .reportNotReady(period: period, detail: problem)
             }
+            if let period = query[Endpoints.Query.date] ?? query[Endpoints.Query.month] {
+                return .noReport(period: period, detail: problem)
+            }
             return .notFound(path: path, detail: problem)
         default: return .unexpectedStatus(status, detail: problem)
         }

@@ -18,6 +18,9 @@ public enum ProviderError: Error, Equatable, Sendable, CustomStringConvertible {
     case badRequest(detail: String)
     /// 404 report-not-ready: the day or month is not generated yet.
     case reportNotReady(period: String, detail: String)
+    /// 404 for one day's or month's report that is not "not ready": the API has no
+    /// report for that period (before the start of its history).
+    case noReport(period: String, detail: String)
     /// Any other 404.
     case notFound(path: String, detail: String)
     /// 429, 5xx, timeouts or a failed connection, still failing after the retries.
@@ -39,7 +42,7 @@ public enum ProviderError: Error, Equatable, Sendable, CustomStringConvertible {
         case .credentials, .insecurePermissions, .badResponse, .badRequest, .unexpectedStatus: return 65
         case .unavailable: return 69
         case .keyRejected: return 77
-        case .reportNotReady, .notFound, .cancelled: return 1
+        case .reportNotReady, .noReport, .notFound, .cancelled: return 1
         }
     }
 
@@ -71,6 +74,8 @@ public enum ProviderError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .reportNotReady(period, detail):
             let extra = detail.isEmpty ? "" : " (\(detail))"
             return "the report for \(period) is not generated yet\(extra); a day is ready at 00:00:02 UTC the next day, a month at 00:01:02 UTC on the 1st of the next"
+        case let .noReport(period, detail):
+            return "the API has no report for \(period)\(detail.isEmpty ? "" : " (\(detail))"): it is before the start of the API's history"
         case let .notFound(path, detail):
             return "not found (404) at \(path)\(detail.isEmpty ? "" : ": \(detail)"); check --base-url"
         case let .unavailable(detail, attempts):

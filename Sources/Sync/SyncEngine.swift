@@ -66,13 +66,13 @@ public final class SyncEngine: Sendable {
 
         // A fetch that fails ends the sync with the API's error; a cache write that fails
         // (a full disk, say) ends it with the cache's own error, never dressed as the API's.
-        step("organizations")
+        step("the organization list")
         let organizations = try await client.organizations()
         try store.replaceOrganizations(organizations, fetchedAt: now())
         summary.organizations = organizations.count
         done += 1
 
-        step("newest daily report")
+        step("the newest daily report")
         let newestDaily = try await client.dailyReport(nil)
         try store.write(newestDaily, fetchedAt: now())
         done += 1
@@ -82,7 +82,7 @@ public final class SyncEngine: Sendable {
         var boundMonth = scheduleMonth
         var skip: Set<ReportPeriod> = [newestDaily.period]
         if !monthCached {
-            step("newest monthly report")
+            step("the newest monthly report")
             let fetched: UsageReport?
             do { fetched = try await client.monthlyReport(nil) } catch {
                 let e = ProviderClient.providerError(error)
@@ -122,13 +122,13 @@ public final class SyncEngine: Sendable {
                 collected.fetched.append(period)
             case .failure(.cancelled):
                 throw CancellationError()
-            case .failure(.reportNotReady), .failure(.notFound):
+            case .failure(.reportNotReady), .failure(.noReport), .failure(.notFound):
                 logger.info("sync: no report for \(period)")
             case .failure(let error):
                 collected.failures.append((period, error))
                 if case .keyRejected = error { throw error }
             }
-            onEach(period.description)
+            onEach("the report of \(period)")
         }
     }
 }

@@ -29,16 +29,27 @@ public final class App {
     var pageSize: Int { max(1, (layout.list?.height ?? layout.main.height) - 4) }
 
     public func handle(_ key: Key) async {
-        if key != .resize { ui.message = nil }
+        if key == .resize || key == .redraw { return }
         if key == .ctrlC { shouldQuit = true; return }
+        // While "terminal too small" is shown, keys would act unseen: only q quits.
+        if ui.width > 0, layout.tooSmall { if key == .char("q") { shouldQuit = true }; return }
+        // An error stays until the next action; a newer message replaces any older one.
+        if model.status?.isError == true { model.clearStatus() }
         if ui.searching { handleSearch(key); return }
         switch model.screen {
         case .help:
             switch key {
             case .char("q"): shouldQuit = true
-            case .escape, .char("?"), .enter: model.back()
+            case .escape, .char("?"), .enter: model.back(); ui.helpScroll = 0
+            case .up, .char("k"): ui.helpScroll = max(0, ui.helpScroll - 1)
+            case .down, .char("j"): ui.helpScroll += 1
+            case .pageUp: ui.helpScroll = max(0, ui.helpScroll - pageSize)
+            case .pageDown: ui.helpScroll += pageSize
+            case .home, .char("g"): ui.helpScroll = 0
+            case .end, .char("G"): ui.helpScroll = .max
             default: break
             }
+            ui.helpScroll = min(max(0, ui.helpScroll), Renderer.helpMaxScroll(in: layout.main))
         case .tierMatrix:
             switch key {
             case .up, .char("k"): model.tiers.moveCursor(rows: -1, columns: 0)
@@ -96,7 +107,15 @@ public final class App {
         case .char("["): background { await $0.stepPeriod(by: -1) }
         case .char("]"): background { await $0.stepPeriod(by: 1) }
         case .char("m"): background { await $0.toggleMode() }
-        case .char("r"): model.clearStatus(); model.sync.refresh()
+        case .char("r"):
+            if !model.sync.canSync {
+                model.setStatus("offline: start without --offline to refresh", error: false)
+            } else if model.sync.isSyncing {
+                model.setStatus("a sync is already running (Esc cancels it)", error: false)
+            } else {
+                model.clearStatus()
+                model.sync.refresh()
+            }
         case .char("x"): exportVisible()
         case .tab, .backTab:
             let panes = UIState.Pane.allCases
@@ -134,9 +153,11 @@ public final class App {
             })
             table = ExportTable(report: report)
             let path = try writeCSV(table)
-            ui.message = "wrote \(rows.count) rows to \(path)"
+            // The file's name first: on a narrow screen the directory is what gets cut.
+            let name = (path as NSString).lastPathComponent, directory = (path as NSString).deletingLastPathComponent
+            model.setStatus("wrote \(Format.count(rows.count)) \(rows.count == 1 ? "row" : "rows") to \(name) in \(directory)", error: false)
         } catch {
-            model.setStatus("could not write the CSV: \(error)", error: true)
+            model.setStatus("could not write the CSV: \(Failure(error).message)", error: true)
         }
     }
 
@@ -156,9 +177,23 @@ public final class App {
     /// Waits for the work keys started (for tests and orderly exits).
     public func settle() async { await pending?.value }
 
-    /// Advances the spinner; true when something on screen moves with time.
-    public func tick() -> Bool {
+    /// The status on screen and since when (seconds of uptime): an informative one
+    /// goes away by itself after `infoSeconds`.
+    private var statusSeen: (status: ExplorerModel.Status?, since: Double) = (nil, 0)
+    static let infoSeconds = 5.0
+
+    /// Advances the spinner and ages the status line; true when something on screen
+    /// moved with time. `uptime` is the monotonic clock in seconds.
+    public func tick(uptime: Double = ProcessInfo.processInfo.systemUptime) -> Bool {
         ui.spinnerFrame += 1
-        return model.sync.isSyncing || model.isLoading
+        var changed = false
+        if model.status != statusSeen.status {
+            statusSeen = (model.status, uptime)
+        } else if let status = model.status, !status.isError, uptime - statusSeen.since >= Self.infoSeconds {
+            model.clearStatus()
+            statusSeen = (nil, uptime)
+            changed = true
+        }
+        return changed || model.sync.isSyncing || model.isLoading
     }
 }

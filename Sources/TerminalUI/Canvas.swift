@@ -1,4 +1,5 @@
 import Explorer
+import ProviderAPI
 
 /// A terminal colour; `.default` is the terminal's own.
 public enum Color: UInt8, Sendable, CaseIterable {
@@ -61,24 +62,22 @@ public struct Canvas: Sendable {
     }
 
     /// Writes `text` at (x, y), clipped to `maxWidth` columns and to the canvas, never
-    /// splitting a wide character (one that would straddle the edge becomes a space).
-    /// Control characters are drawn as spaces. Returns the columns written.
+    /// splitting a wide character. Text that does not fit ends in `…`, so a cut is
+    /// never silent. Control characters (C0, DEL, C1: an escape sequence in a name)
+    /// are drawn as `�` and never reach the terminal. Returns the columns written.
     @discardableResult
     public mutating func put(_ text: String, x: Int, y: Int, style: Style = .plain, maxWidth: Int? = nil) -> Int {
         guard y >= 0, y < height, x < width else { return 0 }
         let limit = min(width, maxWidth.map { x + max(0, $0) } ?? width)
         var col = x
+        var lastStart = Int.min, lastWidth = 0
+        var cut = false
         for ch in text {
-            guard col < limit else { break }
             var s = String(ch)
             var w = DisplayWidth.of(s)
-            if ch.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) { s = " "; w = 1 }
+            if ch.unicodeScalars.contains(where: { Printable.isControl($0.value) }) { s = "\u{FFFD}"; w = 1 }
             if w == 0 { continue }
-            if col + w > limit {
-                if col >= 0 { self[col, y] = Cell(text: " ", style: style) }
-                col += 1
-                break
-            }
+            if col + w > limit { cut = true; break }
             if col >= 0 {
                 clearWide(at: col, y: y)
                 self[col, y] = Cell(text: s, style: style)
@@ -87,7 +86,20 @@ public struct Canvas: Sendable {
                     self[col + 1, y] = Cell(text: "", style: style)
                 }
             }
+            lastStart = col
+            lastWidth = w
             col += w
+        }
+        if cut {
+            if col < limit, col >= 0 {
+                // A wide character did not fit in the one column left: the mark goes there.
+                self[col, y] = Cell(text: "…", style: style)
+                col += 1
+            } else if lastStart >= 0 {
+                // Full: the last character drawn gives its place to the mark.
+                self[lastStart, y] = Cell(text: "…", style: style)
+                if lastWidth == 2 { self[lastStart + 1, y] = Cell(text: " ", style: style) }
+            }
         }
         return max(0, col - max(x, 0))
     }

@@ -9,29 +9,59 @@ extension Renderer {
             c.put("Select an organization", x: r.x + 2, y: r.y + 2, style: theme.label, maxWidth: r.width - 4)
             return
         }
-        c.box(r, title: row.name, style: focused ? theme.focusedBorder : theme.border, titleStyle: focused ? theme.focusedBorder : theme.header)
+        // The id beside the name: two organizations may carry the same name.
+        c.box(r, title: "\(row.name) · \(row.id)", style: focused ? theme.focusedBorder : theme.border,
+              titleStyle: focused ? theme.focusedBorder : theme.header)
         let inner = Rect(x: r.x + 2, y: r.y + 1, width: r.width - 4, height: r.height - 2)
         guard inner.width > 10, inner.height > 0 else { return }
         var y = inner.y
-        func line(_ parts: [(String, Style)]) {
-            guard y < inner.maxY else { return }
+        /// Groups of (text, style) laid out left to right; a group that does not fit on
+        /// the line starts the next one, and only a group wider than the pane is cut (…).
+        func flow(_ groups: [[(String, Style)]]) {
             var x = inner.x
-            for (text, style) in parts where x < inner.maxX { x += c.put(text, x: x, y: y, style: style, maxWidth: inner.maxX - x) }
+            for group in groups {
+                guard y < inner.maxY else { return }
+                let width = group.reduce(0) { $0 + DisplayWidth.of($1.0) }
+                if x > inner.x, x + width > inner.maxX {
+                    y += 1
+                    x = inner.x
+                    guard y < inner.maxY else { return }
+                }
+                for (i, (text, style)) in group.enumerated() where x < inner.maxX {
+                    // A group that starts a line drops its leading spaces.
+                    let shown = x == inner.x && i == 0 ? String(text.drop { $0 == " " }) : text
+                    x += c.put(shown, x: x, y: y, style: style, maxWidth: inner.maxX - x)
+                }
+            }
             y += 1
         }
-        line([("Tier ", theme.label), (Format.tierShort(row.tier), theme.tier(row.tier)), ("  License ", theme.label),
-              (row.licenseType.rawValue, row.isTrial ? theme.trialBadge : row.isNFR ? theme.nfrBadge : .plain),
-              ("  Status ", theme.label), (row.status.rawValue, row.isSuspended ? theme.suspendedBadge : .plain)])
-        line([("Seats ", theme.label), ("\(Format.count(row.activeSeats)) active + \(Format.count(row.pendingSeats)) pending = ", .plain),
-              ("\(Format.count(row.consumedLicenses)) billed", Style(bold: true))])
-        let change = row.change ?? 0
-        line([("Change ", theme.label), (Format.change(row.change), change > 0 ? theme.positive : change < 0 ? theme.negative : .plain),
-              (row.change == nil ? " (not in \(model.period.previous))" : " since \(model.period.previous)", theme.label)])
-        if row.isTrial, let end = row.trialEndsAt {
-            line([("Trial ends ", theme.label), ("\(end)", theme.trialBadge),
-                  (" (\(row.trialDaysLeft ?? 0) days left, then billing starts)", theme.label)])
+        flow([[("Tier ", theme.label), (Format.tierShort(row.tier), theme.tier(row.tier))],
+              [("  License ", theme.label), (row.licenseType.rawValue, row.isTrial ? theme.trialBadge : row.isNFR ? theme.nfrBadge : .plain)],
+              [("  Status ", theme.label), (row.status.rawValue, row.isSuspended ? theme.suspendedBadge : .plain)]])
+        // Consumed is what the organization uses; billable is what is billed for it.
+        flow([[("Seats ", theme.label), ("\(Format.count(row.activeSeats)) active", .plain)],
+              [(" + \(Format.count(row.pendingSeats)) pending", .plain)],
+              [(" = ", .plain), ("\(Format.count(row.consumedLicenses)) consumed", Style(bold: true))]])
+        if row.isTrial || row.isNFR {
+            flow([[("Billable ", theme.label), ("0", Style(bold: true))],
+                  [(row.isNFR ? " (Not For Resale: free)" : " (trial: free until it ends)", row.isNFR ? theme.nfrBadge : theme.trialBadge)]])
+        } else {
+            flow([[("Billable ", theme.label), ("\(Format.count(row.consumedLicenses)) seats", Style(bold: true))]])
         }
-        if row.isNFR { line([("Not For Resale: free, not billed", theme.nfrBadge)]) }
+        let change = row.change ?? 0
+        let previous = model.period.previous
+        let against: String
+        if !model.previousCached { against = " (\(previous) is not cached: nothing to compare with)" }
+        else if row.change == nil { against = " (not in \(previous))" }
+        else { against = " since \(previous)" }
+        flow([[("Change ", theme.label), (Format.change(row.change, previousCached: model.previousCached),
+                                          change > 0 ? theme.positive : change < 0 ? theme.negative : .plain)],
+              [(against, theme.label)]])
+        if row.isTrial, let end = row.trialEndsAt {
+            let left = row.trialDaysLeft ?? 0
+            flow([[("Trial ends ", theme.label), ("\(end)", theme.trialBadge)],
+                  [(" (\(left == 1 ? "1 day" : "\(left) days") left, then billing starts)", theme.label)]])
+        }
         y += 1
         if let month = d.month {
             drawDailySeries(&c, inner, &y, month: month)
@@ -86,7 +116,7 @@ extension Renderer {
     func drawMonthlyHistory(_ c: inout Canvas, _ inner: Rect, _ y: inout Int) {
         let series = model.detail.monthlySeries
         guard y + 1 < inner.maxY, !series.isEmpty else { return }
-        c.put("Last 12 months (billed seats, tier)", x: inner.x, y: y, style: theme.header, maxWidth: inner.width)
+        c.put("Last 12 months (consumed seats, tier)", x: inner.x, y: y, style: theme.header, maxWidth: inner.width)
         y += 1
         let peak = max(1, series.compactMap(\.consumed).max() ?? 1)
         let barWidth = max(4, inner.width - 8 - 10 - 13)

@@ -14,10 +14,16 @@ enum Format {
         return (n < 0 ? "-" : "") + String(out.reversed())
     }
 
-    /// +12, -3, 0, or "new" for a row with no previous period.
-    static func change(_ n: Int?) -> String {
-        guard let n else { return "new" }
+    /// +12, -3, 0; "new" for an organization not in the period before, and "–" when
+    /// the period before is not cached, so there is nothing to compare with.
+    static func change(_ n: Int?, previousCached: Bool = true) -> String {
+        guard let n else { return previousCached ? "new" : "–" }
         return n > 0 ? "+" + count(n) : count(n)
+    }
+
+    /// "1 organization", "2 organizations": a count with its noun.
+    static func plural(_ n: Int, _ one: String, _ many: String? = nil) -> String {
+        "\(count(n)) \(n == 1 ? one : many ?? one + "s")"
     }
 
     static func tierShort(_ tier: Tier) -> String {

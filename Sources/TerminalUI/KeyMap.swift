@@ -4,6 +4,8 @@ public enum Key: Equatable, Sendable {
     case up, down, left, right, pageUp, pageDown, home, end
     case enter, escape, tab, backTab, backspace
     case resize
+    /// Ctrl-L: repaint the whole screen.
+    case redraw
     case ctrlC
     /// A click (button 1) or the wheel at a cell.
     case mouse(x: Int, y: Int, kind: MouseKind)
@@ -16,9 +18,9 @@ public enum Key: Equatable, Sendable {
 /// that acts on them.
 public enum KeyMap {
     public static let help: [(String, String)] = [
-        ("↑ ↓  j k", "move the cursor"),
+        ("↑ ↓  j k", "move the cursor (in help: scroll)"),
         ("PgUp PgDn", "a page up or down"),
-        ("g  G", "first or last organization"),
+        ("g G Home End", "first or last organization"),
         ("/", "search names (Enter keeps, Esc clears)"),
         ("t", "trial organizations only"),
         ("n", "the NFR organization only"),
@@ -26,12 +28,14 @@ public enum KeyMap {
         ("s  S", "next sort (name, seats, change, trial end); reverse"),
         ("Enter", "drill in; in the tier matrix, narrow the list to a cell"),
         ("L", "the license-tier matrix"),
+        ("← → h l", "in the tier matrix: the next cell across"),
         ("Esc", "back; clears the search, then the filters"),
         ("[  ]", "previous or next day (or month)"),
         ("m", "switch between daily and monthly reports"),
         ("r", "refresh from the API (Esc cancels)"),
         ("x", "write the visible rows to a CSV file"),
-        ("Tab", "next pane (narrow terminals)"),
+        ("Tab Shift-Tab", "next or previous pane (narrow terminals)"),
+        ("Ctrl-L", "repaint the screen"),
         ("mouse", "click selects, the wheel scrolls"),
         ("?", "this help"),
         ("q  Ctrl-C", "quit"),

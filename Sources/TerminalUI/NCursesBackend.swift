@@ -128,6 +128,7 @@ final class NCursesBackend {
     static func character(_ code: UInt32) -> Key {
         switch code {
         case 3: return .ctrlC
+        case 12: return .redraw
         case 9: return .tab
         case 10, 13: return .enter
         case 27: return .escape
@@ -164,6 +165,10 @@ final class NCursesBackend {
         }
     }
 
+    /// After a resize or Ctrl-L: the next frame is sent whole, over a cleared screen,
+    /// so nothing a terminal kept of the old size (a stray character) survives.
+    func repaintAll() { _ = wclear(window) }
+
     func end() { TerminalRestore.restore() }
 }
 
@@ -173,6 +178,8 @@ enum TerminalRestore {
 
     static func restore() {
         guard screenIsUp.exchange(false, ordering: .sequentiallyConsistent) else { return }
+        // A terminal without an alternate screen (vt100) would keep the last frame.
+        if let window = pe_stdscr() { _ = werase(window); _ = wrefresh(window) }
         _ = curs_set(1)
         _ = endwin()
     }

@@ -40,7 +40,7 @@ public struct Renderer {
             if let r = layout.detail { drawDetail(&canvas, r, focused: model.screen == .detail) }
             if let r = layout.key { drawKey(&canvas, r) }
         }
-        if model.screen == .help { drawHelp(&canvas, layout.main) }
+        if model.screen == .help { drawHelp(&canvas, layout.main, scroll: ui.helpScroll) }
         drawStatus(&canvas, layout.status, ui)
         drawHints(&canvas, layout.hints, layout, ui)
         return canvas
@@ -57,36 +57,42 @@ public struct Renderer {
 
     // MARK: - Title bar
 
+    /// The title bar: where the data comes from, the period, the sync. When the width
+    /// is short, parts go in this order: the program's name, "? help", the provider
+    /// id, the sync state, the source; the period goes last, so a day never reads as
+    /// a month.
     func drawTitle(_ c: inout Canvas, _ r: Rect, _ ui: UIState) {
         c.fill(r, style: theme.titleBar)
-        var right: String
+        var syncText: String
         switch model.sync.state {
         case .syncing(let done, let total, _):
-            right = "\(ui.spinnerGlyph) syncing \(done)/\(total)"
-        case .rateLimited(let s): right = "\(ui.spinnerGlyph) rate limited, retry in \(s) s"
-        case .failed: right = "✗ sync failed"
+            syncText = total > 0 ? "\(ui.spinnerGlyph) syncing \(done)/\(total)" : "\(ui.spinnerGlyph) syncing"
+        case .rateLimited(let s): syncText = "\(ui.spinnerGlyph) rate limited, retry in \(s) s"
+        case .failed: syncText = "✗ sync failed"
         case .idle:
-            right = model.sync.lastSuccess.map { "synced \(Age.ago(model.key.now.timeIntervalSince($0)))" } ?? "not synced"
+            syncText = model.sync.lastSuccess.map { "synced \(Age.ago(model.key.now.timeIntervalSince($0)))" } ?? "not synced"
         }
-        if model.isLoading { right = "\(ui.spinnerGlyph) loading  " + right }
-        right += "  ? help "
-        let rightWidth = DisplayWidth.of(right)
-        // The left side gives way first: the program name goes when space is short.
-        let leftLimit = max(0, r.width - rightWidth - 1)
-        var parts: [(String, Style)] = []
-        if r.width >= 110 { parts.append((" provider-explorer ", theme.titleBar)) }
-        parts.append(("│ \(model.key.info.providerId) ", theme.titleBar))
+        if model.isLoading { syncText = "\(ui.spinnerGlyph) loading  " + syncText }
+        struct Part { let text: String; let style: Style; let keep: Int; let right: Bool }
+        var parts: [Part] = [Part(text: " provider-explorer ", style: theme.titleBar, keep: 0, right: false),
+                             Part(text: "│ \(model.key.info.providerId) ", style: theme.titleBar, keep: 2, right: false)]
         switch model.key.origin {
-        case .demo: parts.append((" DEMO simulator ", theme.demoBadge))
-        case .cacheOnly: parts.append((" " + model.key.originSummary + " ", theme.offlineBadge))
-        case .api(let host): parts.append(("│ \(host) ", theme.titleBar))
+        case .demo: parts.append(Part(text: " DEMO simulator ", style: theme.demoBadge, keep: 4, right: false))
+        case .cacheOnly: parts.append(Part(text: " " + model.key.originSummary + " ", style: theme.offlineBadge, keep: 4, right: false))
+        case .api(let host): parts.append(Part(text: "│ \(host) ", style: theme.titleBar, keep: 4, right: false))
         }
-        parts.append((" │ \(model.period.isDaily ? "daily" : "monthly") \(model.period)", theme.titleBar))
-        var x = 0
-        for (text, style) in parts where x < leftLimit {
-            x += c.put(text, x: x, y: r.y, style: style, maxWidth: leftLimit - x)
+        parts.append(Part(text: " │ \(model.period.isDaily ? "daily" : "monthly") \(model.period) ", style: theme.titleBar, keep: 5, right: false))
+        parts.append(Part(text: " " + syncText + " ", style: theme.titleBar, keep: 3, right: true))
+        parts.append(Part(text: " ? help ", style: theme.titleBar, keep: 1, right: true))
+        while parts.count > 1, parts.reduce(0, { $0 + DisplayWidth.of($1.text) }) > r.width,
+              let drop = parts.indices.min(by: { parts[$0].keep < parts[$1].keep }) {
+            parts.remove(at: drop)
         }
-        if r.width > rightWidth { c.put(right, x: r.width - rightWidth, y: r.y, style: theme.titleBar) }
+        var x = r.x
+        for p in parts where !p.right { x += c.put(p.text, x: x, y: r.y, style: p.style, maxWidth: r.maxX - x) }
+        let rightWidth = parts.filter(\.right).reduce(0) { $0 + DisplayWidth.of($1.text) }
+        var rx = max(x, r.maxX - rightWidth)
+        for p in parts where p.right { rx += c.put(p.text, x: rx, y: r.y, style: p.style, maxWidth: r.maxX - rx) }
     }
 
     // MARK: - Status and hints
@@ -100,10 +106,9 @@ public struct Renderer {
         }
         if let status = model.status {
             c.put((status.isError ? "✗ " : "") + status.text, x: 0, y: r.y, style: status.isError ? theme.error : theme.warning, maxWidth: r.width)
-        } else if let message = ui.message {
-            c.put(message, x: 0, y: r.y, style: theme.ok, maxWidth: r.width)
         } else if case .syncing(_, _, let current) = model.sync.state {
-            c.put("fetching \(current)… (Esc cancels)", x: 0, y: r.y, style: theme.hint, maxWidth: r.width)
+            let doing = current == "starting" ? "starting the sync" : current == "done" ? "finishing the sync" : "fetching \(current)"
+            c.put("\(doing)… (Esc cancels)", x: 0, y: r.y, style: theme.hint, maxWidth: r.width)
         } else if model.key.origin == .demo {
             c.put("DEMO data from the built-in simulator. Real data: --credentials FILE (MSP Admin Panel > Integrations > Provider API)",
                   x: 0, y: r.y, style: theme.hint, maxWidth: r.width)
@@ -113,7 +118,7 @@ public struct Renderer {
     func hintPairs(_ layout: Layout, _ ui: UIState) -> [(String, String)] {
         if ui.searching { return [("type", "search"), ("Enter", "keep"), ("Esc", "clear")] }
         switch model.screen {
-        case .help: return [("Esc", "close"), ("q", "quit")]
+        case .help: return [("j k PgUp PgDn", "scroll"), ("Esc", "close"), ("q", "quit")]
         case .tierMatrix: return [("←↑↓→", "cell"), ("Enter", "narrow list"), ("Esc", "back"), ("q", "quit")]
         case .detail where !layout.isWide:
             return [("↑↓", "org"), ("[ ]", "period"), ("m", "daily/monthly"), ("Esc", "back"), ("Tab", "pane"), ("q", "quit")]
@@ -122,6 +127,8 @@ public struct Renderer {
             pairs += [("↑↓", "move"), ("/", "search"), ("t", "trial"), ("n", "NFR"), ("T", "tier"),
                                               ("s/S", "sort"), ("Enter", "detail"), ("L", "tiers"), ("[ ]", "period"),
                       ("m", "mode"), ("r", "refresh"), ("x", "csv"), ("?", "help"), ("q", "quit")]
+            // Offline, r cannot refresh: it is not offered.
+            if !model.sync.canSync { pairs.removeAll { $0.0 == "r" } }
             return pairs
         }
     }

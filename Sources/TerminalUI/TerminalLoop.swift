@@ -47,6 +47,9 @@ public enum TerminalLoop {
                 raise(sig)
             }
         }
+        // A dumb terminal cannot move the cursor: refuse it as an unknown one is refused.
+        let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
+        if term.isEmpty || term == "dumb" { throw Failure.unknownTerminal(term) }
         guard let backend = NCursesBackend(wantColors: colors) else {
             throw Failure.unknownTerminal(ProcessInfo.processInfo.environment["TERM"] ?? "")
         }
@@ -68,6 +71,7 @@ public enum TerminalLoop {
             }
             await waitForInput(milliseconds: 50)
             for key in backend.readKeys() {
+                if key == .resize || key == .redraw { backend.repaintAll() }
                 await app.handle(key)
                 redrawNeeded.store(true, ordering: .relaxed)
                 if app.shouldQuit { break }

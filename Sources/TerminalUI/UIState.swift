@@ -7,8 +7,8 @@ public struct UIState: Sendable, Equatable {
     public var searching = false
     public var listScroll = 0
     public var spinnerFrame = 0
-    /// An informative line (an export's path) that the next key clears.
-    public var message: String?
+    /// How far the help screen is scrolled.
+    public var helpScroll = 0
     /// The terminal size the last frame was laid out for.
     public var width = 0
     public var height = 0

@@ -11,7 +11,7 @@ public final class UsageStore: @unchecked Sendable {
     let lock = NSLock()
     public let path: String
     /// Said once when a damaged or foreign cache was moved aside on open.
-    public let notice: String?
+    public private(set) var notice: String?
 
     static let applicationID = 0x5045_5850   // "PEXP"
     static let schemaVersion = 1
@@ -24,7 +24,10 @@ public final class UsageStore: @unchecked Sendable {
 
     /// The cache of `providerId` at `baseURL` under `directory` (created 0700, file 0600).
     public static func open(directory: String, providerId: String, baseURL: String) throws -> UsageStore {
-        try open(path: try prepareDirectory(directory) + "/" + fileName(providerId: providerId, baseURL: baseURL))
+        let warning = try prepareDirectory(directory)
+        let store = try open(path: directory + "/" + fileName(providerId: providerId, baseURL: baseURL))
+        if let warning { store.notice = [store.notice, warning].compactMap { $0 }.joined(separator: "; ") }
+        return store
     }
 
     /// `prv_7Q2M9K-1a2b3c4d.sqlite3`: readable, and distinct for each API host.
@@ -35,15 +38,34 @@ public final class UsageStore: @unchecked Sendable {
         return "\(safe)-\(String(h, radix: 16).suffix(8)).sqlite3"
     }
 
-    static func prepareDirectory(_ directory: String) throws -> String {
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
-            chmod(directory, 0o700)
-        } catch {
-            throw StoreError.unusable(path: directory, reason: "cannot create the cache directory: \(error.localizedDescription)")
+    /// Creates the directories of `directory` that are missing, each 0700; a directory
+    /// that exists is the user's and keeps its mode. Returns a warning when an existing
+    /// one can be read by group or others (the cache holds every client's usage).
+    static func prepareDirectory(_ directory: String) throws -> String? {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else {
+                throw StoreError.unusable(path: directory, reason: "cannot create the cache directory: a file is in the way")
+            }
+            var info = stat()
+            if stat(directory, &info) == 0, info.st_mode & 0o077 != 0 {
+                return "the cache directory \(directory) can be read by others (mode 0\(String(info.st_mode & 0o777, radix: 8))); chmod 700 it"
+            }
+            return nil
         }
-        return directory
+        var path = directory.hasPrefix("/") ? "" : "."
+        for component in directory.split(separator: "/") {
+            path += "/" + component
+            if mkdir(path, 0o700) != 0, errno != EEXIST {
+                throw StoreError.unusable(path: directory, reason: "cannot create the cache directory: \(SystemError.describe(errno))")
+            }
+            var isDir: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: path, isDirectory: &isDir) || !isDir.boolValue {
+                throw StoreError.unusable(path: directory, reason: "cannot create the cache directory: a file is in the way at \(path)")
+            }
+        }
+        chmod(directory, 0o700)
+        return nil
     }
 
     /// Opens (or creates) the cache file at `path`. A file that is not SQLite, is

@@ -11,7 +11,7 @@ struct ExploreCommand: AsyncParsableCommand {
         commandName: "explore",
         abstract: "The terminal explorer (the default): organizations, usage detail and key status.",
         discussion: """
-        With no credentials anywhere it opens on the built-in simulator with demo data
+        With no credentials anywhere it opens on the built-in simulator with demo data \
         and says DEMO in the title bar. The cache draws at once; the sync runs behind.
 
         Examples:
@@ -36,7 +36,7 @@ struct ExploreCommand: AsyncParsableCommand {
         let model = ExplorerModel(store: store, source: ReportSource(client: offline ? nil : session.client, store: store),
                                   engine: engine, keyInfo: KeyInfo(session.credentials), origin: origin, now: clock)
         session.outcomes.set { outcome in Task { @MainActor in model.record(outcome) } }
-        if let notice = store.notice { model.setStatus(notice, error: false) }
+        if let notice = store.notice ?? session.demoFallbackNotice { model.setStatus(notice, error: false) }
         let exportDir = session.settings.cacheDir + "/exports"
         let app = App(model: model, theme: Theme(colors: ProcessInfo.processInfo.environment["NO_COLOR"] == nil)) { table in
             try Self.writeCSV(table, directory: exportDir, period: model.period.description)

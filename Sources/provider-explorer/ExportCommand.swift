@@ -59,20 +59,26 @@ struct ExportCommand: AsyncParsableCommand {
         }
     }
 
+    static func ordered(_ rows: [UsageRow]) -> [UsageRow] {
+        rows.sorted { ($0.organizationName, $0.organizationId) < ($1.organizationName, $1.organizationId) }
+    }
+
     func run() async throws {
         let session = try Session(options: global)
         let source = try session.reportSource()
         let filter = RowFilter(trialOnly: trial, nfrOnly: nfr, tier: tier.map(Tier.init(rawValue:)))
         let table: ExportTable
         switch what {
+        // One documented order every time, fetched or cached: by name, then id.
         case .organizations:
-            table = ExportTable(organizations: try await source.organizations().filter(filter.accepts))
+            let organizations = try await source.organizations().filter(filter.accepts)
+            table = ExportTable(organizations: organizations.sorted { ($0.name, $0.id) < ($1.name, $1.id) })
         case .daily:
             let report = try await source.daily(date.flatMap(Day.init))
-            table = ExportTable(report: report, rows: report.rows.filter(filter.accepts))
+            table = ExportTable(report: report, rows: Self.ordered(report.rows.filter(filter.accepts)))
         case .monthly:
             let report = try await source.monthly(month.flatMap(Month.init))
-            table = ExportTable(report: report, rows: report.rows.filter(filter.accepts))
+            table = ExportTable(report: report, rows: Self.ordered(report.rows.filter(filter.accepts)))
         }
         if global.offline {
             let fetched = what == .organizations ? source.store.organizationsFetchedAt : source.store.newestFetch()

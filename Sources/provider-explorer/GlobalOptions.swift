@@ -25,7 +25,8 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, warning or error (the log file is under $XDG_STATE_HOME/provider-explorer).")
     var logLevel: String?
 
-    @Option(help: "Seconds before a request with no answer is given up and retried.")
+    // Unconditional: "--timeout -1" is the value -1 (refused below), not a missing value.
+    @Option(parsing: .unconditional, help: "Seconds before a request with no answer is given up and retried.")
     var timeout: Double = 30
 
     @Flag(help: "Use the built-in simulator of the Provider API with demo data (no credentials needed).")
@@ -41,7 +42,14 @@ struct GlobalOptions: ParsableArguments {
         if key != nil, providerId == nil || keyId == nil {
             throw ValidationError("--key needs --provider-id and --key-id as well")
         }
-        if timeout <= 0 || !timeout.isFinite { throw ValidationError("--timeout must be a positive number of seconds") }
+        if timeout <= 0 || !timeout.isFinite { throw ValidationError("--timeout must be a positive number of seconds, not \(timeout)") }
+        // The demo runs the built-in simulator with its own key: these would be ignored.
+        if demo {
+            if baseURL != nil { throw ValidationError("--demo uses the built-in simulator: drop --base-url (or drop --demo to use that API)") }
+            if credentials != nil || key != nil {
+                throw ValidationError("--demo uses the built-in simulator's own key: drop --credentials/--key (or drop --demo)")
+            }
+        }
     }
 }
 
@@ -61,12 +69,14 @@ struct Settings {
     var demo: Bool
     var offline: Bool
 
+    static let defaultBaseURL = "https://api.nordpass.com"
+
     static func resolve(_ options: GlobalOptions, environment env: [String: String] = ProcessInfo.processInfo.environment,
                         config: ConfigFile) throws -> Settings {
         func nonEmpty(_ s: String?) -> String? { s.flatMap { $0.isEmpty ? nil : $0 } }
         let file = config.values
         let baseURL = nonEmpty(options.baseURL) ?? nonEmpty(env["NORDPASS_PROVIDER_BASE_URL"]) ?? nonEmpty(file["base_url"])
-            ?? "https://api.nordpass.com"
+            ?? defaultBaseURL
         var credentials = CredentialSource.none
         if let path = nonEmpty(options.credentials) {
             credentials = .credentialsFile(path)

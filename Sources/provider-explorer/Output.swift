@@ -80,19 +80,5 @@ enum Output {
     }
 
     /// errno in plain words: "no space left on device", "a file is in the way".
-    static func reason(_ code: Int32) -> String {
-        switch code {
-        case ENOSPC: return "no space left on device"
-        case EPIPE: return "the reader of the output has gone (broken pipe)"
-        case EBADF: return "the output is closed"
-        case ENOENT: return "the directory does not exist"
-        case ENOTDIR: return "a file is in the way of the directory"
-        case EACCES, EPERM: return "permission denied"
-        case EISDIR: return "it is a directory"
-        case EROFS: return "the file system is read-only"
-        case EDQUOT: return "over the disk quota"
-        case EFBIG: return "the file is too large for the file system or the process's limit"
-        default: return String(cString: strerror(code)).lowercased()
-        }
-    }
+    static func reason(_ code: Int32) -> String { SystemError.describe(code) }
 }

@@ -11,11 +11,15 @@ struct ProviderExplorerCommand: AsyncParsableCommand {
         commandName: "provider-explorer",
         abstract: "Explore the NordPass Provider API usage of the organizations an MSP manages.",
         discussion: """
-        Exit codes: 0 success, 64 usage, 65 bad data (credentials or response), \
-        69 service unavailable after retries, 77 key rejected (401/403), 1 otherwise.
+        Exit codes: 0 success, 64 usage, 65 bad data (credentials, or a response that \
+        breaks the contract), 69 service unavailable after retries, 70 internal error, \
+        74 cannot write the output or the cache, 77 key rejected (401/403), 1 otherwise.
         """,
+        version: ProviderExplorerCommand.version,
         subcommands: [ExploreCommand.self, ExportCommand.self, SyncCommand.self, KeyCommand.self, SimulateCommand.self],
         defaultSubcommand: ExploreCommand.self)
+
+    static let version = "0.3.0"
 
     /// Parses, runs, and turns every error into one line on stderr and its exit code.
     static func main() async {

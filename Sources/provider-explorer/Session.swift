@@ -18,6 +18,8 @@ final class Session {
     let simulator: ProviderSimulator?
     /// Where the client reports each request's outcome (the explorer's key pane listens).
     let outcomes = OutcomeRelay()
+    /// Why the explorer shows the demo though a base URL was given, if it does.
+    private(set) var demoFallbackNotice: String?
 
     private nonisolated(unsafe) static var loggingReady = false
 
@@ -38,7 +40,13 @@ final class Session {
     init(options: GlobalOptions, demoWithoutCredentials: Bool = false) throws {
         let config = try ConfigFile.load(ConfigFile.defaultPath)
         var settings = try Settings.resolve(options, config: config)
-        if demoWithoutCredentials, settings.credentials == .none { settings.demo = true }
+        if demoWithoutCredentials, settings.credentials == .none, !settings.demo {
+            settings.demo = true
+            // A base URL given without credentials is not silently dropped: say what happens.
+            if settings.baseURL != Settings.defaultBaseURL {
+                demoFallbackNotice = "no credentials, so \(settings.baseURL) is not used: showing the built-in DEMO simulator"
+            }
+        }
         self.settings = settings
         logger = Self.bootstrapLogging(level: settings.logLevel)
         var apiLogger = Logger(label: "provider-api")

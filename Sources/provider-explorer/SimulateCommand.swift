@@ -42,7 +42,13 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .customLong("stall-seconds"), help: "How long a simulated stall holds a request.")
     var stallSeconds = 30.0
 
+    @Flag(help: "Overwrite the file --credentials-out names if it exists.")
+    var force = false
+
     func validate() throws {
+        if let credentialsOut, !force, FileManager.default.fileExists(atPath: credentialsOut) {
+            throw ValidationError("--credentials-out \(credentialsOut) exists; pass --force to overwrite it")
+        }
         guard (1...100_000).contains(orgs) else { throw ValidationError("--orgs must be from 1 to 100000") }
         guard (0...1).contains(faultRate) else { throw ValidationError("--fault-rate must be from 0 to 1") }
         guard latency >= 0 else { throw ValidationError("--latency must be 0 or more milliseconds") }
@@ -75,18 +81,24 @@ struct SimulateCommand: AsyncParsableCommand {
                 throw CommandFailure(message: "\(publicKey): not a PEM public key of EC P-256, RSA >= 2048 or Ed25519", code: 65)
             }
             simulator.register(keyId: keyId, key: key)
-        } else if let credentialsOut {
+        }
+        var generated: PrivateKey?
+        if credentialsOut != nil {
             guard let key = PrivateKey.generate(KeyAlgorithm(rawValue: algorithm)!) else {
                 throw CommandFailure(message: "libcrypto could not generate a key", code: 1)
             }
-            try CredentialsLoader.write(providerId: providerId, keyId: keyId, key: key, createdAt: Date(), to: credentialsOut)
             simulator.register(keyId: keyId, key: key.publicKey)
+            generated = key
         }
         let url: URL
         do {
             url = try simulator.start(port: port)
         } catch {
             throw CommandFailure(message: "\(error)", code: 69)
+        }
+        // Written once the server listens: a taken port leaves no credentials behind.
+        if let credentialsOut, let generated {
+            try CredentialsLoader.write(providerId: providerId, keyId: keyId, key: generated, createdAt: Date(), to: credentialsOut)
         }
         let d = simulator.data
         FileHandle.standardError.write(Data("""

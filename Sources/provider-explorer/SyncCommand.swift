@@ -9,9 +9,11 @@ struct SyncCommand: AsyncParsableCommand {
         commandName: "sync",
         abstract: "Fill the local cache: organizations, the newest reports, and the history the explorer shows.",
         discussion: """
-        Fetches the organization list and the newest daily and monthly reports, then the
-        missing daily reports of this and last month and the monthly reports of the last
-        12 months. A report already cached is not fetched again.
+        Fetches the organization list and the newest daily and monthly reports, then \
+        the missing daily reports of this and last month and the monthly reports of \
+        the last 12 months. The list and the newest daily report are fetched on every \
+        sync; any other report already cached is not fetched again (a generated report \
+        does not change).
 
         Examples:
           provider-explorer sync --demo

@@ -7,9 +7,9 @@ struct CanvasTests {
         #expect(c.put("東京ab", x: 0, y: 0) == 6)
         #expect(c[0, 0].text == "東" && c[1, 0].isContinuation && c[2, 0].text == "京")
         #expect(c.lines[0] == "東京ab    ")
-        // A wide character that would straddle the edge becomes a space.
+        // A wide character that would straddle the edge is not split: the cut is marked.
         #expect(c.put("abcdefghi東", x: 0, y: 1) == 10)
-        #expect(c.lines[1] == "abcdefghi ")
+        #expect(c.lines[1] == "abcdefghi…")
     }
 
     @Test func overwritingHalfAWideCharacterBlanksTheOtherHalf() {
@@ -25,11 +25,15 @@ struct CanvasTests {
         var c = Canvas(width: 8, height: 1)
         c.put("a\tb\u{1B}[31mc", x: 0, y: 0)
         #expect(!c.lines[0].contains("\u{1B}") && !c.lines[0].contains("\t"))
+        #expect(c.lines[0] == "a�b�[31…", "each control character is a visible �")
+        var e = Canvas(width: 6, height: 1)
+        e.put("x\u{9B}y\u{7F}z", x: 0, y: 0)
+        #expect(e.lines[0] == "x�y�z ", "C1 and DEL too")
         var d = Canvas(width: 8, height: 1)
         #expect(d.put("abcdef", x: 5, y: 0) == 3)
         #expect(d.put("zz", x: 0, y: 5) == 0)
         #expect(d.put("zz", x: -1, y: 0) == 1)
-        #expect(d.lines[0] == "z    abc")
+        #expect(d.lines[0] == "z    ab…", "a cut is never silent")
     }
 
     @Test func paddedTextIsExactlyItsWidthWithAnEllipsis() {

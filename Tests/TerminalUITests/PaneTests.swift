@@ -120,7 +120,7 @@ struct PaneTests {
         await a.handle(.char("?"))
         let text = a.frame(width: 120, height: 40).text
         for (keys, action) in KeyMap.help {
-            #expect(text.contains(keys) && text.contains(String(action.prefix(20))), "\(keys)")
+            #expect(text.contains(keys) && text.contains(String(action.prefix(20))), "\(keys)\n\(text)")
         }
         await a.handle(.escape)
         #expect(a.model.screen == .list)
@@ -169,7 +169,7 @@ struct PaneTests {
         #expect(a.model.period == .month(Month("2026-10")!))
         a.model.list.clearFilters()
         await a.handle(.char("x"))
-        #expect(a.ui.message?.hasPrefix("wrote ") == true)
+        #expect(a.model.status?.text.hasPrefix("wrote ") == true && a.model.status?.isError == false)
         await a.handle(.mouse(x: 5, y: 5, kind: .click))
         #expect(a.model.list.selectedIndex == 2 || a.model.list.visible.count < 3)
         await a.handle(.char("q"))
