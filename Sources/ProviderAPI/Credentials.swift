@@ -50,7 +50,13 @@ public enum CredentialsLoader {
         if text.hasPrefix("-----BEGIN") {
             throw ProviderError.credentials(file: path, reason: "this is a PEM key, not a credentials file; pass it as --key \(path) --provider-id ID --key-id ID")
         }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
+        // The parser reads the caller's bytes in place (no Data copy left to wipe).
+        var copy = bytes
+        defer { OpenSSL.wipe(&copy) }
+        let parsed = copy.withUnsafeMutableBytes { raw in
+            try? JSONSerialization.jsonObject(with: Data(bytesNoCopy: raw.baseAddress!, count: raw.count, deallocator: .none))
+        }
+        guard !bytes.isEmpty, let object = parsed as? [String: Any] else {
             throw ProviderError.credentials(file: path, reason: "not a JSON credentials file; expected {\"providerId\", \"keyId\", \"privateKey\", \"createdAt\"} as saved from MSP Admin Panel > Integrations > Provider API")
         }
         func field(_ name: String) throws -> String {
@@ -102,13 +108,34 @@ public enum CredentialsLoader {
         if mode & 0o077 != 0 {
             throw ProviderError.insecurePermissions(file: path, mode: mode & 0o777)
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ProviderError.credentials(file: path, reason: "cannot be read (permission denied?)")
+        guard info.st_size <= 1 << 20 else {
+            throw ProviderError.credentials(file: path, reason: "too large (\(info.st_size) bytes) to be a key or credentials file")
         }
-        guard data.count <= 1 << 20 else {
-            throw ProviderError.credentials(file: path, reason: "too large (\(data.count) bytes) to be a key or credentials file")
+        // Read with read(2) into the one buffer the caller wipes: no Foundation copy.
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw ProviderError.credentials(file: path, reason: "cannot be read: \(SystemError.describe(errno))")
         }
-        return ([UInt8](data), mode)
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: Int(info.st_size) + 1)
+        var count = 0
+        while count < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + count, $0.count - count) }
+            if n < 0, errno == EINTR { continue }
+            guard n >= 0 else {
+                OpenSSL.wipe(&bytes)
+                throw ProviderError.credentials(file: path, reason: "cannot be read: \(SystemError.describe(errno))")
+            }
+            if n == 0 { break }
+            count += n
+        }
+        guard count <= 1 << 20 else {
+            OpenSSL.wipe(&bytes)
+            throw ProviderError.credentials(file: path, reason: "too large to be a key or credentials file")
+        }
+        // Shrunk in place: the part dropped was never written.
+        bytes.removeLast(bytes.count - count)
+        return (bytes, mode)
     }
 
     /// Writes a credentials file with mode 0600 (for `simulate --credentials-out`).

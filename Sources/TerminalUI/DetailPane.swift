@@ -51,7 +51,7 @@ extension Renderer {
         let change = row.change ?? 0
         let previous = model.period.previous
         let against: String
-        if !model.previousCached { against = " (\(previous) is not cached: nothing to compare with)" }
+        if !model.previousCached { against = " (\(previous) is not cached)" }
         else if row.change == nil { against = " (not in \(previous))" }
         else { against = " since \(previous)" }
         flow([[("Change ", theme.label), (Format.change(row.change, previousCached: model.previousCached),

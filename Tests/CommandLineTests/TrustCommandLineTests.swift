@@ -98,4 +98,101 @@ struct TrustCommandLineTests {
             #expect(!r.stderr.contains("Fatal error"))
         }
     }
+
+    /// Item 18: `simulate --credentials-out` never overwrites a file without --force,
+    /// and writes nothing when the server cannot listen.
+    @Test func simulateNeverOverwritesCredentialsSilently() throws {
+        let existing = dir.write("existing.json", "mine\n")
+        let refused = try cli(["simulate", "--credentials-out", existing, "--port", "0"])
+        #expect(refused.status == 64 && refused.stderr.contains("--force"))
+        #expect(try String(contentsOfFile: existing, encoding: .utf8) == "mine\n")
+        // A port that is taken: the server cannot listen, so no credentials file appears.
+        let holder = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(holder) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr)
+        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(holder, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        listen(holder, 1)
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(holder, $0, &len) } }
+        let port = Int(UInt16(bigEndian: addr.sin_port))
+        let fresh = dir.file("fresh.json")
+        let taken = try cli(["simulate", "--credentials-out", fresh, "--port", String(port)])
+        #expect(taken.status == 69, "\(taken.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: fresh))
+    }
+
+    /// Item 24: `export` orders rows by organization name, then id: the same order
+    /// when the report is fetched and when it comes from the cache.
+    @Test func exportOrderIsTheSameFetchedAndCached() throws {
+        let fetched = try cli(["export", "daily", "--demo", "--format", "csv"])
+        let cached = try cli(["export", "daily", "--demo", "--format", "csv"])
+        #expect(fetched.status == 0 && cached.status == 0)
+        #expect(fetched.stdout == cached.stdout)
+        let rows = fetched.stdout.split(separator: "\r\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        let keys = rows.map { (String($0[2]), String($0[1])) }
+        #expect(keys.count == 240)
+        #expect(zip(keys, keys.dropFirst()).allSatisfy { $0 <= $1 }, "by name, then id")
+        let orgs = try cli(["export", "organizations", "--demo", "--format", "csv"])
+        let names = orgs.stdout.split(separator: "\r\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+            .map { (String($0[1]), String($0[0])) }
+        #expect(zip(names, names.dropFirst()).allSatisfy { $0 <= $1 })
+    }
+
+    /// Item 25: flags that --demo would ignore are refused.
+    @Test func demoRefusesFlagsItWouldIgnore() throws {
+        let url = try cli(["export", "daily", "--demo", "--base-url", "https://api.example.com"])
+        #expect(url.status == 64 && url.stderr.contains("drop --base-url"))
+        let creds = try cli(["sync", "--demo", "--credentials", dir.file("c.json")])
+        #expect(creds.status == 64 && creds.stderr.contains("drop --credentials"))
+    }
+
+    /// Item 26: bad values and unusable directories in plain words.
+    @Test func badValuesAndDirectoriesInPlainWords() throws {
+        let timeout = try cli(["export", "daily", "--demo", "--timeout", "-1"])
+        #expect(timeout.status == 64 && timeout.stderr.contains("--timeout must be a positive number"), "\(timeout.stderr)")
+        #expect(!timeout.stderr.contains("Missing value"))
+        let file = dir.write("somefile", "x")
+        let cache = try cli(["export", "daily", "--demo", "--cache-dir", file + "/sub"])
+        #expect(cache.status == 74)
+        expectOneLine(cache, "a file is in the way")
+        let out = try cli(["simulate", "--credentials-out", "/nonexistent/x.json", "--port", "0"])
+        #expect(out.status == 65)
+        expectOneLine(out, "cannot be written: the directory does not exist")
+        for r in [cache, out] { #expect(!r.stderr.contains("NSCocoaErrorDomain") && !r.stderr.contains("errno")) }
+    }
+
+    /// Item 27: --version, and help text without orphan lines.
+    @Test func versionAndHelpWithoutOrphanLines() throws {
+        let version = try cli(["--version"])
+        #expect(version.status == 0 && version.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3)
+        for command in ["sync", "explore", "export", "key", "simulate"] {
+            let help = try cli([command, "--help"])
+            let lines = help.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+            let orphans = lines.filter { line in
+                let words = line.split(separator: " ")
+                return words.count == 1 && !line.hasPrefix(" ") && !line.hasSuffix(":") && words[0].allSatisfy(\.isLetter)
+            }
+            #expect(orphans.isEmpty, "\(command) --help: \(orphans)")
+        }
+    }
+
+    /// Item 29: a cache directory the user gave keeps its mode (with a warning when
+    /// others can read it); directories the program creates are 0700.
+    @Test func theCacheDirectoryModeIsTheUsers() throws {
+        let mine = dir.file("mine")
+        try FileManager.default.createDirectory(atPath: mine, withIntermediateDirectories: true)
+        chmod(mine, 0o755)
+        let r = try cli(["export", "organizations", "--demo", "--cache-dir", mine])
+        #expect(r.status == 0)
+        #expect((try FileManager.default.attributesOfItem(atPath: mine)[.posixPermissions] as? Int) == 0o755)
+        #expect(r.stderr.contains("can be read by others") && r.stderr.contains("chmod 700"), "\(r.stderr)")
+        let created = dir.file("new/deeper/cache")
+        let c = try cli(["export", "organizations", "--demo", "--cache-dir", created])
+        #expect(c.status == 0 && !c.stderr.contains("read by others"))
+        for path in [dir.file("new"), dir.file("new/deeper"), created] {
+            #expect((try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) == 0o700, "\(path)")
+        }
+    }
 }

@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+import TestSupport
+import ProviderAPI
+
+/// Regressions of issue 10's items that only the real binary in a terminal shows.
+@Suite(.serialized)
+struct TrustEndToEndTests {
+    let dir = TempDir()
+
+    func environment() -> [String: String] {
+        ["XDG_CACHE_HOME": dir.file("cache"), "XDG_STATE_HOME": dir.file("state"), "XDG_CONFIG_HOME": dir.file("config"),
+         "NORDPASS_PROVIDER_CREDENTIALS": "", "PROVIDER_EXPLORER_DEMO_TODAY": "2026-11-29", "LANG": "C.UTF-8"]
+    }
+
+    func wrapped(_ program: String) -> String { "bash -c '\(program); echo EXIT=$?; sleep 30'" }
+
+    /// Fails the test when `text` does not show up in time, with the screen it saw.
+    func expectScreen(_ tmux: Tmux, _ text: String, seconds: Double = 30, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        let screen = try tmux.wait(for: text, seconds: seconds)
+        #expect(screen.contains(text), "waited \(seconds) s for \(text):\n\(screen)", sourceLocation: sourceLocation)
+        return screen
+    }
+
+    /// Item 15: TERM=dumb is refused like an unknown terminal: one line, exit 1.
+    @Test func aDumbTerminalIsRefusedInOneLine() throws {
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        // tmux sets TERM in the pane itself: the command sets it again.
+        try tmux.start(wrapped("TERM=dumb \(productBinary) 2>&1"), environment: environment())
+        let screen = try expectScreen(tmux, "EXIT=")
+        #expect(screen.contains("EXIT=1"))
+        #expect(screen.contains("cannot drive the terminal type \"dumb\""))
+        #expect(screen.split(separator: "\n").filter { $0.contains("provider-explorer:") }.count == 1)
+    }
+
+    /// Item 28: on a terminal without an alternate screen (vt100), q leaves no frame behind.
+    @Test func quittingOnVT100LeavesNoFrame() throws {
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        try tmux.start(wrapped("TERM=vt100 \(productBinary)"), environment: environment())
+        _ = try expectScreen(tmux, "Organizations")
+        try tmux.send("q")
+        let screen = try expectScreen(tmux, "EXIT=0")
+        #expect(!screen.contains("Organizations") && !screen.contains("│"), "\(screen)")
+    }
+
+    /// Items 6 and 20: r during the sync says one runs; Ctrl-L repaints a whole screen;
+    /// a resize mid-sync leaves nothing of the old size behind.
+    @Test func refreshMidSyncSaysSoAndCtrlLRepaints() throws {
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        var env = environment()
+        env["PROVIDER_EXPLORER_DEMO_ORGS"] = "4000"
+        try tmux.start(wrapped(productBinary), width: 200, height: 50, environment: env)
+        _ = try expectScreen(tmux, "syncing")
+        try tmux.send("r")
+        _ = try expectScreen(tmux, "a sync is already running")
+        try tmux.resize(width: 80, height: 24)
+        var screen = try tmux.wait { $0.split(separator: "\n").count <= 24 && $0.contains("Organizations") }
+        let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.allSatisfy { $0.count <= 80 })
+        try tmux.send("C-l")
+        screen = try expectScreen(tmux, "Organizations")
+        #expect(screen.split(separator: "\n", omittingEmptySubsequences: false)[0].contains("daily 2026-11-28"), "\(screen)")
+        try tmux.send("q")
+        _ = try expectScreen(tmux, "EXIT=0")
+    }
+
+    /// Item 25: the explorer given a base URL but no credentials says it shows the demo.
+    @Test func aBaseURLWithoutCredentialsSaysTheDemoIsShown() throws {
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        try tmux.start(wrapped("\(productBinary) --base-url https://api.example.com"), environment: environment())
+        let screen = try expectScreen(tmux, "is not used")
+        #expect(screen.contains("https://api.example.com") && screen.contains("DEMO"))
+        try tmux.send("q")
+        _ = try expectScreen(tmux, "EXIT=0")
+    }
+}
