@@ -30,16 +30,42 @@ public protocol HTTPTransport: Sendable {
 public final class URLSessionTransport: HTTPTransport {
     private let session: URLSession
 
+    /// No copy of an API answer is kept outside the program's own cache. On Linux,
+    /// Foundation makes a URLCache for every session configuration, and its default
+    /// one creates `$XDG_CACHE_HOME/org.swift.foundation.URLCache/<program>/` (0755)
+    /// and would store answers there that carry caching headers. The shared cache is
+    /// replaced, once and before any configuration exists, by one that holds nothing
+    /// (no memory, no disk, and a directory it cannot create), and each session is
+    /// given no cache at all.
+    ///
+    /// Likewise every configuration reads `HTTPCookieStorage.shared`, which creates
+    /// `$XDG_DATA_HOME/<program>/` (`~/.local/share/...`) for a cookie file. It is made
+    /// once here with XDG_DATA_HOME pointing where no directory can be created, so it
+    /// falls back to a path it only writes if a cookie is stored, and none is: sessions
+    /// have no cookie storage and set no cookies. The program calls this first thing,
+    /// before any thread could read the environment.
+    public static let noFilesOutsideTheCache: Void = {
+        URLCache.shared = URLCache(memoryCapacity: 0, diskCapacity: 0, diskPath: "/dev/null")
+        let previous = getenv("XDG_DATA_HOME").map { String(cString: $0) }
+        setenv("XDG_DATA_HOME", "/dev/null", 1)
+        _ = HTTPCookieStorage.shared
+        if let previous { setenv("XDG_DATA_HOME", previous, 1) } else { unsetenv("XDG_DATA_HOME") }
+    }()
+
     public init(timeout: TimeInterval, maxConnections: Int) {
         // Seen here: swift-corelibs-foundation fires a sub-second request timeout at
         // once, so the timeout is at least one second.
         let timeout = max(1, timeout)
-        let config = URLSessionConfiguration.ephemeral
+        Self.noFilesOutsideTheCache
+        // Not `.ephemeral`: on Linux that makes a memory cache of its own, and creates
+        // the default cache directory while doing it.
+        let config = URLSessionConfiguration.default
         config.timeoutIntervalForRequest = timeout
         config.timeoutIntervalForResource = timeout * 4
         config.httpMaximumConnectionsPerHost = maxConnections
         config.requestCachePolicy = .reloadIgnoringLocalCacheData
         config.urlCache = nil
+        config.urlCredentialStorage = nil
         config.httpCookieStorage = nil
         config.httpShouldSetCookies = false
         session = URLSession(configuration: config)
@@ -48,7 +74,7 @@ public final class URLSessionTransport: HTTPTransport {
     deinit { session.invalidateAndCancel() }
 
     public func get(_ url: URL, headers: [String: String]) async throws -> HTTPResponse {
-        var request = URLRequest(url: url)
+        var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData)
         request.httpMethod = "GET"
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         // The completion-handler API under our own continuation, not `data(for:)`: on

@@ -21,6 +21,9 @@ public final class ProviderSimulator: @unchecked Sendable {
         public var retryAfter = 1
         /// How long a simulated stall holds the connection before dropping it.
         public var stallSeconds: Double = 30
+        /// A `Cache-Control` header on every successful answer (as a real API behind a
+        /// CDN may send), to check that the client keeps no copy of its own.
+        public var cacheControl: String?
         public init() {}
     }
 
@@ -122,6 +125,7 @@ public final class ProviderSimulator: @unchecked Sendable {
         }
         var reply = route(request)
         if let fault { reply = contentFault(fault, reply) }
+        if let cacheControl = configuration.cacheControl, reply.status == 200 { reply.headers["Cache-Control"] = cacheControl }
         return reply
     }
 

@@ -62,13 +62,14 @@ struct ExploreCommand: AsyncParsableCommand {
         return { Date() }
     }
 
-    /// Writes `table` as CSV under `directory` (0700) with a name of the period and time.
+    /// Writes `table` as CSV under `directory` (0700) with a name of the period and
+    /// time: whole or not at all, mode 0600.
     static func writeCSV(_ table: ExportTable, directory: String, period: String) throws -> String {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
         let path = "\(directory)/organizations-\(period)-\(stamp).csv"
-        try table.csv().write(toFile: path, atomically: true, encoding: .utf8)
+        try Output.writeFile(path, Data(table.csv().utf8))
         return path
     }
 }

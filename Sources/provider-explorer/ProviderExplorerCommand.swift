@@ -27,6 +27,7 @@ struct ProviderExplorerCommand: AsyncParsableCommand {
         // A write past the file-size limit fails with EFBIG and is reported, not a kill.
         signal(SIGXFSZ, SIG_IGN)
         Output.guardStandardStreams()
+        URLSessionTransport.noFilesOutsideTheCache
         // No core dumps: the private key is in this process's memory.
         var noCore = rlimit(rlim_cur: 0, rlim_max: 0)
         setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &noCore)
