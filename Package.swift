@@ -25,12 +25,15 @@ let package = Package(
                        providers: [.apt(["libncurses-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
+        // libssl: the simulator's https (`simulate --tls CERT KEY`), for tests of certificates.
+        .systemLibrary(name: "CLibssl", pkgConfig: "libssl",
+                       providers: [.apt(["libssl-dev"])]),
 
         .target(name: "ProviderAPI", dependencies: [
             "CLibcrypto",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
-        .target(name: "ProviderSimulator", dependencies: ["ProviderAPI"], swiftSettings: strict),
+        .target(name: "ProviderSimulator", dependencies: ["ProviderAPI", "CLibssl"], swiftSettings: strict),
         .target(name: "UsageStore", dependencies: ["ProviderAPI", "CSQLite"], swiftSettings: strict),
         // The sync engine: what to fetch, in which order, into the cache.
         .target(name: "Sync", dependencies: ["ProviderAPI", "UsageStore",

@@ -17,6 +17,9 @@ public struct HTTPResponse: Sendable {
 public enum TransportError: Error, Sendable, Equatable {
     case timedOut
     case connectionFailed(String)
+    /// The server's certificate is not trusted (unknown issuer, self-signed, expired,
+    /// not valid for the host): permanent, with the TLS stack's reason.
+    case untrustedCertificate(String)
 }
 
 /// What sends a GET. URLSession in production; tests may put anything behind it.
@@ -89,6 +92,10 @@ public final class URLSessionTransport: HTTPTransport {
                     let task = session.dataTask(with: request) { data, response, error in
                         if let error {
                             let ns = error as NSError
+                            if let reason = Self.certificateProblem(ns) {
+                                continuation.resume(throwing: TransportError.untrustedCertificate(reason))
+                                return
+                            }
                             continuation.resume(throwing: ns.domain == NSURLErrorDomain ? URLError(URLError.Code(rawValue: ns.code) ?? .unknown) : error)
                             return
                         }
@@ -115,6 +122,28 @@ public final class URLSessionTransport: HTTPTransport {
             if let k = k as? String, let v = v as? String { fields[k.lowercased()] = v }
         }
         return HTTPResponse(status: http.statusCode, headers: fields, body: data)
+    }
+
+    /// The reason, when a failure is the server's certificate. libcurl (under
+    /// URLSession on Linux) reports these as NSURLErrorUnknown with its own words:
+    /// "SSL certificate problem: unable to get local issuer certificate", "...: self-signed
+    /// certificate", "...: certificate has expired", "SSL: no alternative certificate
+    /// subject name matches target host name 'x'".
+    static func certificateProblem(_ error: NSError) -> String? {
+        let certificateCodes = [NSURLErrorServerCertificateUntrusted, NSURLErrorServerCertificateHasBadDate,
+                                NSURLErrorServerCertificateHasUnknownRoot, NSURLErrorServerCertificateNotYetValid]
+        let text = (error.userInfo[NSLocalizedDescriptionKey] as? String) ?? ""
+        let lower = text.lowercased()
+        if lower.contains("ssl certificate problem") || lower.contains("certificate subject name")
+            || lower.contains("ssl peer certificate") || lower.contains("certificate verify failed") {
+            var reason = text
+            for prefix in ["SSL certificate problem: ", "SSL: "] where reason.hasPrefix(prefix) { reason.removeFirst(prefix.count) }
+            return Printable.line(reason, limit: 160)
+        }
+        if error.domain == NSURLErrorDomain, certificateCodes.contains(error.code) {
+            return text.isEmpty ? "the certificate is not trusted" : Printable.line(text, limit: 160)
+        }
+        return nil
     }
 
     static func describe(_ error: URLError) -> String {

@@ -244,6 +244,11 @@ public final class ProviderClient: Sendable {
                 switch error {
                 case .timedOut: failure = .unavailable(detail: "the request timed out", attempts: attempt)
                 case .connectionFailed(let why): failure = .unavailable(detail: why, attempts: attempt)
+                case .untrustedCertificate(let why):
+                    // Waiting will not change a certificate: one try, and say what to do.
+                    let error = ProviderError.untrustedCertificate(host: baseURL.host ?? baseURL.absoluteString, reason: why)
+                    record(RequestOutcome(time: Date(), path: path, status: nil, error: error))
+                    throw error
                 }
                 retryDelay = policy.backoff(afterAttempt: attempt)
             }

@@ -23,6 +23,8 @@ public enum ProviderError: Error, Equatable, Sendable, CustomStringConvertible {
     case noReport(period: String, detail: String)
     /// Any other 404.
     case notFound(path: String, detail: String)
+    /// The server's TLS certificate is not trusted: permanent, never retried.
+    case untrustedCertificate(host: String, reason: String)
     /// 429, 5xx, timeouts or a failed connection, still failing after the retries.
     case unavailable(detail: String, attempts: Int)
     /// A response that is not what the contract says (not JSON, wrong shape, repeated cursor).
@@ -32,7 +34,8 @@ public enum ProviderError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The work was cancelled.
     case cancelled
 
-    /// sysexits-style exit codes: 64 usage, 65 bad data (an unusable key, or a server
+    /// sysexits-style exit codes: 78 configuration (a certificate this machine does not
+    /// trust), 64 usage, 65 bad data (an unusable key, or a server
     /// that breaks the contract: a 400 to a request built by the contract, a status it
     /// does not describe, an answer of the wrong shape), 69 unavailable, 77 key
     /// rejected, 1 otherwise.
@@ -41,6 +44,7 @@ public enum ProviderError: Error, Equatable, Sendable, CustomStringConvertible {
         case .noCredentials, .invalidBaseURL: return 64
         case .credentials, .insecurePermissions, .badResponse, .badRequest, .unexpectedStatus: return 65
         case .unavailable: return 69
+        case .untrustedCertificate: return 78
         case .keyRejected: return 77
         case .reportNotReady, .noReport, .notFound, .cancelled: return 1
         }
@@ -78,6 +82,8 @@ public enum ProviderError: Error, Equatable, Sendable, CustomStringConvertible {
             return "the API has no report for \(period)\(detail.isEmpty ? "" : " (\(detail))"): it is before the start of the API's history"
         case let .notFound(path, detail):
             return "not found (404) at \(path)\(detail.isEmpty ? "" : ": \(detail)"); check --base-url"
+        case let .untrustedCertificate(host, reason):
+            return "the TLS certificate of \(host) is not trusted (\(reason)); not retried. Behind a corporate proxy that inspects TLS, install its CA certificate into the system store: sudo cp ca.crt /usr/local/share/ca-certificates/ && sudo update-ca-certificates"
         case let .unavailable(detail, attempts):
             return "the Provider API is unavailable after \(attempts) \(attempts == 1 ? "try" : "tries"): \(detail); try again later, or use --offline to read the cache"
         case let .badResponse(detail):

@@ -1,7 +1,48 @@
+import CLibssl
 import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+
+/// A certificate and key for serving https (libssl), as `simulate --tls CERT KEY` gives.
+public final class TLSIdentity: @unchecked Sendable {
+    let context: OpaquePointer
+
+    public init(certificateFile: String, keyFile: String) throws {
+        // A client that drops the connection must not kill the server through SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
+        guard let ctx = SSL_CTX_new(TLS_server_method()) else { throw SimulatorError.socket("libssl: cannot make a TLS context") }
+        guard SSL_CTX_use_certificate_chain_file(ctx, certificateFile) == 1 else {
+            SSL_CTX_free(ctx)
+            throw SimulatorError.socket("\(certificateFile): not a PEM certificate")
+        }
+        guard SSL_CTX_use_PrivateKey_file(ctx, keyFile, SSL_FILETYPE_PEM) == 1, SSL_CTX_check_private_key(ctx) == 1 else {
+            SSL_CTX_free(ctx)
+            throw SimulatorError.socket("\(keyFile): not the PEM private key of \(certificateFile)")
+        }
+        context = ctx
+    }
+
+    deinit { SSL_CTX_free(context) }
+}
+
+/// One accepted connection: plain TCP, or TLS over it.
+struct Connection {
+    let fd: Int32
+    let ssl: OpaquePointer?
+
+    func receive(_ buffer: inout [UInt8]) -> Int {
+        buffer.withUnsafeMutableBytes { raw in
+            if let ssl { return Int(SSL_read(ssl, raw.baseAddress, Int32(raw.count))) }
+            return recv(fd, raw.baseAddress, raw.count, 0)
+        }
+    }
+
+    func send(_ raw: UnsafeRawBufferPointer) -> Int {
+        if let ssl { return Int(SSL_write(ssl, raw.baseAddress, Int32(raw.count))) }
+        return Glibc.send(fd, raw.baseAddress, raw.count, Int32(MSG_NOSIGNAL))
+    }
+}
 
 /// A request as the simulator sees it: only what a GET-only JSON API needs.
 public struct HTTPRequest: Sendable {
@@ -36,8 +77,19 @@ public final class HTTPServer: @unchecked Sendable {
     private let lock = NSLock()
     private var clients: Set<Int32> = []
     private var stopped = false
+    private let tls: TLSIdentity?
+    private var accepted = 0
+    private var handshakesFailed = 0
 
-    public init(host: String = "127.0.0.1", port: UInt16, handler: @escaping @Sendable (HTTPRequest) -> HTTPReply) throws {
+    /// TCP connections accepted so far, and of those the TLS handshakes that failed.
+    public var connectionCounts: (accepted: Int, failedHandshakes: Int) {
+        lock.lock(); defer { lock.unlock() }
+        return (accepted, handshakesFailed)
+    }
+
+    public init(host: String = "127.0.0.1", port: UInt16, tls: TLSIdentity? = nil,
+                handler: @escaping @Sendable (HTTPRequest) -> HTTPReply) throws {
+        self.tls = tls
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw SimulatorError.socket("socket() failed: errno \(errno)") }
         var yes: Int32 = 1
@@ -97,9 +149,22 @@ public final class HTTPServer: @unchecked Sendable {
             lock.lock()
             if stopped { lock.unlock(); close(fd); return }
             clients.insert(fd)
+            accepted += 1
             lock.unlock()
             let thread = Thread { [self] in
-                serve(fd)
+                if let tls {
+                    let ssl = SSL_new(tls.context)
+                    SSL_set_fd(ssl, fd)
+                    if SSL_accept(ssl) == 1 {
+                        serve(Connection(fd: fd, ssl: ssl))
+                        SSL_shutdown(ssl)
+                    } else {
+                        lock.lock(); handshakesFailed += 1; lock.unlock()
+                    }
+                    SSL_free(ssl)
+                } else {
+                    serve(Connection(fd: fd, ssl: nil))
+                }
                 lock.lock(); clients.remove(fd); lock.unlock()
                 close(fd)
             }
@@ -108,7 +173,7 @@ public final class HTTPServer: @unchecked Sendable {
         }
     }
 
-    private func serve(_ fd: Int32) {
+    private func serve(_ fd: Connection) {
         var buffer = [UInt8]()
         var chunk = [UInt8](repeating: 0, count: 16 * 1024)
         while true {
@@ -116,7 +181,7 @@ public final class HTTPServer: @unchecked Sendable {
             var headEnd = Self.findHeadEnd(buffer)
             while headEnd == nil {
                 guard buffer.count < 64 * 1024 else { return }
-                let n = recv(fd, &chunk, chunk.count, 0)
+                let n = fd.receive(&chunk)
                 if n <= 0 { return }
                 buffer.append(contentsOf: chunk[0..<n])
                 headEnd = Self.findHeadEnd(buffer)
@@ -166,7 +231,7 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     @discardableResult
-    private func write(_ fd: Int32, _ reply: HTTPReply, keepAlive: Bool, cut: Bool = false) -> Bool {
+    private func write(_ fd: Connection, _ reply: HTTPReply, keepAlive: Bool, cut: Bool = false) -> Bool {
         var head = "HTTP/1.1 \(reply.status) \(Self.reason(reply.status))\r\n"
         var headers = reply.headers
         headers["Content-Length"] = String(reply.body.count)
@@ -178,7 +243,7 @@ public final class HTTPServer: @unchecked Sendable {
         return bytes.withUnsafeBytes { raw -> Bool in
             var sent = 0
             while sent < raw.count {
-                let n = send(fd, raw.baseAddress! + sent, raw.count - sent, Int32(MSG_NOSIGNAL))
+                let n = fd.send(UnsafeRawBufferPointer(rebasing: raw[sent...]))
                 if n <= 0 { return false }
                 sent += n
             }

@@ -85,14 +85,18 @@ public final class ProviderSimulator: @unchecked Sendable {
     /// Every request as `path?query` (sorted), oldest first.
     public func requestLog() -> [String] { state.withLock { log } }
 
-    /// Starts serving on 127.0.0.1:`port` (0 picks a free port); returns the base URL.
+    /// Starts serving on 127.0.0.1:`port` (0 picks a free port), over https when given
+    /// a certificate; returns the base URL.
     @discardableResult
-    public func start(port: UInt16 = 0) throws -> URL {
-        let server = try HTTPServer(port: port) { [self] request in handle(request) }
+    public func start(port: UInt16 = 0, tls: TLSIdentity? = nil) throws -> URL {
+        let server = try HTTPServer(port: port, tls: tls) { [self] request in handle(request) }
         server.start()
         state.withLock { self.server = server }
-        return URL(string: "http://127.0.0.1:\(server.port)")!
+        return URL(string: "\(tls == nil ? "http" : "https")://127.0.0.1:\(server.port)")!
     }
+
+    /// TCP connections accepted, and TLS handshakes that failed.
+    public var connectionCounts: (accepted: Int, failedHandshakes: Int) { state.withLock { server }?.connectionCounts ?? (0, 0) }
 
     public func stop() {
         state.withLock { server }?.stop()

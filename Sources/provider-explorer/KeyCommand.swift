@@ -55,6 +55,7 @@ struct KeyCommand: AsyncParsableCommand {
             switch ProviderClient.providerError(error) {
             case .keyRejected: verdict = "REJECTED"
             case .unavailable: verdict = "UNREACHABLE: no verdict on the key"
+            case .untrustedCertificate: verdict = "CERTIFICATE NOT TRUSTED: no verdict on the key"
             default: verdict = "ERROR: no verdict on the key"
             }
             print("server".padding(toLength: 13, withPad: " ", startingAt: 0) + verdict)

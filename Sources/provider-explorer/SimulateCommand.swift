@@ -42,6 +42,9 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .customLong("stall-seconds"), help: "How long a simulated stall holds a request.")
     var stallSeconds = 30.0
 
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Serve https with this PEM certificate and its key.", valueName: "CERT KEY"))
+    var tls: [String] = []
+
     @Flag(help: "Overwrite the file --credentials-out names if it exists.")
     var force = false
 
@@ -61,6 +64,7 @@ struct SimulateCommand: AsyncParsableCommand {
         guard (publicKey == nil) != (credentialsOut == nil) else {
             throw ValidationError("give one of --public-key PEM or --credentials-out FILE")
         }
+        guard tls.isEmpty || tls.count == 2 else { throw ValidationError("--tls takes two files: CERT KEY") }
         guard KeyAlgorithm(rawValue: algorithm) != nil else { throw ValidationError("--algorithm must be ES256, RS256 or EdDSA") }
     }
 
@@ -90,9 +94,15 @@ struct SimulateCommand: AsyncParsableCommand {
             simulator.register(keyId: keyId, key: key.publicKey)
             generated = key
         }
+        var identity: TLSIdentity?
+        if tls.count == 2 {
+            do { identity = try TLSIdentity(certificateFile: tls[0], keyFile: tls[1]) } catch {
+                throw CommandFailure(message: "\(error)", code: 65)
+            }
+        }
         let url: URL
         do {
-            url = try simulator.start(port: port)
+            url = try simulator.start(port: port, tls: identity)
         } catch {
             throw CommandFailure(message: "\(error)", code: 69)
         }

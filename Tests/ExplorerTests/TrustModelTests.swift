@@ -107,4 +107,22 @@ struct TrustModelTests {
         m.setStatus("new", error: false)
         #expect(m.status == ExplorerModel.Status(text: "new", isError: false))
     }
+
+    /// Issue 16: the status line says what the command line says of an untrusted
+    /// certificate, after one connection, with no retry.
+    @Test func theStatusLineNamesAnUntrustedCertificate() async throws {
+        let certs = try TestCertificates()
+        let pair = try certs.server("private-ca")
+        let fixture = try SimulatorFixture(organizations: 20, today: Self.today,
+                                           tls: try TLSIdentity(certificateFile: pair.certificate, keyFile: pair.key))
+        let store = try UsageStore.open(path: dir.file("tls.sqlite3"))
+        let engine = SyncEngine(client: fixture.client(), store: store, now: { Self.now })
+        let m = ExplorerModel(store: store, source: nil, engine: engine, keyInfo: info, origin: .api(host: "127.0.0.1"), now: { Self.now })
+        m.start()
+        try await waitUntil("the sync ended") { !m.sync.isSyncing && m.status != nil }
+        let status = try #require(m.status)
+        #expect(status.isError && status.text.hasPrefix("the TLS certificate of 127.0.0.1 is not trusted"), "\(status)")
+        #expect(status.text.contains("update-ca-certificates"))
+        #expect(fixture.simulator.connectionCounts.accepted == 1)
+    }
 }

@@ -98,7 +98,7 @@ public final class SimulatorFixture: @unchecked Sendable {
     public let minter: TokenMinter
 
     public init(organizations: Int = 240, today: Day = Day("2026-11-29")!, algorithm: KeyAlgorithm = .es256,
-                configure: (inout ProviderSimulator.Configuration) -> Void = { _ in }) throws {
+                tls: TLSIdentity? = nil, configure: (inout ProviderSimulator.Configuration) -> Void = { _ in }) throws {
         var config = ProviderSimulator.Configuration()
         config.organizationCount = organizations
         config.today = today
@@ -107,7 +107,7 @@ public final class SimulatorFixture: @unchecked Sendable {
         simulator = ProviderSimulator(config)
         key = PrivateKey.generate(algorithm)!
         simulator.register(keyId: keyId, key: key.publicKey)
-        url = try simulator.start(port: 0)
+        url = try simulator.start(port: 0, tls: tls)
         minter = TokenMinter(providerId: config.providerId, keyId: keyId, key: key)
     }
 
@@ -133,4 +133,36 @@ public final class SimulatorFixture: @unchecked Sendable {
 @discardableResult
 public func openssl(_ args: [String], input: Data? = nil) throws -> ProcessResult {
     try run("openssl", args, input: input)
+}
+
+/// A throwaway certificate authority and server certificates, made with the `openssl`
+/// command, for tests of https and of certificates a client must not trust.
+public struct TestCertificates: Sendable {
+    public let dir: TempDir
+    public var caCertificate: String { dir.file("ca.crt") }
+
+    public init() throws {
+        dir = TempDir()
+        try Self.check(openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                                "-keyout", dir.file("ca.key"), "-out", dir.file("ca.crt"), "-days", "2", "-subj", "/CN=provider-explorer test CA"]))
+    }
+
+    static func check(_ r: ProcessResult) throws {
+        guard r.status == 0 else { throw TmuxError.failed("openssl: \(r.stderr)") }
+    }
+
+    /// A certificate for `names` (IP or DNS), signed by the test CA (which no system
+    /// trusts), or self-signed, or already expired. Returns (certificate, key).
+    public func server(_ label: String, names: [String] = ["IP:127.0.0.1"], selfSigned: Bool = false,
+                       expired: Bool = false) throws -> (certificate: String, key: String) {
+        let key = dir.file("\(label).key"), csr = dir.file("\(label).csr"), crt = dir.file("\(label).crt")
+        let ext = dir.write("\(label).ext", "subjectAltName=" + names.joined(separator: ",") + "\n")
+        try Self.check(openssl(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key,
+                                "-out", csr, "-subj", "/CN=\(label)"]))
+        let signer = selfSigned ? ["-signkey", key] : ["-CA", caCertificate, "-CAkey", dir.file("ca.key"), "-CAcreateserial"]
+        // An expired certificate: its end a day before its start, which is now.
+        let validity = expired ? ["-days", "-1"] : ["-days", "2"]
+        try Self.check(openssl(["x509", "-req", "-in", csr, "-out", crt, "-extfile", ext] + signer + validity))
+        return (crt, key)
+    }
 }
