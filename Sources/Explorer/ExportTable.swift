@@ -51,17 +51,37 @@ public struct ExportTable: Sendable, Equatable {
 
     // MARK: - Renderings
 
-    /// RFC 4180 CSV with a header line of the column names.
-    public func csv() -> String {
-        var out = columns.map(Self.csvField).joined(separator: ",") + "\r\n"
+    /// How CSV treats text that could act rather than be read.
+    public struct CSVOptions: Sendable, Equatable {
+        /// Write text as it came: no `'` before a leading `=`, `+`, `-`, `@`, TAB or CR.
+        public var raw = false
+        /// The CSV goes to a terminal: control characters are shown as `�` there, as
+        /// everywhere on a terminal (in a file or a pipe they are kept, inside quotes).
+        public var forTerminal = false
+        public init(raw: Bool = false, forTerminal: Bool = false) { self.raw = raw; self.forTerminal = forTerminal }
+    }
+
+    /// RFC 4180 CSV with a header line of the column names: CRLF line ends; a field
+    /// with a comma, a quote, CR, LF or any other control character is quoted, its
+    /// quotes doubled. A text field that a spreadsheet would run as a formula (it
+    /// starts with `=`, `+`, `-`, `@`, TAB or CR) gets a leading `'` (OWASP's advice on
+    /// CSV injection) unless `raw`; numbers and booleans are never touched.
+    public func csv(_ options: CSVOptions = CSVOptions()) -> String {
+        var out = columns.map { Self.csvField($0, options) }.joined(separator: ",") + "\r\n"
         for row in rows {
-            out += row.map { Self.csvField($0.text) }.joined(separator: ",") + "\r\n"
+            out += row.map { value -> String in
+                if case .string(let text) = value { return Self.csvField(text, options) }
+                return Self.csvField(value.text, CSVOptions(raw: true, forTerminal: options.forTerminal))
+            }.joined(separator: ",") + "\r\n"
         }
         return out
     }
 
-    static func csvField(_ s: String) -> String {
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+    static func csvField(_ text: String, _ options: CSVOptions = CSVOptions()) -> String {
+        var s = options.forTerminal ? Printable.text(text) : text
+        if !options.raw, let first = s.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) { s = "'" + s }
+        // On scalars: "\r\n" is one Character in Swift, and must still be quoted.
+        guard s.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || Printable.isControl($0.value) }) else { return s }
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
@@ -109,8 +129,8 @@ public struct ExportTable: Sendable, Equatable {
     }
 
     static func cellText(_ v: JSONValue) -> String {
-        // Control characters would break the layout of a terminal table.
-        String(v.text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : Character($0) })
+        // A control character would act on the terminal, or break the table's layout.
+        Printable.text(v.text)
     }
 }
 

@@ -50,7 +50,10 @@ public enum ProviderError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
+    /// One line, whatever the server or a file put in it.
+    public var description: String { Printable.line(text, limit: 600) }
+
+    private var text: String {
         switch self {
         case .noCredentials:
             return "no credentials: pass --credentials FILE (the JSON saved from MSP Admin Panel > Integrations > Provider API), set NORDPASS_PROVIDER_CREDENTIALS, or add --demo to use the built-in simulator"

@@ -33,7 +33,10 @@ public struct DataSet: Sendable {
         }
     }
 
-    public init(organizationCount: Int, seed: UInt64, today: Day) {
+    /// `hostileNames`: the first organizations (not the NFR one) carry names made to
+    /// break outputs: terminal escape sequences (a clipboard write, a screen clear, a
+    /// colour), line breaks, spreadsheet formulas, C0 and C1 controls, CSV quotes.
+    public init(organizationCount: Int, seed: UInt64, today: Day, hostileNames: Bool = false) {
         self.seed = seed
         self.today = today
         firstDay = today.month.adding(months: -13).firstDay
@@ -73,7 +76,8 @@ public struct DataSet: Sendable {
             let seatScale = exp(SplitMix64.unit(SplitMix64.hash(h, 18)) * 8.0)   // 1 ... ~3000
             specs.append(OrganizationSpec(
                 id: id,
-                name: isNFR ? Names.nfrName : i == emojiIndex ? Names.emojiName : Names.name(index: i, hash: SplitMix64.hash(h, 19)),
+                name: isNFR ? Names.nfrName : hostileNames && i < Names.hostile.count ? Names.hostile[i]
+                    : i == emojiIndex ? Names.emojiName : Names.name(index: i, hash: SplitMix64.hash(h, 19)),
                 status: !isNFR && SplitMix64.unit(SplitMix64.hash(h, 20)) < 0.05 ? .suspended : .active,
                 licenseType: isNFR ? .nfr : isTrial ? .trial : .standard,
                 createdOn: created,

@@ -1,6 +1,6 @@
 /// Organization names in several scripts, so that every screen meets accented Latin,
 /// CJK, Cyrillic, Greek and (once) an emoji.
-enum Names {
+public enum Names {
     static let latin = ["Contoso", "Fabrikam", "Northwind Traders", "Tailspin Toys", "Woodgrove Bank", "Adatum",
                         "Litware", "Proseware", "Wingtip Toys", "Fourth Coffee", "Alpine Ski House", "Blue Yonder Airlines",
                         "Coho Winery", "Lucerne Publishing", "Margie's Travel", "Trey Research", "Wide World Importers",
@@ -15,6 +15,21 @@ enum Names {
     static let latinSuffixes = ["Ltd", "GmbH", "Inc", "LLC", "S.A.", "AB", "Oy", "BV", "Sp. z o.o.", "SRL", "ApS", "AG"]
     static let cjkSuffixes = ["株式会社", "有限公司", "주식회사", "合同会社"]
     static let emojiName = "Rocket 🚀 Labs"
+    /// Names that must come out of every output as data, never as commands: to a
+    /// terminal (OSC 52 clipboard write, clear screen, red, 8-bit CSI, bell, NUL, DEL),
+    /// to a CSV reader (CR LF, quotes, commas) and to a spreadsheet (formulas).
+    public static let hostile = [
+        "Evil\u{1B}]52;c;ZXZpbA==\u{07}\u{1B}[2J\u{1B}[31mCorp\r\nInjected",
+        "=HYPERLINK(\"http://evil.example\",\"Invoice\")",
+        "+cmd|' /C calc'!A0",
+        "-2+3 Holdings",
+        "@SUM(1+1) Ltd",
+        "\tTabbed GmbH",
+        "\rCarriage AB",
+        "Eight\u{9B}31mBit CSI Oy",
+        "Quote \"Inc\", with, commas",
+        "Bell\u{07}Nul\u{00}Del\u{7F} AG",
+    ]
     static let nfrName = "Demo MSP Internal (NFR)"
 
     /// The name of organization `index`, drawn from `h`.

@@ -24,6 +24,9 @@ public final class ProviderSimulator: @unchecked Sendable {
         /// A `Cache-Control` header on every successful answer (as a real API behind a
         /// CDN may send), to check that the client keeps no copy of its own.
         public var cacheControl: String?
+        /// Organization names (in the list and both reports) and problem details made
+        /// of escape sequences, line breaks and spreadsheet formulas.
+        public var hostileNames = false
         public init() {}
     }
 
@@ -58,7 +61,8 @@ public final class ProviderSimulator: @unchecked Sendable {
 
     public init(_ configuration: Configuration) {
         self.configuration = configuration
-        data = DataSet(organizationCount: configuration.organizationCount, seed: configuration.seed, today: configuration.today)
+        data = DataSet(organizationCount: configuration.organizationCount, seed: configuration.seed, today: configuration.today,
+                       hostileNames: configuration.hostileNames)
         verifier = TokenVerifier(providerId: configuration.providerId, keys: [:])
         rng = SplitMix64(seed: configuration.seed ^ 0xFA17)
     }
@@ -239,6 +243,7 @@ public final class ProviderSimulator: @unchecked Sendable {
     }
 
     func problem(_ status: Int, _ title: String, _ detail: String, type: String? = nil) -> HTTPReply {
+        let detail = configuration.hostileNames ? detail + " " + Names.hostile[0] : detail
         let p = Problem(type: type ?? "https://api.nordpass.com/problems/\(status)", title: title, status: status, detail: detail)
         var reply = json(status, p)
         reply.headers["Content-Type"] = Endpoints.problemContentType

@@ -99,7 +99,16 @@ final class Statement {
             switch v {
             case .int(let n): sqlite3_bind_int64(stmt, index, Int64(n))
             case .double(let d): sqlite3_bind_double(stmt, index, d)
-            case .text(let s): sqlite3_bind_text(stmt, index, s, -1, Self.transient)
+            case .text(let s):
+                // With its byte length: a NUL inside the text (data from the API may
+                // hold one) is kept, not taken for the end of the string.
+                var text = s
+                _ = text.withUTF8 { utf8 in
+                    utf8.withMemoryRebound(to: CChar.self) { chars in
+                        chars.isEmpty ? sqlite3_bind_text(stmt, index, "", 0, Self.transient)
+                            : sqlite3_bind_text(stmt, index, chars.baseAddress, Int32(chars.count), Self.transient)
+                    }
+                }
             case .null: sqlite3_bind_null(stmt, index)
             }
         }
@@ -125,7 +134,8 @@ final class Statement {
     func isNull(_ column: Int32) -> Bool { sqlite3_column_type(stmt, column) == SQLITE_NULL }
     func text(_ column: Int32) -> String {
         guard let p = sqlite3_column_text(stmt, column) else { return "" }
-        return String(cString: p)
+        // Read by length, for the same reason: a NUL is text, not the end of it.
+        return String(decoding: UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(stmt, column))), as: UTF8.self)
     }
     func optionalText(_ column: Int32) -> String? { isNull(column) ? nil : text(column) }
 }

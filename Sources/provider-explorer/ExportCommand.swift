@@ -44,6 +44,9 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(help: "csv, json or table (default: table on a terminal, csv otherwise).")
     var format: Format?
 
+    @Flag(name: .customLong("csv-raw"), help: "CSV text exactly as it came: no ' before a leading =, +, -, @, TAB or CR (spreadsheet formula guard).")
+    var csvRaw = false
+
     @Option(help: ArgumentHelp("Write to FILE (whole or not at all, mode 0600) instead of standard output.", valueName: "FILE"))
     var output: String?
 
@@ -89,7 +92,7 @@ struct ExportCommand: AsyncParsableCommand {
         let chosen = format ?? (output == nil && isatty(STDOUT_FILENO) == 1 ? .table : .csv)
         let text: String
         switch chosen {
-        case .csv: text = table.csv()
+        case .csv: text = table.csv(.init(raw: csvRaw, forTerminal: output == nil && isatty(STDOUT_FILENO) == 1))
         case .json: text = table.json()
         case .table: text = table.table()
         }

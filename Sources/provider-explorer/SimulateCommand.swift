@@ -45,6 +45,9 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(parsing: .upToNextOption, help: ArgumentHelp("Serve https with this PEM certificate and its key.", valueName: "CERT KEY"))
     var tls: [String] = []
 
+    @Flag(name: .customLong("hostile-names"), help: "Organization names and problem details made of escape sequences, line breaks and spreadsheet formulas.")
+    var hostileNames = false
+
     @Flag(help: "Overwrite the file --credentials-out names if it exists.")
     var force = false
 
@@ -79,6 +82,7 @@ struct SimulateCommand: AsyncParsableCommand {
         config.latency = Double(latency) / 1000
         config.retryAfter = retryAfter
         config.stallSeconds = stallSeconds
+        config.hostileNames = hostileNames
         let simulator = ProviderSimulator(config)
         if let publicKey {
             guard let pem = FileManager.default.contents(atPath: publicKey), let key = PublicKey(pem: [UInt8](pem)) else {

@@ -71,4 +71,20 @@ struct TrustRegressionTests {
         #expect(throws: (any Error).self) { try JSONDecoder().decode(UsagePage.self, from: page) }
         #expect(FastDecoder.decode(UsagePage.self, from: page) == nil)
     }
+
+    /// Issue 18 finding: a NUL inside a name was taken for the end of the text by the
+    /// cache (bound and read as C strings), so a cached report lost the rest of it.
+    @Test func theCacheKeepsEveryByteOfAName() throws {
+        let store = try UsageStore.open(path: dir.file("nul.sqlite3"))
+        let names = Names.hostile + ["", "a\u{0}", "\u{0}"]
+        let rows = names.enumerated().map { i, name in
+            UsageRow(organizationId: "o\(i)", organizationName: name, tier: .business, licenseType: .standard,
+                     trial: false, nfr: false, activeSeats: 1, pendingSeats: 0, consumedLicenses: 1)
+        }
+        let period = ReportPeriod.daily(Day("2026-11-28")!)
+        try store.write(UsageReport(period: period, generatedAt: "g", rows: rows), fetchedAt: Date())
+        let back = try #require(try store.report(period))
+        #expect(Dictionary(uniqueKeysWithValues: back.rows.map { ($0.organizationId, $0.organizationName) })
+                == Dictionary(uniqueKeysWithValues: rows.map { ($0.organizationId, $0.organizationName) }))
+    }
 }

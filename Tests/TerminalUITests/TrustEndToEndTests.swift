@@ -78,3 +78,47 @@ struct TrustEndToEndTests {
         _ = try expectScreen(tmux, "EXIT=0")
     }
 }
+
+/// Issue 18: the explorer on a server whose names are escape sequences: the screen
+/// stays whole, no colour leaks, nothing reaches the clipboard.
+@Suite(.serialized)
+struct HostileScreenTests {
+    let dir = TempDir()
+
+    @Test func hostileNamesLeaveTheScreenIntact() throws {
+        let fixture = try SimulatorFixture(organizations: 40) { $0.hostileNames = true }
+        let creds = dir.file("creds.json")
+        try CredentialsLoader.write(providerId: "prv_DEMO00", keyId: fixture.keyId, key: fixture.key, createdAt: Date(), to: creds)
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        let env = ["XDG_CACHE_HOME": dir.file("cache"), "XDG_STATE_HOME": dir.file("state"), "XDG_CONFIG_HOME": dir.file("config"),
+                   "NORDPASS_PROVIDER_CREDENTIALS": "", "LANG": "C.UTF-8"]
+        // No colours of our own: any colour on screen would come from the data.
+        let program = "NO_COLOR=1 \(productBinary) --base-url \(fixture.url.absoluteString) --credentials \(creds)"
+        try tmux.start("bash -c '\(program); echo EXIT=$?; sleep 30'", environment: env)
+        // The clipboard: tmux would take an OSC 52 write into a buffer.
+        try tmux.tmux(["set-option", "-s", "set-clipboard", "on"])
+        var screen = try tmux.wait(seconds: 30) { $0.contains("synced") }
+        #expect(screen.contains("synced"), "\(screen)")
+        try tmux.send("/")
+        try tmux.send("zxzpba", literal: true)
+        try tmux.send("Enter")
+        screen = try tmux.wait { $0.contains("[/zxzpba] 1/40") }
+        #expect(screen.contains("Evil�]52;c;ZXZpbA=="), "\(screen)")
+        let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines[0].hasPrefix(" provider-explorer │ prv_DEMO00"), "the first line is still the title bar: \(lines[0])")
+        #expect(lines[1].hasPrefix("┌ Organizations"), "nothing cleared or moved the screen")
+        let styled = try tmux.capture(escapes: true)
+        let colours = styled.matches(of: /\e\[[0-9;]*m/).map { String(styled[$0.range]) }.filter { sgr in
+            sgr.dropFirst(2).dropLast().split(separator: ";").contains { ["31", "32", "33", "34", "35", "36", "37", "41", "38", "48"].contains(String($0)) }
+        }
+        #expect(colours.isEmpty, "colour from the data: \(Set(colours))")
+        let buffers = try tmux.tmux(["list-buffers"])
+        #expect(buffers.stdout.isEmpty, "the clipboard holds \(buffers.stdout)")
+        try tmux.send("Enter")
+        screen = try tmux.wait { $0.contains("· org_") }
+        #expect(screen.split(separator: "\n", omittingEmptySubsequences: false)[0].hasPrefix(" provider-explorer"))
+        try tmux.send("q")
+        #expect(try tmux.wait(for: "EXIT=").contains("EXIT=0"))
+    }
+}

@@ -39,12 +39,14 @@ public final class Tmux: @unchecked Sendable {
         try tmux(["resize-window", "-t", session, "-x", String(width), "-y", String(height)])
     }
 
-    /// Polls the pane until `predicate` holds; the last capture either way.
+    /// Polls the pane until `predicate` holds and returns that screen; throws (so the
+    /// test fails, with the last screen) when it does not hold in `seconds`.
     @discardableResult
     public func wait(seconds: Double = 20, until predicate: (String) -> Bool) throws -> String {
         let deadline = Date().addingTimeInterval(seconds)
         var screen = try capture()
-        while !predicate(screen), Date() < deadline {
+        while !predicate(screen) {
+            guard Date() < deadline else { throw TmuxError.timedOut(seconds: seconds, screen: screen) }
             usleep(50_000)
             screen = try capture()
         }
@@ -67,4 +69,13 @@ public final class Tmux: @unchecked Sendable {
     deinit { kill() }
 }
 
-public enum TmuxError: Error { case failed(String) }
+public enum TmuxError: Error, CustomStringConvertible {
+    case failed(String)
+    case timedOut(seconds: Double, screen: String)
+    public var description: String {
+        switch self {
+        case .failed(let why): return why
+        case let .timedOut(seconds, screen): return "what the test waited for did not show in \(seconds) s; the screen:\n\(screen)"
+        }
+    }
+}
