@@ -34,7 +34,7 @@ public enum DataOrigin: Sendable, Equatable {
 /// and where the data comes from.
 @MainActor @Observable
 public final class KeyStatusModel {
-    public let info: KeyInfo
+    public private(set) var info: KeyInfo
     public let origin: DataOrigin
     public private(set) var now: Date
     public private(set) var tokenExpiry: Date?
@@ -55,6 +55,13 @@ public final class KeyStatusModel {
     }
 
     public func record(_ outcome: RequestOutcome) { lastOutcome = outcome }
+
+    /// A new key picked up (from a credentials command, after the server rejected the
+    /// old one): the pane shows it, and the old rejection no longer stands.
+    public func replace(_ info: KeyInfo) {
+        self.info = info
+        lastOutcome = nil
+    }
     public func setCacheFetchedAt(_ date: Date?) { cacheFetchedAt = date }
 
     /// Seconds until the token in hand expires; nil before the first request.

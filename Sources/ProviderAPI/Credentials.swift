@@ -11,12 +11,12 @@ public struct Credentials: Sendable {
     public let key: PrivateKey
     /// When the key was generated, if the credentials file says.
     public let createdAt: Date?
-    /// The file the key came from.
+    /// Where the key came from: a file's path, or "command <first word>".
     public let source: String
-    /// The file's permission bits, as found.
-    public let fileMode: Int
+    /// The file's permission bits, as found; nil when the key came from a command.
+    public let fileMode: Int?
 
-    public init(providerId: String, keyId: String, key: PrivateKey, createdAt: Date?, source: String, fileMode: Int) {
+    public init(providerId: String, keyId: String, key: PrivateKey, createdAt: Date?, source: String, fileMode: Int?) {
         self.providerId = providerId; self.keyId = keyId; self.key = key
         self.createdAt = createdAt; self.source = source; self.fileMode = fileMode
     }
@@ -25,6 +25,7 @@ public struct Credentials: Sendable {
 
     /// "0600 (only you can read it)" and the like, for `key` and the key pane.
     public var permissionVerdict: String {
+        guard let fileMode else { return "no file (from a command)" }
         let octal = "0" + String(fileMode & 0o777, radix: 8)
         return fileMode & 0o077 == 0 ? "\(octal) (owner only)" : "\(octal) too open"
     }
@@ -45,7 +46,7 @@ public enum CredentialsLoader {
     }
 
     /// The credentials JSON already read from `source`.
-    public static func parse(credentialsJSON bytes: [UInt8], source path: String, fileMode mode: Int) throws -> Credentials {
+    public static func parse(credentialsJSON bytes: [UInt8], source path: String, fileMode mode: Int?) throws -> Credentials {
         let text = String(decoding: bytes.prefix(64), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         if text.hasPrefix("-----BEGIN") {
             throw ProviderError.credentials(file: path, reason: "this is a PEM key, not a credentials file; pass it as --key \(path) --provider-id ID --key-id ID")

@@ -27,24 +27,34 @@ public struct MintedToken: Sendable {
 /// 30 s of it remain. Safe to call from many concurrent requests.
 public final class TokenMinter: Sendable {
     public let providerId: String
-    public let keyId: String
-    private let key: PrivateKey
     private let clock: @Sendable () -> Date
     private let current = Mutex<MintedToken?>(nil)
-    /// The encoded header never changes for a key: encoded once.
-    private let headerPart: String
+    /// The key id, the key, and the encoded header (which never changes for a key:
+    /// encoded once); replaced together when a rotated key is picked up.
+    private let signer: Mutex<(keyId: String, key: PrivateKey, headerPart: String)>
 
     public init(providerId: String, keyId: String, key: PrivateKey,
                 clock: @escaping @Sendable () -> Date = { Date() }) {
         self.providerId = providerId
-        self.keyId = keyId
-        self.key = key
         self.clock = clock
-        let header = TokenHeader(alg: key.algorithm.rawValue, typ: Endpoints.Token.type, kid: keyId)
-        headerPart = Base64URL.encode((try? JWS.encoder.encode(header)) ?? Data())
+        signer = Mutex((keyId, key, Self.header(keyId: keyId, key: key)))
     }
 
-    public var algorithm: KeyAlgorithm { key.algorithm }
+    static func header(keyId: String, key: PrivateKey) -> String {
+        let header = TokenHeader(alg: key.algorithm.rawValue, typ: Endpoints.Token.type, kid: keyId)
+        return Base64URL.encode((try? JWS.encoder.encode(header)) ?? Data())
+    }
+
+    public var keyId: String { signer.withLock { $0.keyId } }
+    public var algorithm: KeyAlgorithm { signer.withLock { $0.key.algorithm } }
+    public var fingerprint: String { signer.withLock { $0.key.fingerprint } }
+
+    /// Signs with another key from now on (a rotated key picked up after the server
+    /// rejected the old one); the token in hand is dropped.
+    public func replace(keyId: String, key: PrivateKey) {
+        signer.withLock { $0 = (keyId, key, Self.header(keyId: keyId, key: key)) }
+        invalidate()
+    }
 
     /// When the token in hand expires, if one was minted.
     public var currentExpiry: Date? { current.withLock { $0?.expiresAt } }
@@ -73,6 +83,7 @@ public final class TokenMinter: Sendable {
         let issuer = JSONText.quote(providerId)
         let claims = "{\"aud\":\(JSONText.quote(Endpoints.Token.audience)),\"exp\":\(exp),\"iat\":\(iat),"
             + "\"iss\":\(issuer),\"jti\":\"\(UUID().uuidString.lowercased())\",\"sub\":\(issuer)}"
+        let (headerPart, key) = signer.withLock { ($0.headerPart, $0.key) }
         let signingInput = headerPart + "." + Base64URL.encode(Array(claims.utf8))
         let signature = try key.sign(Array(signingInput.utf8))
         return MintedToken(compact: signingInput + "." + Base64URL.encode(signature),

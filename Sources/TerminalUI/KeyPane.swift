@@ -48,7 +48,11 @@ extension Renderer {
         if let created = k.info.createdAt {
             field("Created", "\(Format.time(created)) (\(k.keyAge ?? "?"))")
         }
-        field("File", "\(k.info.source) \(k.info.permission)")
+        if k.info.source.hasPrefix("command ") {
+            field("Key from", k.info.source)
+        } else {
+            field("File", "\(k.info.source) \(k.info.permission)")
+        }
         if let left = k.tokenSecondsLeft {
             field("Token", String(format: "expires in %d:%02d", left / 60, left % 60), left < 30 ? theme.warning : .plain)
         } else {

@@ -9,7 +9,8 @@ import ProviderAPI
 struct ConfigFile: Equatable {
     var values: [String: String] = [:]
 
-    static let knownKeys: Set<String> = ["base_url", "credentials", "key", "provider_id", "key_id", "cache_dir", "log_level"]
+    static let knownKeys: Set<String> = ["base_url", "credentials", "key", "provider_id", "key_id", "credentials_command",
+                                         "credentials_command_timeout", "cache_dir", "log_level"]
 
     static var defaultPath: String {
         let env = ProcessInfo.processInfo.environment

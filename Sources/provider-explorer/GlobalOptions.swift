@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ProviderAPI
 import Logging
 
 /// Options every command takes. Flags beat the environment, which beats the config file.
@@ -12,6 +13,14 @@ struct GlobalOptions: ParsableArguments {
 
     @Option(help: "A bare PEM private key, with --provider-id and --key-id.")
     var key: String?
+
+    @Option(name: .customLong("credentials-command"), help: ArgumentHelp(
+        "A command that prints the credentials JSON (or a PEM key, with --provider-id and --key-id), e.g. 'secret-tool lookup service nordpass-provider-api' (env NORDPASS_PROVIDER_CREDENTIALS_COMMAND).",
+        valueName: "CMD"))
+    var credentialsCommand: String?
+
+    @Option(name: .customLong("credentials-command-timeout"), help: "Seconds the credentials command may take (default 15).")
+    var credentialsCommandTimeout: Double?
 
     @Option(name: .customLong("provider-id"), help: "The provider id, with --key.")
     var providerId: String?
@@ -42,12 +51,19 @@ struct GlobalOptions: ParsableArguments {
         if key != nil, providerId == nil || keyId == nil {
             throw ValidationError("--key needs --provider-id and --key-id as well")
         }
+        // One way at a time: two given together would leave the user guessing which won.
+        if [credentials, key, credentialsCommand].compactMap({ $0 }).count > 1 {
+            throw ValidationError("give one of --credentials, --key or --credentials-command, not several")
+        }
+        if let t = credentialsCommandTimeout, t <= 0 || !t.isFinite {
+            throw ValidationError("--credentials-command-timeout must be a positive number of seconds, not \(t)")
+        }
         if timeout <= 0 || !timeout.isFinite { throw ValidationError("--timeout must be a positive number of seconds, not \(timeout)") }
         // The demo runs the built-in simulator with its own key: these would be ignored.
         if demo {
             if baseURL != nil { throw ValidationError("--demo uses the built-in simulator: drop --base-url (or drop --demo to use that API)") }
-            if credentials != nil || key != nil {
-                throw ValidationError("--demo uses the built-in simulator's own key: drop --credentials/--key (or drop --demo)")
+            if credentials != nil || key != nil || credentialsCommand != nil {
+                throw ValidationError("--demo uses the built-in simulator's own key: drop --credentials/--key/--credentials-command (or drop --demo)")
             }
         }
     }
@@ -58,6 +74,7 @@ struct Settings {
     enum CredentialSource: Equatable {
         case credentialsFile(String)
         case keyFile(path: String, providerId: String, keyId: String)
+        case command(CredentialsCommand)
         case none
     }
 
@@ -77,20 +94,39 @@ struct Settings {
         let file = config.values
         let baseURL = nonEmpty(options.baseURL) ?? nonEmpty(env["NORDPASS_PROVIDER_BASE_URL"]) ?? nonEmpty(file["base_url"])
             ?? defaultBaseURL
+        // Flags beat the environment, which beats the config file; within one of them,
+        // only one way may be given.
+        let timeout = options.credentialsCommandTimeout ?? Double(nonEmpty(file["credentials_command_timeout"]) ?? "")
+            ?? CredentialsCommand.defaultTimeout
+        let ids = (nonEmpty(options.providerId) ?? nonEmpty(file["provider_id"]), nonEmpty(options.keyId) ?? nonEmpty(file["key_id"]))
         var credentials = CredentialSource.none
         if let path = nonEmpty(options.credentials) {
             credentials = .credentialsFile(path)
         } else if let key = nonEmpty(options.key), let p = options.providerId, let k = options.keyId {
             credentials = .keyFile(path: key, providerId: p, keyId: k)
+        } else if let command = nonEmpty(options.credentialsCommand) {
+            credentials = .command(CredentialsCommand(command: command, providerId: ids.0, keyId: ids.1, timeout: timeout))
+        } else if nonEmpty(env["NORDPASS_PROVIDER_CREDENTIALS"]) != nil, nonEmpty(env["NORDPASS_PROVIDER_CREDENTIALS_COMMAND"]) != nil {
+            throw ValidationError("both NORDPASS_PROVIDER_CREDENTIALS and NORDPASS_PROVIDER_CREDENTIALS_COMMAND are set: unset one")
         } else if let path = nonEmpty(env["NORDPASS_PROVIDER_CREDENTIALS"]) {
             credentials = .credentialsFile(path)
-        } else if let path = nonEmpty(file["credentials"]) {
-            credentials = .credentialsFile(path)
-        } else if let key = nonEmpty(file["key"]) {
-            guard let p = nonEmpty(file["provider_id"]), let k = nonEmpty(file["key_id"]) else {
-                throw ValidationError("config.toml: key needs provider_id and key_id as well")
+        } else if let command = nonEmpty(env["NORDPASS_PROVIDER_CREDENTIALS_COMMAND"]) {
+            credentials = .command(CredentialsCommand(command: command, providerId: ids.0, keyId: ids.1, timeout: timeout))
+        } else {
+            let given = ["credentials", "key", "credentials_command"].filter { nonEmpty(file[$0]) != nil }
+            if given.count > 1 {
+                throw ValidationError("config.toml: give one of \(given.joined(separator: ", ")), not several")
             }
-            credentials = .keyFile(path: key, providerId: p, keyId: k)
+            if let path = nonEmpty(file["credentials"]) {
+                credentials = .credentialsFile(path)
+            } else if let key = nonEmpty(file["key"]) {
+                guard let p = nonEmpty(file["provider_id"]), let k = nonEmpty(file["key_id"]) else {
+                    throw ValidationError("config.toml: key needs provider_id and key_id as well")
+                }
+                credentials = .keyFile(path: key, providerId: p, keyId: k)
+            } else if let command = nonEmpty(file["credentials_command"]) {
+                credentials = .command(CredentialsCommand(command: command, providerId: ids.0, keyId: ids.1, timeout: timeout))
+            }
         }
         let xdgCache = nonEmpty(env["XDG_CACHE_HOME"]) ?? (NSHomeDirectory() + "/.cache")
         let cacheDir = nonEmpty(options.cacheDir) ?? nonEmpty(file["cache_dir"]) ?? (xdgCache + "/provider-explorer")

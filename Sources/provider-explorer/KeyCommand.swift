@@ -39,7 +39,11 @@ struct KeyCommand: AsyncParsableCommand {
         } else {
             lines.append(("created", "unknown"))
         }
-        lines.append(("file", "\(c.source), permissions \(c.permissionVerdict)"))
+        if c.fileMode == nil {
+            lines.append(("key from", c.source))
+        } else {
+            lines.append(("file", "\(c.source), permissions \(c.permissionVerdict)"))
+        }
         lines.append(("api", session.simulator != nil ? "\(session.client.baseURL) (demo simulator)" : session.client.baseURL.absoluteString))
         for (name, value) in lines { print(name.padding(toLength: 13, withPad: " ", startingAt: 0) + value) }
         guard check else { return }

@@ -66,6 +66,7 @@ final class Session {
         switch settings.credentials {
         case .credentialsFile(let path): credentials = try CredentialsLoader.load(credentialsFile: path)
         case let .keyFile(path, p, k): credentials = try CredentialsLoader.load(keyFile: path, providerId: p, keyId: k)
+        case .command(let command): credentials = try command.load()
         case .none: throw ProviderError.noCredentials
         }
         logger.info("key \(credentials.keyId) \(credentials.fingerprint) from \(credentials.source); API \(url)")
@@ -75,6 +76,8 @@ final class Session {
     }
 
     deinit { simulator?.stop() }
+
+
 
     /// The cache of this provider and API host (the demo simulator's has a fixed name,
     /// so demo data persists across runs); says on stderr when a bad one was moved aside.

@@ -122,3 +122,40 @@ struct HostileScreenTests {
         #expect(try tmux.wait(for: "EXIT=").contains("EXIT=0"))
     }
 }
+
+/// Issue 19: with credentials from a command, the explorer runs it once at start, and
+/// again when the server rejects the key, so a key rotated in the vault is picked up.
+@Suite(.serialized)
+struct CredentialsCommandScreenTests {
+    let dir = TempDir()
+
+    @Test func aRotatedKeyIsPickedUpAfterARejection() throws {
+        let fixture = try SimulatorFixture(organizations: 30)
+        let vault = dir.file("vault.json")
+        let old = try #require(PrivateKey.generate(.es256))
+        try CredentialsLoader.write(providerId: "prv_DEMO00", keyId: fixture.keyId, key: old, createdAt: Date(), to: vault)
+        let runs = dir.file("runs")
+        let command = "echo run >> \(runs); cat \(vault)"
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        let env = ["XDG_CACHE_HOME": dir.file("cache"), "XDG_STATE_HOME": dir.file("state"), "XDG_CONFIG_HOME": dir.file("config"),
+                   "NORDPASS_PROVIDER_CREDENTIALS": "", "LANG": "C.UTF-8"]
+        try tmux.start("bash -c '\(productBinary) --base-url \(fixture.url.absoluteString) --credentials-command \"\(command)\"; echo EXIT=$?; sleep 30'",
+                       environment: env)
+        var screen = try tmux.wait(seconds: 30) { $0.contains("Key: REJECTED") }
+        // The rejection ran the command again; it gave the same (old) key.
+        _ = try tmux.wait { _ in (try? String(contentsOfFile: runs, encoding: .utf8))?.split(separator: "\n").count == 2 }
+        try CredentialsLoader.write(providerId: "prv_DEMO00", keyId: fixture.keyId, key: fixture.key, createdAt: Date(), to: vault)
+        try tmux.send("r")
+        screen = try tmux.wait(seconds: 30) { $0.contains("took a new key") }
+        #expect(screen.contains(fixture.key.fingerprint.prefix(20)), "\(screen)")
+        try tmux.send("r")
+        screen = try tmux.wait(seconds: 30) { $0.contains("synced") && !$0.contains("REJECTED") }
+        #expect(screen.contains("Organizations 30/30"))
+        #expect(screen.contains("Key from     command echo"), "the source is the command's first word: \(screen)")
+        #expect(!screen.contains(vault), "never its arguments")
+        #expect((try String(contentsOfFile: runs, encoding: .utf8)).split(separator: "\n").count == 3, "once at start, once a rejection")
+        try tmux.send("q")
+        _ = try tmux.wait(for: "EXIT=0")
+    }
+}
