@@ -72,21 +72,12 @@ public struct CredentialsCommand: Sendable, Equatable {
         posix_spawn_file_actions_adddup2(&actions, writeEnd, 1)
         posix_spawn_file_actions_addclose(&actions, readEnd)
         posix_spawn_file_actions_addclose(&actions, writeEnd)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var none = sigset_t(), all = sigset_t()
-        sigemptyset(&none)
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        // A session of its own: no controlling terminal, so it cannot prompt on ours,
-        // and its whole process group can be stopped at the timeout.
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | 0x80 /* POSIX_SPAWN_SETSID */))
         let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sh"), strdup("-c"), strdup(command), nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, "/bin/sh", &actions, &attributes, argv, environ)
+        // A session of its own: no controlling terminal, so it cannot prompt on ours,
+        // and its whole process group can be stopped at the timeout.
+        let rc = Spawn.withAttributes(newSession: true) { posix_spawn(&pid, "/bin/sh", &actions, &$0, argv, environ) }
         close(writeEnd)
         guard rc == 0 else {
             close(readEnd)
@@ -136,6 +127,26 @@ public struct CredentialsCommand: Sendable, Equatable {
     }
 
     static func seconds(_ s: Double) -> String { s == s.rounded() ? "\(Int(s)) s" : String(format: "%.1f s", s) }
+}
+
+/// Starting child processes with posix_spawn.
+public enum Spawn {
+    /// Runs `body` with spawn attributes for a child that starts as from a shell: no
+    /// signal blocked or ignored (threads of this process block some, and a child
+    /// would inherit that); in a session of its own when `newSession`.
+    public static func withAttributes<T>(newSession: Bool = false, _ body: (inout posix_spawnattr_t) -> T) -> T {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t(), all = sigset_t()
+        sigemptyset(&none)
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        let setsid: Int32 = newSession ? 0x80 : 0   // POSIX_SPAWN_SETSID, which Swift cannot import
+        posix_spawnattr_setflags(&attributes, Int16(Int32(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF) | setsid))
+        return body(&attributes)
+    }
 }
 
 extension UInt8 {

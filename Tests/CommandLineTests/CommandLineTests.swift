@@ -10,13 +10,7 @@ struct CommandLineTests {
     let dir = TempDir()
 
     /// Runs provider-explorer with a clean configuration and state.
-    func cli(_ args: [String], env: [String: String] = [:]) throws -> ProcessResult {
-        var environment = ["XDG_CONFIG_HOME": dir.file("config"), "XDG_STATE_HOME": dir.file("state"),
-                           "XDG_CACHE_HOME": dir.file("cache"), "NORDPASS_PROVIDER_CREDENTIALS": "",
-                           "NORDPASS_PROVIDER_BASE_URL": ""]
-        for (k, v) in env { environment[k] = v }
-        return try run(productBinary, args, environment: environment)
-    }
+    func cli(_ args: [String], env: [String: String] = [:]) throws -> ProcessResult { try runCLI(args, in: dir, env: env) }
 
     /// `simulate` as a child process; waits until it answers.
     func startSimulator(_ extra: [String]) throws -> (Process, Int) {

@@ -9,11 +9,7 @@ import ProviderSimulator
 struct HostileDataTests {
     let dir = TempDir()
 
-    func cli(_ args: [String]) throws -> ProcessResult {
-        try run(productBinary, args, environment: ["XDG_CONFIG_HOME": dir.file("config"), "XDG_STATE_HOME": dir.file("state"),
-                                                   "XDG_CACHE_HOME": dir.file("cache"), "NORDPASS_PROVIDER_CREDENTIALS": "",
-                                                   "NORDPASS_PROVIDER_BASE_URL": ""])
-    }
+    func cli(_ args: [String]) throws -> ProcessResult { try runCLI(args, in: dir) }
 
     func hostileServer() throws -> (SimulatorFixture, [String]) {
         let fixture = try SimulatorFixture(organizations: 40) { $0.hostileNames = true }

@@ -8,13 +8,7 @@ import ProviderAPI
 struct TrustCommandLineTests {
     let dir = TempDir()
 
-    func cli(_ args: [String], env: [String: String] = [:]) throws -> ProcessResult {
-        var environment = ["XDG_CONFIG_HOME": dir.file("config"), "XDG_STATE_HOME": dir.file("state"),
-                           "XDG_CACHE_HOME": dir.file("cache"), "NORDPASS_PROVIDER_CREDENTIALS": "",
-                           "NORDPASS_PROVIDER_BASE_URL": ""]
-        for (k, v) in env { environment[k] = v }
-        return try run(productBinary, args, environment: environment)
-    }
+    func cli(_ args: [String], env: [String: String] = [:]) throws -> ProcessResult { try runCLI(args, in: dir, env: env) }
 
     /// Runs the binary through `sh -c` so a test can close or redirect its streams.
     func shell(_ script: String) throws -> ProcessResult {

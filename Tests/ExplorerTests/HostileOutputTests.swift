@@ -45,14 +45,9 @@ struct HostileOutputTests {
     /// Random text with every kind of character: ASCII, separators, quotes, CR, LF,
     /// CRLF, C0, DEL, C1, combining marks, CJK, emoji, formula starters.
     struct Text {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var random: SplitMix64
+        init(state: UInt64) { random = SplitMix64(seed: state) }
+        mutating func next() -> UInt64 { random.next() }
         static let pieces = [",", "\"", "\r", "\n", "\r\n", "\t", "\u{1B}[31m", "\u{1B}]52;c;eA==\u{07}", "\u{00}", "\u{7F}", "\u{9B}",
                              "=", "+", "-", "@", "e\u{301}", "東京", "🚀", "👩‍👩‍👧", " ", "a", "Z", "'", "\\", "\u{202E}", "ß"]
         mutating func string() -> String {

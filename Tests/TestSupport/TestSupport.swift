@@ -53,17 +53,8 @@ public func run(_ executable: String, _ arguments: [String], environment: [Strin
     defer { (cArgs + cEnv).forEach { free($0) } }
     // A child starts as from a shell: no signal blocked or ignored (the test runner's
     // threads block some, and a child would inherit that).
-    var attributes = posix_spawnattr_t()
-    posix_spawnattr_init(&attributes)
-    defer { posix_spawnattr_destroy(&attributes) }
-    var none = sigset_t(), all = sigset_t()
-    sigemptyset(&none)
-    sigfillset(&all)
-    posix_spawnattr_setsigmask(&attributes, &none)
-    posix_spawnattr_setsigdefault(&attributes, &all)
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
     var pid: pid_t = 0
-    let rc = posix_spawn(&pid, path, &actions, &attributes, cArgs, cEnv)
+    let rc = Spawn.withAttributes { posix_spawn(&pid, path, &actions, &$0, cArgs, cEnv) }
     guard rc == 0 else { throw TmuxError.failed("cannot start \(executable): errno \(rc)") }
     var status: Int32 = 0
     let deadline = Date().addingTimeInterval(timeout)
@@ -165,4 +156,14 @@ public struct TestCertificates: Sendable {
         try Self.check(openssl(["x509", "-req", "-in", csr, "-out", crt, "-extfile", ext] + signer + validity))
         return (crt, key)
     }
+}
+
+/// Runs the real binary as a user would, with configuration, state and cache kept in
+/// `dir` and no credentials or base URL from the environment; `env` adds to that.
+public func runCLI(_ args: [String], in dir: TempDir, env: [String: String] = [:]) throws -> ProcessResult {
+    var environment = ["XDG_CONFIG_HOME": dir.file("config"), "XDG_STATE_HOME": dir.file("state"),
+                       "XDG_CACHE_HOME": dir.file("cache"), "NORDPASS_PROVIDER_CREDENTIALS": "",
+                       "NORDPASS_PROVIDER_CREDENTIALS_COMMAND": "", "NORDPASS_PROVIDER_BASE_URL": ""]
+    for (k, v) in env { environment[k] = v }
+    return try run(productBinary, args, environment: environment)
 }
