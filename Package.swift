@@ -1,6 +1,6 @@
 // swift-tools-version:6.2
 // provider-explorer: a terminal explorer of NordPass Provider API usage.
-// One target a layer (see ../shared/design/architecture.md); imports only point down.
+// One target a layer (see docs/ARCHITECTURE.md); imports only point down.
 import PackageDescription
 
 /// Our own code builds with every warning an error (Swift 6 mode, so concurrency

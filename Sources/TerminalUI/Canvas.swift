@@ -111,6 +111,27 @@ public struct Canvas: Sendable {
         if !cell.isContinuation, DisplayWidth.of(cell.text) == 2, x + 1 < width { self[x + 1, y] = Cell(text: " ", style: cell.style) }
     }
 
+    /// `text` word-wrapped into `width` columns from (x, y), on `maxLines` lines at most
+    /// (the last one cut with `…` if words are left). Returns the lines used.
+    @discardableResult
+    public mutating func putWrapped(_ text: String, x: Int, y: Int, width: Int, maxLines: Int, style: Style = .plain) -> Int {
+        guard width > 0, maxLines > 0 else { return 0 }
+        var words = text.split(separator: " ").map(String.init)
+        var line = 0
+        while !words.isEmpty, line < maxLines {
+            var current = ""
+            while let w = words.first, DisplayWidth.of(current) + DisplayWidth.of(w) + (current.isEmpty ? 0 : 1) <= width {
+                current += (current.isEmpty ? "" : " ") + w
+                words.removeFirst()
+            }
+            if current.isEmpty { current = words.removeFirst() }
+            if line == maxLines - 1, !words.isEmpty { current += " " + words.joined(separator: " ") }
+            put(current, x: x, y: y + line, style: style, maxWidth: width)
+            line += 1
+        }
+        return line
+    }
+
     /// Text padded or cut (with "…") to exactly `width` columns.
     @discardableResult
     public mutating func put(_ text: String, x: Int, y: Int, width w: Int, style: Style = .plain, alignRight: Bool = false) -> Int {

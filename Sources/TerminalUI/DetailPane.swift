@@ -46,7 +46,7 @@ extension Renderer {
             flow([[("Billable ", theme.label), ("0", Style(bold: true))],
                   [(row.isNFR ? " (Not For Resale: free)" : " (trial: free until it ends)", row.isNFR ? theme.nfrBadge : theme.trialBadge)]])
         } else {
-            flow([[("Billable ", theme.label), ("\(Format.count(row.consumedLicenses)) seats", Style(bold: true))]])
+            flow([[("Billable ", theme.label), (Format.plural(row.consumedLicenses, "seat"), Style(bold: true))]])
         }
         let change = row.change ?? 0
         let previous = model.period.previous
@@ -99,16 +99,26 @@ extension Renderer {
             parts.append(("unknown (no daily reports cached)", theme.label))
         }
         var x2 = inner.x
-        for (text, style) in parts { x2 += c.put(text, x: x2, y: y, style: style, maxWidth: max(0, inner.maxX - x2)) }
+        for (i, (text, style)) in parts.enumerated() {
+            // The note goes to a line of its own rather than be cut.
+            if i > 0, x2 + DisplayWidth.of(text) > inner.maxX, y + 1 < inner.maxY {
+                y += 1
+                x2 = inner.x + 2
+            }
+            x2 += c.put(i > 0 && x2 == inner.x + 2 ? String(text.drop { $0 == " " }) : text, x: x2, y: y, style: style,
+                        maxWidth: max(0, inner.maxX - x2))
+        }
         y += 1
         guard y < inner.maxY else { return }
         switch d.agreement {
         case .agrees:
             c.put("Monthly report agrees with the daily reports ✓", x: inner.x, y: y, style: theme.ok, maxWidth: inner.width)
         case .differs(let reasons):
-            c.put("MISMATCH: " + reasons.joined(separator: "; "), x: inner.x, y: y, style: theme.error, maxWidth: inner.width)
+            y += c.putWrapped("MISMATCH: " + reasons.joined(separator: "; "), x: inner.x, y: y, width: inner.width,
+                              maxLines: min(3, inner.maxY - y), style: theme.error) - 1
         case .unknown(let why):
-            c.put("Monthly vs daily: " + why, x: inner.x, y: y, style: theme.label, maxWidth: inner.width)
+            y += c.putWrapped("Monthly vs daily: " + why, x: inner.x, y: y, width: inner.width, maxLines: min(2, inner.maxY - y),
+                              style: theme.label) - 1
         }
         y += 1
     }

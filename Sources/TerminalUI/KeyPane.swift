@@ -20,17 +20,7 @@ extension Renderer {
         if let rejection = k.rejection {
             field("Last request", k.lastRequestSummary, theme.error)
             // The advice, wrapped over the lines left.
-            var words = rejection.split(separator: " ").map(String.init)
-            while !words.isEmpty, y < inner.maxY {
-                var line = ""
-                while let w = words.first, DisplayWidth.of(line) + DisplayWidth.of(w) + 1 <= inner.width {
-                    line += (line.isEmpty ? "" : " ") + w
-                    words.removeFirst()
-                }
-                if line.isEmpty { line = words.removeFirst() }
-                c.put(line, x: inner.x, y: y, style: theme.error, maxWidth: inner.width)
-                y += 1
-            }
+            y += c.putWrapped(rejection, x: inner.x, y: y, width: inner.width, maxLines: inner.maxY - y, style: theme.error)
         }
         field("Key id", "\(k.info.keyId)  \(k.info.algorithm)")
         // A fingerprint is compared character by character: it is never cut. It moves to
