@@ -121,7 +121,7 @@ for _ in 0..<5 {
             let store = try UsageStore.open(path: bigStore.path)
             let model = ExplorerModel(store: store, source: nil, engine: nil, keyInfo: info, origin: .cacheOnly, now: { fixedNow })
             model.start(sync: false)
-            app = App(model: model, theme: Theme(colors: true)) { _ in "" }
+            app = App(model: model, theme: Theme(colors: true)) { _, _ in "" }
             _ = app.frame(width: 200, height: 60)
     })
 }

@@ -82,6 +82,17 @@ keys Escape / "$CHANGED" Enter Enter m
 screen_has "2026-10"
 shot drill-down
 
+# The billing view, with a price list in the config file.
+mkdir -p "$TMP/config/provider-explorer"
+printf '[prices]\ncurrency = "EUR"\nbusiness = 3.99\nenterprise = 5.99\n' > "$TMP/config/provider-explorer/config.toml"
+start billing 120 40 "$BIN"
+screen_has "synced"
+keys b
+screen_has "Bill"
+keys j j
+shot billing
+rm "$TMP/config/provider-explorer/config.toml"
+
 # 6: the narrow layout.
 start narrow 80 24 "$BIN"
 screen_has "synced"

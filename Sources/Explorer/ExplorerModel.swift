@@ -9,7 +9,7 @@ import UsageStore
 /// and calls their methods.
 @MainActor @Observable
 public final class ExplorerModel {
-    public enum Screen: Sendable, Equatable { case list, detail, tierMatrix, help }
+    public enum Screen: Sendable, Equatable { case list, detail, tierMatrix, billing, help }
 
     /// A line for the status bar; errors are worded so a user can act on them.
     public struct Status: Sendable, Equatable {
@@ -22,6 +22,7 @@ public final class ExplorerModel {
     public let tiers = LicenseTierModel()
     public let key: KeyStatusModel
     public let sync: SyncModel
+    public let billing: BillingModel
 
     public private(set) var period: Period
     public private(set) var screens: [Screen] = [.list]
@@ -43,8 +44,9 @@ public final class ExplorerModel {
     @ObservationIgnored let now: @Sendable () -> Date
 
     public init(store: UsageStore, source: ReportSource?, engine: SyncEngine?, keyInfo: KeyInfo, origin: DataOrigin,
-                now: @escaping @Sendable () -> Date = { Date() }) {
+                billing: BillingModel = BillingModel(), now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
+        self.billing = billing
         self.source = source
         self.now = now
         key = KeyStatusModel(info: keyInfo, origin: origin, now: now())
@@ -177,6 +179,52 @@ public final class ExplorerModel {
         } catch {
             setStatus(Failure(error).message, error: true)
         }
+    }
+
+    // MARK: - Billing
+
+    /// `b`: the bill of the month on screen in monthly mode, else of the newest month
+    /// with a cached monthly report (else the newest the schedule allows).
+    public func openBilling() async {
+        let month: Month
+        if case .month(let m) = period { month = m }
+        else if let m = billing.month { month = m }
+        else {
+            month = ((try? store.cachedPeriods(.monthly)) ?? []).first.flatMap { Month($0) } ?? ReportSchedule.newestMonth(at: now())
+        }
+        open(.billing)
+        await showBill(month)
+    }
+
+    /// `[` `]` in the billing view.
+    public func stepBill(by n: Int) async {
+        guard let m = billing.month?.adding(months: n) else { return }
+        if m > ReportSchedule.newestMonth(at: now()) {
+            setStatus("\(m) has no monthly report yet: it is generated on the 1st of the next month at 00:01:02 UTC", error: false); return
+        }
+        await showBill(m)
+    }
+
+    /// Loads the bill of `month`, fetching its monthly report first when it is not
+    /// cached and we are online.
+    func showBill(_ month: Month) async {
+        if !store.has(.monthly(month)), let source, source.client != nil {
+            isLoading = true
+            defer { isLoading = false }
+            do { _ = try await source.monthly(month) } catch { setStatus(Failure(error).message, error: true) }
+        }
+        billing.load(month, store: store)
+    }
+
+    /// Enter in the billing view: the organization's detail, in monthly mode on the
+    /// bill's month.
+    public func drillIntoBillLine() async {
+        guard let line = billing.selectedLine, let month = billing.month else { return }
+        screens = [.list]
+        await show(.month(month))
+        list.clearFilters()
+        list.select(id: line.organizationId)
+        open(.detail)
     }
 
     // MARK: - Navigation

@@ -168,16 +168,21 @@ public struct DataSet: Sendable {
         let last = min(month.lastDay, newestDay)
         return organizations.compactMap { spec in
             guard spec.createdOn <= last else { return nil }
-            var peak = 0
+            // A seat active on any day counts for the whole month: the peak of active
+            // seats, and as consumed the peak of a day's active + pending (so the month
+            // is never below a day of it; pending is what the peak adds to active).
+            var peak = 0, peakConsumed = 0
             var tier = spec.tier(on: max(month.firstDay, spec.createdOn))
             var day = max(month.firstDay, spec.createdOn)
             while day <= last {
-                peak = max(peak, activeSeats(spec, on: day))
+                let active = activeSeats(spec, on: day)
+                peak = max(peak, active)
+                peakConsumed = max(peakConsumed, active + pendingSeats(spec, on: day))
                 let t = spec.tier(on: day)
                 if t.rank > tier.rank { tier = t }
                 day = day.adding(days: 1)
             }
-            return row(spec, tier: tier, active: peak, pending: pendingSeats(spec, on: last))
+            return row(spec, tier: tier, active: peak, pending: max(0, peakConsumed - peak))
         }
     }
 

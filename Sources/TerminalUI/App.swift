@@ -10,10 +10,11 @@ public final class App {
     public var ui = UIState()
     public var theme: Theme
     public private(set) var shouldQuit = false
-    /// Writes the visible rows somewhere and returns where (wired by the executable).
-    let writeCSV: @MainActor (ExportTable) throws -> String
+    /// Writes a table as CSV under a name that starts with the given word
+    /// ("organizations", "bill") and returns the path (wired by the executable).
+    let writeCSV: @MainActor (ExportTable, String) throws -> String
 
-    public init(model: ExplorerModel, theme: Theme, writeCSV: @escaping @MainActor (ExportTable) throws -> String) {
+    public init(model: ExplorerModel, theme: Theme, writeCSV: @escaping @MainActor (ExportTable, String) throws -> String) {
         self.model = model
         self.theme = theme
         self.writeCSV = writeCSV
@@ -59,6 +60,26 @@ public final class App {
             case .enter: model.narrowToSelectedCell(); ui.focus = .list
             default: await handleCommon(key)
             }
+        case .billing:
+            let billing = model.billing
+            switch key {
+            case .up, .char("k"): billing.move(by: -1)
+            case .down, .char("j"): billing.move(by: 1)
+            case .pageUp: billing.move(by: -pageSize)
+            case .pageDown: billing.move(by: pageSize)
+            case .home, .char("g"): billing.selectFirst()
+            case .end, .char("G"): billing.selectLast()
+            case .char("["): background { await $0.stepBill(by: -1) }
+            case .char("]"): background { await $0.stepBill(by: 1) }
+            case .enter:
+                background { await $0.drillIntoBillLine() }
+                if !layout.isWide { ui.focus = .detail }
+            case .char("x"): exportBill()
+            case .char("q"): shouldQuit = true
+            case .escape, .char("b"): model.back()
+            case .char("?"): model.open(.help)
+            default: break
+            }
         case .list, .detail:
             await handleCommon(key)
         }
@@ -97,6 +118,7 @@ public final class App {
             model.open(.detail)
             if !layout.isWide { ui.focus = .detail }
         case .char("L"): model.open(.tierMatrix)
+        case .char("b"): background { await $0.openBilling() }
         case .char("?"): model.open(.help)
         case .escape:
             if model.sync.isSyncing { model.sync.cancel() }
@@ -152,10 +174,22 @@ public final class App {
                          consumedLicenses: $0.consumedLicenses)
             })
             table = ExportTable(report: report)
-            let path = try writeCSV(table)
+            let path = try writeCSV(table, "organizations-\(model.period)")
             // The file's name first: on a narrow screen the directory is what gets cut.
             let name = (path as NSString).lastPathComponent, directory = (path as NSString).deletingLastPathComponent
             model.setStatus("wrote \(Format.count(rows.count)) \(rows.count == 1 ? "row" : "rows") to \(name) in \(directory)", error: false)
+        } catch {
+            model.setStatus("could not write the CSV: \(Failure(error).message)", error: true)
+        }
+    }
+
+    /// `x` in the billing view: the `bill` CSV of the month shown.
+    private func exportBill() {
+        guard let bill = model.billing.bill else { model.setStatus("nothing to export: no bill for this month", error: false); return }
+        do {
+            let path = try writeCSV(bill.table, "bill-\(bill.month)")
+            let name = (path as NSString).lastPathComponent, directory = (path as NSString).deletingLastPathComponent
+            model.setStatus("wrote the \(bill.month) bill (\(Format.plural(bill.lines.count, "line"))) to \(name) in \(directory)", error: false)
         } catch {
             model.setStatus("could not write the CSV: \(Failure(error).message)", error: true)
         }

@@ -1,3 +1,4 @@
+import Explorer
 import Foundation
 import ProviderAPI
 
@@ -19,6 +20,14 @@ enum Format {
     static func change(_ n: Int?, previousCached: Bool = true) -> String {
         guard let n else { return previousCached ? "new" : "–" }
         return n > 0 ? "+" + count(n) : count(n)
+    }
+
+    /// An amount in minor units for a person: 1855103 → "18,551.03".
+    static func money(_ minor: Int64, minorDigits: Int) -> String {
+        let text = MoneyText.amount(minor, minorDigits: minorDigits)
+        let parts = text.split(separator: ".", maxSplits: 1)
+        let whole = Int(parts[0]) ?? 0
+        return count(whole) + (parts.count > 1 ? "." + parts[1] : "")
     }
 
     /// "1 organization", "2 organizations": a count with its noun.

@@ -29,6 +29,7 @@ public enum KeyMap {
         ("Enter", "drill in; in the tier matrix, narrow the list to a cell"),
         ("L", "the license-tier matrix"),
         ("← → h l", "in the tier matrix: the next cell across"),
+        ("b", "the month's bill; [ ] months, Enter the organization, x its CSV"),
         ("Esc", "back; clears the search, then the filters"),
         ("[  ]", "previous or next day (or month)"),
         ("m", "switch between daily and monthly reports"),

@@ -33,6 +33,8 @@ public struct Renderer {
         switch model.screen {
         case .tierMatrix:
             drawTierMatrix(&canvas, layout.main)
+        case .billing:
+            drawBilling(&canvas, layout.main)
         case .detail where !layout.isWide:
             drawDetail(&canvas, layout.main, focused: true)
         default:
@@ -120,12 +122,13 @@ public struct Renderer {
         switch model.screen {
         case .help: return [("j k PgUp PgDn", "scroll"), ("Esc", "close"), ("q", "quit")]
         case .tierMatrix: return [("←↑↓→", "cell"), ("Enter", "narrow list"), ("Esc", "back"), ("q", "quit")]
+        case .billing: return [("↑↓", "line"), ("[ ]", "month"), ("Enter", "organization"), ("x", "csv"), ("Esc", "back"), ("q", "quit")]
         case .detail where !layout.isWide:
             return [("↑↓", "org"), ("[ ]", "period"), ("m", "daily/monthly"), ("Esc", "back"), ("Tab", "pane"), ("q", "quit")]
         default:
             var pairs: [(String, String)] = layout.isWide ? [] : [("Tab", "pane")]
             pairs += [("↑↓", "move"), ("/", "search"), ("t", "trial"), ("n", "NFR"), ("T", "tier"),
-                                              ("s/S", "sort"), ("Enter", "detail"), ("L", "tiers"), ("[ ]", "period"),
+                                              ("s/S", "sort"), ("Enter", "detail"), ("L", "tiers"), ("b", "bill"), ("[ ]", "period"),
                       ("m", "mode"), ("r", "refresh"), ("x", "csv"), ("?", "help"), ("q", "quit")]
             // Offline, r cannot refresh: it is not offered.
             if !model.sync.canSync { pairs.removeAll { $0.0 == "r" } }

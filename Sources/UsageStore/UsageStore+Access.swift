@@ -204,3 +204,27 @@ extension UsageStore {
         }
     }
 }
+
+extension UsageStore {
+    /// What the cached daily reports of `month` say of each organization: the tiers it
+    /// was on, its highest consumed seats on a day, and on how many days it appears.
+    /// One grouped query over the month's rows (the bill's daily checks).
+    public func dailyFacts(of month: Month) throws -> [String: (tiers: Set<Tier>, peakConsumed: Int, days: Int)] {
+        try locked {
+            let s = try db.prepare("""
+                SELECT organization_id, tier, MAX(consumed), COUNT(*) FROM daily_usage
+                WHERE period >= ? AND period <= ? GROUP BY organization_id, tier
+                """).bind([.text(month.firstDay.description), .text(month.lastDay.description)])
+            var out: [String: (tiers: Set<Tier>, peakConsumed: Int, days: Int)] = [:]
+            while try s.step() {
+                let id = s.text(0)
+                var facts = out[id] ?? ([], 0, 0)
+                facts.tiers.insert(Tier(rawValue: s.text(1)))
+                facts.peakConsumed = max(facts.peakConsumed, s.int(2))
+                facts.days += s.int(3)
+                out[id] = facts
+            }
+            return out
+        }
+    }
+}

@@ -1,16 +1,25 @@
+import Explorer
 import Foundation
 import ProviderAPI
 
-/// `$XDG_CONFIG_HOME/provider-explorer/config.toml`: flat `key = value` settings.
+/// `$XDG_CONFIG_HOME/provider-explorer/config.toml`: `key = value` settings, and a
+/// `[prices]` table for the bill.
 ///
 /// Only the TOML this file needs is read (comments, bare keys, basic and literal
-/// strings, integers, booleans), which spares every build the C++ toml++ library
-/// that TOMLKit compiles. Anything else is refused with the line number.
+/// strings, integers and decimals, booleans, the one table), which spares every build
+/// the C++ toml++ library that TOMLKit compiles. Anything else is refused with the
+/// line number.
 struct ConfigFile: Equatable {
+    /// Top-level keys as they are; keys of a table as `table.key`.
     var values: [String: String] = [:]
+    /// The line each value came from, for errors about its meaning.
+    var lines: [String: Int] = [:]
+    var path = ""
 
     static let knownKeys: Set<String> = ["base_url", "credentials", "key", "provider_id", "key_id", "credentials_command",
-                                         "credentials_command_timeout", "cache_dir", "log_level"]
+                                         "credentials_command_timeout", "cache_dir", "log_level", "customers"]
+    /// The tables it knows, and their keys.
+    static let tables: [String: Set<String>] = ["prices": ["currency", "business", "enterprise"]]
 
     static var defaultPath: String {
         let env = ProcessInfo.processInfo.environment
@@ -33,25 +42,74 @@ struct ConfigFile: Equatable {
         return try parse(String(decoding: data, as: UTF8.self), path: path)
     }
 
-    static func parse(_ text: String, path: String) throws -> ConfigFile {
+    /// A `--prices FILE`: a `[prices]` table and nothing else; the file must exist.
+    static func loadPrices(_ path: String) throws -> PriceList {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ParseError(path: path, line: 0, reason: "cannot be read (no such file, or no permission)")
+        }
+        return try parse(String(decoding: data, as: UTF8.self), path: path, topLevel: false).priceList()
+    }
+
+    /// `topLevel`: whether top-level keys are allowed (a `--prices FILE` holds only the table).
+    static func parse(_ text: String, path: String, topLevel: Bool = true) throws -> ConfigFile {
         var config = ConfigFile()
+        config.path = path
+        var table: String?
         for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") { continue }
             if line.hasPrefix("[") {
-                throw ParseError(path: path, line: n + 1, reason: "tables are not used here; write plain key = value lines")
+                let name = line.split(separator: "#", maxSplits: 1)[0].trimmingCharacters(in: .whitespaces)
+                guard name.hasSuffix("]"), tables[String(name.dropFirst().dropLast())] != nil else {
+                    throw ParseError(path: path, line: n + 1, reason: "unknown table \(name); the only table is [prices]")
+                }
+                table = String(name.dropFirst().dropLast())
+                continue
             }
             guard let eq = line.firstIndex(of: "=") else {
                 throw ParseError(path: path, line: n + 1, reason: "expected key = value")
             }
             let key = line[..<eq].trimmingCharacters(in: .whitespaces)
-            guard knownKeys.contains(key) else {
-                throw ParseError(path: path, line: n + 1, reason: "unknown key \(key); known: \(knownKeys.sorted().joined(separator: ", "))")
+            if let table {
+                let known = tables[table]!
+                guard known.contains(key) else {
+                    throw ParseError(path: path, line: n + 1, reason: "unknown key \(key) in [\(table)]; known: \(known.sorted().joined(separator: ", "))")
+                }
+            } else {
+                guard topLevel, knownKeys.contains(key) else {
+                    let known = topLevel ? knownKeys.sorted().joined(separator: ", ") : "only a [prices] table"
+                    throw ParseError(path: path, line: n + 1, reason: "unknown key \(key); known: \(known)")
+                }
             }
             let value = try parseValue(line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces), path: path, line: n + 1)
-            config.values[key] = value
+            let name = table.map { "\($0).\(key)" } ?? key
+            config.values[name] = value
+            config.lines[name] = n + 1
         }
         return config
+    }
+
+    /// The `[prices]` table as a price list: a currency (three capital letters) and unit
+    /// prices of up to four decimals, neither negative; each error names its line.
+    func priceList() throws -> PriceList {
+        var list = PriceList()
+        if let currency = values["prices.currency"] {
+            guard Currency.isCode(currency) else {
+                throw ParseError(path: path, line: lines["prices.currency"] ?? 0, reason: "currency must be an ISO 4217 code such as \"EUR\", not \(currency)")
+            }
+            list.currency = currency
+        }
+        for tier in [Tier.business, .enterprise] {
+            guard let text = values["prices.\(tier.rawValue)"] else { continue }
+            do { list.prices[tier] = try UnitPrice.parse(text) } catch {
+                throw ParseError(path: path, line: lines["prices.\(tier.rawValue)"] ?? 0, reason: "\(tier.rawValue): \(error)")
+            }
+        }
+        if !list.prices.isEmpty, list.currency == nil {
+            throw ParseError(path: path, line: lines.filter { $0.key.hasPrefix("prices.") }.values.min() ?? 0,
+                             reason: "prices need a currency: add currency = \"EUR\" (or yours) to [prices]")
+        }
+        return list
     }
 
     static func parseValue(_ text: String, path: String, line: Int) throws -> String {
@@ -89,6 +147,8 @@ struct ConfigFile: Equatable {
         }
         let bare = text.split(separator: "#", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
         if bare == "true" || bare == "false" || Int(bare) != nil { return bare }
+        // A decimal (a price): checked for its meaning by whoever reads it.
+        if bare.wholeMatch(of: /-?[0-9]+\.[0-9]+/) != nil { return bare }
         throw fail("expected a quoted string, a number or true/false")
     }
 

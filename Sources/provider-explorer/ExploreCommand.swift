@@ -66,8 +66,10 @@ struct ExploreCommand: AsyncParsableCommand {
         let origin: DataOrigin = offline ? .cacheOnly : session.simulator != nil ? .demo : .api(host: session.client.baseURL.host ?? "")
         let engine = offline ? nil : SyncEngine(client: session.client, store: store, logger: session.logger)
         let clock = Self.clock()
+        let billing = BillingModel(prices: try session.config.priceList(),
+                                   customers: try session.config.values["customers"].map(BillCommand.loadCustomers) ?? [:])
         let model = ExplorerModel(store: store, source: ReportSource(client: offline ? nil : session.client, store: store),
-                                  engine: engine, keyInfo: KeyInfo(session.credentials), origin: origin, now: clock)
+                                  engine: engine, keyInfo: KeyInfo(session.credentials), origin: origin, billing: billing, now: clock)
         var command: CredentialsCommand?
         if case .command(let c) = session.settings.credentials { command = c }
         let reloader = CredentialsReloader(command: command, minter: session.client.minter, logger: session.logger)
@@ -92,8 +94,8 @@ struct ExploreCommand: AsyncParsableCommand {
         }
         if let notice = store.notice ?? session.demoFallbackNotice { model.setStatus(notice, error: false) }
         let exportDir = session.settings.cacheDir + "/exports"
-        let app = App(model: model, theme: Theme(colors: ProcessInfo.processInfo.environment["NO_COLOR"] == nil)) { table in
-            try Self.writeCSV(table, directory: exportDir, period: model.period.description)
+        let app = App(model: model, theme: Theme(colors: ProcessInfo.processInfo.environment["NO_COLOR"] == nil)) { table, name in
+            try Self.writeCSV(table, directory: exportDir, name: name)
         }
         model.start()
         let minter = session.client.minter
@@ -118,11 +120,11 @@ struct ExploreCommand: AsyncParsableCommand {
 
     /// Writes `table` as CSV under `directory` (0700) with a name of the period and
     /// time: whole or not at all, mode 0600.
-    static func writeCSV(_ table: ExportTable, directory: String, period: String) throws -> String {
+    static func writeCSV(_ table: ExportTable, directory: String, name: String) throws -> String {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
-        let path = "\(directory)/organizations-\(period)-\(stamp).csv"
+        let path = "\(directory)/\(name)-\(stamp).csv"
         try Output.writeFile(path, Data(table.csv().utf8))
         return path
     }

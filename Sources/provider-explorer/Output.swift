@@ -57,19 +57,37 @@ enum Output {
     }
 
     /// Writes `data` to `path` atomically with mode 0600: the file appears whole, or
-    /// not at all, and a file already there is replaced only by a complete one.
+    /// not at all, and a file already there is replaced only by a complete one. The
+    /// data goes first into an unnamed file in the same directory (O_TMPFILE), so a run
+    /// killed mid-write leaves nothing behind; it is given a name only once complete.
+    /// Where the file system has no unnamed files, a `.NAME.tmp-PID` beside it is used.
     static func writeFile(_ path: String, _ data: Data) throws {
         let directory = (path as NSString).deletingLastPathComponent
-        let temporary = (directory.isEmpty ? "." : directory) + "/." + (path as NSString).lastPathComponent + ".tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        let dir = directory.isEmpty ? "." : directory
+        let temporary = dir + "/." + (path as NSString).lastPathComponent + ".tmp-\(getpid())"
+        var fd = open(dir, O_WRONLY | O_CLOEXEC | 0o20000000 /* O_TMPFILE */ | O_DIRECTORY, 0o600)
+        let unnamed = fd >= 0
+        if !unnamed {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw WriteError(target: path, reason: reason(isDirectory.boolValue ? errno : ENOENT))
+            }
+            fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        }
         guard fd >= 0 else { throw WriteError(target: path, reason: reason(errno)) }
         do {
             try writeAll(fd, data, target: path)
-            guard fsync(fd) == 0 else { throw WriteError(target: path, reason: reason(errno)) }
+            guard fchmod(fd, 0o600) == 0, fsync(fd) == 0 else { throw WriteError(target: path, reason: reason(errno)) }
+            if unnamed {
+                // Named under a temporary name, then renamed over any file there.
+                guard linkat(AT_FDCWD, "/proc/self/fd/\(fd)", AT_FDCWD, temporary, AT_SYMLINK_FOLLOW) == 0 else {
+                    throw WriteError(target: path, reason: reason(errno))
+                }
+            }
             close(fd)
         } catch {
             close(fd)
-            unlink(temporary)
+            if !unnamed { unlink(temporary) }
             throw error
         }
         guard rename(temporary, path) == 0 else {

@@ -11,6 +11,8 @@ import UsageStore
 /// real API or an in-process simulator (`--demo`).
 final class Session {
     let settings: Settings
+    /// The config file as read (the bill's `[prices]` and `customers` live there).
+    let config: ConfigFile
     let credentials: Credentials
     let client: ProviderClient
     let logger: Logger
@@ -39,6 +41,7 @@ final class Session {
     /// credentials are given anywhere; `export` never does.
     init(options: GlobalOptions, demoWithoutCredentials: Bool = false) throws {
         let config = try ConfigFile.load(ConfigFile.defaultPath)
+        self.config = config
         var settings = try Settings.resolve(options, config: config)
         if demoWithoutCredentials, settings.credentials == .none, !settings.demo {
             settings.demo = true

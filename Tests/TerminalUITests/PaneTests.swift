@@ -20,7 +20,7 @@ struct PaneTests {
                            createdAt: PaneTests.now.addingTimeInterval(-86_400 * 10), permission: "0600 ok", source: "demo")
         let model = ExplorerModel(store: store, source: nil, engine: nil, keyInfo: info, origin: origin, now: { PaneTests.now })
         model.start(sync: false)
-        return App(model: model, theme: Theme(colors: colors)) { _ in "/tmp/x.csv" }
+        return App(model: model, theme: Theme(colors: colors)) { _, _ in "/tmp/x.csv" }
     }
 
     @Test func mainViewHasEveryPane() throws {

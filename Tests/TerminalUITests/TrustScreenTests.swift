@@ -23,7 +23,7 @@ struct TrustScreenTests {
                            createdAt: Self.now.addingTimeInterval(-86_400 * 10), permission: "0600 ok", source: "demo")
         let model = ExplorerModel(store: store, source: nil, engine: nil, keyInfo: info, origin: origin, now: { Self.now })
         model.start(sync: false)
-        return App(model: model, theme: Theme(colors: false)) { _ in "/tmp/provider-explorer-test/exports/organizations-2026-11-28-20261129T100000Z.csv" }
+        return App(model: model, theme: Theme(colors: false)) { _, _ in "/tmp/provider-explorer-test/exports/organizations-2026-11-28-20261129T100000Z.csv" }
     }
 
     /// Item 9: with the day before not cached, the change column says "–", not "new",

@@ -1,0 +1,63 @@
+import Foundation
+import Observation
+import ProviderAPI
+import Sync
+import UsageStore
+
+/// The billing view (`b`): a month's bill, its lines sorted by amount (or by seats when
+/// no prices are set), the selection, and the totals per tier.
+@MainActor @Observable
+public final class BillingModel {
+    /// The month shown, once chosen.
+    public private(set) var month: Month?
+    public private(set) var bill: Bill?
+    /// The bill's lines in the view's order: amount (or seats), largest first.
+    public private(set) var lines: [BillLine] = []
+    public private(set) var selected = 0
+    /// Why there is no bill (the month is not cached, say).
+    public private(set) var problem: String?
+
+    @ObservationIgnored public let prices: PriceList
+    @ObservationIgnored public let customers: [String: Customer]
+
+    public init(prices: PriceList = PriceList(), customers: [String: Customer] = [:]) {
+        self.prices = prices
+        self.customers = customers
+    }
+
+    public var hasPrices: Bool { !prices.isEmpty || customers.values.contains { !$0.prices.isEmpty } }
+
+    /// Builds the bill of `month` from the cache (the monthly report and the month's
+    /// cached daily reports).
+    func load(_ month: Month, store: UsageStore) {
+        self.month = month
+        let keep = lines.indices.contains(selected) ? lines[selected].organizationId : nil
+        guard let report = try? store.report(.monthly(month)) else {
+            bill = nil; lines = []; selected = 0
+            problem = "no monthly report for \(month) in the cache"
+            return
+        }
+        let facts = ((try? store.dailyFacts(of: month)) ?? [:]).mapValues {
+            MonthDailyFacts(tiers: $0.tiers, peakConsumed: $0.peakConsumed, days: $0.days)
+        }
+        let bill = Bill(month: month, rows: report.rows, daily: facts, prices: prices, customers: customers)
+        self.bill = bill
+        problem = nil
+        let byAmount = hasPrices
+        lines = bill.lines.sorted { a, b in
+            let (x, y) = byAmount ? (a.amount ?? -1, b.amount ?? -1) : (Int64(a.seats), Int64(b.seats))
+            return x != y ? x > y : (a.organizationName, a.organizationId) < (b.organizationName, b.organizationId)
+        }
+        selected = keep.flatMap { id in lines.firstIndex { $0.organizationId == id } } ?? 0
+    }
+
+    public var selectedLine: BillLine? { lines.indices.contains(selected) ? lines[selected] : nil }
+
+    public func move(by delta: Int) {
+        guard !lines.isEmpty else { return }
+        selected = min(max(0, selected + delta), lines.count - 1)
+    }
+
+    public func selectFirst() { selected = 0 }
+    public func selectLast() { selected = max(0, lines.count - 1) }
+}

@@ -1,0 +1,61 @@
+import Explorer
+import ProviderAPI
+
+extension Renderer {
+    /// The billing view: a month's bill, largest first; flagged lines stand out; the
+    /// totals per tier at the bottom.
+    func drawBilling(_ c: inout Canvas, _ r: Rect) {
+        let b = model.billing
+        let title = "Bill · \(b.month?.description ?? "")" + (b.bill?.currency.map { " · \($0)" } ?? "")
+            + " · \(b.hasPrices ? "by amount" : "by seats (no prices: [prices] in config.toml)")"
+        c.box(r, title: title, style: theme.focusedBorder, titleStyle: theme.focusedBorder)
+        let inner = r.inset(1)
+        guard inner.height >= 4, inner.width >= 30 else { return }
+        guard let bill = b.bill else {
+            c.put(b.problem ?? "loading…", x: inner.x + 1, y: inner.y + 1, style: theme.label, maxWidth: inner.width - 2)
+            return
+        }
+        let digits = bill.minorDigits
+        // Columns right to left: amount, price, seats, tier; name and note share the rest.
+        let amountW = 12, priceW = 8, seatsW = 8, tierW = inner.width >= 90 ? 10 : 4
+        let flexible = inner.width - amountW - priceW - seatsW - tierW - 5
+        let nameW = max(10, flexible * 3 / 5), noteW = max(0, flexible - nameW)
+        var x = inner.x
+        for (text, w, right) in [("NAME", nameW, false), ("TIER", tierW, false), ("SEATS", seatsW, true), ("PRICE", priceW, true),
+                                 ("AMOUNT", amountW, true), ("NOTE", noteW, false)] where w > 0 {
+            c.put(text, x: x, y: inner.y, width: w, style: theme.header, alignRight: right)
+            x += w + 1
+        }
+        let footer = 4
+        let rowsHeight = max(0, inner.height - 1 - footer)
+        let top = max(0, min(b.selected - rowsHeight / 2, b.lines.count - rowsHeight))
+        for (i, line) in b.lines.dropFirst(top).prefix(rowsHeight).enumerated() {
+            let y = inner.y + 1 + i
+            let selected = top + i == b.selected
+            let base: Style = selected ? theme.selected : line.isFlagged ? theme.warning : .plain
+            if selected { c.fill(Rect(x: inner.x, y: y, width: inner.width, height: 1), style: base) }
+            var cx = inner.x
+            c.put(line.organizationName, x: cx, y: y, width: nameW, style: base); cx += nameW + 1
+            let tier = tierW >= 10 ? Format.tierShort(line.tier) : String(Printable.text(line.tier.rawValue).prefix(3))
+            c.put(tier, x: cx, y: y, width: tierW, style: selected ? base : theme.tier(line.tier)); cx += tierW + 1
+            c.put(Format.count(line.seats), x: cx, y: y, width: seatsW, style: base, alignRight: true); cx += seatsW + 1
+            c.put(line.unitPrice?.text(minorDigits: digits) ?? "–", x: cx, y: y, width: priceW, style: base, alignRight: true); cx += priceW + 1
+            c.put(line.amount.map { Format.money($0, minorDigits: digits) } ?? "–", x: cx, y: y, width: amountW, style: base, alignRight: true)
+            cx += amountW + 1
+            if noteW > 0 { c.put((line.isFlagged ? "⚑ " : "") + line.note, x: cx, y: y, style: base, maxWidth: noteW) }
+        }
+        if b.lines.isEmpty {
+            c.put("No organization is billed for \(bill.month) (trial and NFR are free)", x: inner.x + 1, y: inner.y + 2, style: theme.label, maxWidth: inner.width - 2)
+        }
+        // Totals per tier and overall.
+        var y = inner.maxY - footer + 1
+        for (label, total) in [("business", bill.total(.business)), ("enterprise", bill.total(.enterprise)), ("total", bill.total())] {
+            let amount = total.amount.map { " · " + Format.money($0, minorDigits: digits) + " " + (bill.currency ?? "") } ?? ""
+            let flagged = label == "total" ? bill.lines.filter(\.isFlagged).count : 0
+            let text = "\(label): \(Format.plural(total.organizations, "organization")) · \(Format.plural(total.seats, "seat"))\(amount)"
+                + (flagged > 0 ? " · ⚑ \(flagged) to check" : "")
+            c.put(text, x: inner.x, y: y, style: label == "total" ? Style(bold: true) : theme.header, maxWidth: inner.width)
+            y += 1
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Explorer
+import ProviderAPI
+import ProviderSimulator
+import UsageStore
+
+/// Issue 12: the month's bill, by the rule, in exact decimal money.
+@MainActor @Suite(.serialized)
+struct BillTests {
+    let dir = TempDir()
+
+    @Test func amountsRoundHalfToEvenOncePerLine() throws {
+        let eighth = try UnitPrice.parse("0.125")
+        #expect(MoneyText.amount(eighth.amount(seats: 7, minorDigits: 2), minorDigits: 2) == "0.88", "0.875 → 0.88")
+        #expect(MoneyText.amount(eighth.amount(seats: 5, minorDigits: 2), minorDigits: 2) == "0.62", "0.625 → 0.62")
+        #expect(MoneyText.amount(eighth.amount(seats: 3, minorDigits: 2), minorDigits: 2) == "0.38", "0.375 → 0.38")
+        #expect(try UnitPrice.parse("0.005").amount(seats: 1, minorDigits: 2) == 0, "0.005 → 0.00")
+        #expect(try UnitPrice.parse("0.5").amount(seats: 3, minorDigits: 0) == 2, "1.5 yen → 2")
+        #expect(try UnitPrice.parse("0.5").amount(seats: 5, minorDigits: 0) == 2, "2.5 yen → 2")
+        #expect(try UnitPrice.parse("3.99").amount(seats: 1_000_000, minorDigits: 2) == 399_000_000)
+        #expect(try UnitPrice.parse("0.1234").amount(seats: 10, minorDigits: 3) == 1_234)
+        #expect(Currency.minorDigits("EUR") == 2 && Currency.minorDigits("JPY") == 0 && Currency.minorDigits("KWD") == 3)
+    }
+
+    @Test func pricesAreDecimalWithAtMostFourPlaces() throws {
+        #expect(try UnitPrice.parse("3.99").tenThousandths == 39_900)
+        #expect(try UnitPrice.parse("5").text(minorDigits: 2) == "5.00")
+        #expect(try UnitPrice.parse("0.125").text(minorDigits: 2) == "0.125")
+        #expect(throws: UnitPrice.ParseError.tooManyDecimals("3.99999")) { try UnitPrice.parse("3.99999") }
+        #expect(throws: UnitPrice.ParseError.negative("-1")) { try UnitPrice.parse("-1") }
+        for bad in ["", ".5", "3.", "1e3", "3,99", "+3", "0x10", "3.9.9"] {
+            #expect(throws: UnitPrice.ParseError.self, "\(bad)") { try UnitPrice.parse(bad) }
+        }
+    }
+
+    func row(_ id: String, _ name: String, tier: Tier = .business, license: LicenseType = .standard, seats: Int) -> UsageRow {
+        UsageRow(organizationId: id, organizationName: name, tier: tier, licenseType: license, trial: license == .trial,
+                 nfr: license == .nfr, activeSeats: seats, pendingSeats: 0, consumedLicenses: seats)
+    }
+
+    @Test func theRule() throws {
+        let prices = PriceList(currency: "EUR", prices: [.business: try UnitPrice.parse("3.99"), .enterprise: try UnitPrice.parse("5.99")])
+        let rows = [row("o5", "Zeta", seats: 10), row("o1", "Alpha", seats: 7), row("o2", "Beta", license: .trial, seats: 40),
+                    row("o3", "Gamma", license: .nfr, seats: 12), row("o4", "Alpha", tier: .business, seats: 3),
+                    row("o6", "Delta", tier: .enterprise, seats: 2)]
+        let daily: [String: MonthDailyFacts] = [
+            "o5": MonthDailyFacts(tiers: [.business, .enterprise], peakConsumed: 10, days: 31),   // moved up mid-month
+            "o1": MonthDailyFacts(tiers: [.business], peakConsumed: 9, days: 31),                 // a day above the month
+        ]
+        let contract = try UnitPrice.parse("4.50")
+        let customers = ["o6": Customer(customerId: "C-77", prices: [.enterprise: contract])]
+        let bill = Bill(month: Month("2026-10")!, rows: rows, daily: daily, prices: prices, customers: customers)
+        #expect(bill.lines.map(\.organizationId) == ["o1", "o4", "o6", "o5"], "by name, then id; trial and NFR not billed")
+        let zeta = try #require(bill.lines.first { $0.organizationId == "o5" })
+        #expect(zeta.tier == .enterprise && zeta.note.contains("billed at enterprise") && zeta.amount == 5_990)
+        let alpha = try #require(bill.lines.first { $0.organizationId == "o1" })
+        #expect(alpha.isFlagged && alpha.note == "check: monthly below daily peak 9" && alpha.amount == 2_793)
+        let delta = try #require(bill.lines.first { $0.organizationId == "o6" })
+        #expect(delta.customerId == "C-77" && delta.unitPrice == contract && delta.amount == 900 && delta.note == "contract price")
+        #expect(bill.total().amount == 5_990 + 2_793 + 1_197 + 900 && bill.total().organizations == 4)
+        #expect(bill.total(.business).seats == 10 && bill.total(.enterprise).seats == 12)
+        let all = Bill(month: Month("2026-10")!, rows: rows, daily: daily, prices: prices, includeFree: true)
+        let trial = try #require(all.lines.first { $0.organizationId == "o2" })
+        let nfr = try #require(all.lines.first { $0.organizationId == "o3" })
+        #expect(trial.amount == 0 && trial.note == "free: trial" && nfr.amount == 0 && nfr.note == "free: Not For Resale")
+        #expect(all.total().seats == Bill(month: Month("2026-10")!, rows: rows, daily: daily, prices: prices).total().seats,
+                "free lines are listed, never totalled")
+        // No prices: no unit price, amount or currency, and the totals say so.
+        let unpriced = Bill(month: Month("2026-10")!, rows: rows, daily: daily, prices: PriceList())
+        #expect(unpriced.lines.allSatisfy { $0.unitPrice == nil && $0.amount == nil } && unpriced.total().amount == nil)
+        let csv = unpriced.table.csv()
+        #expect(csv.hasPrefix("month,organizationId,organizationName,customerId,tier,licenseType,seats,unitPrice,amount,currency,note\r\n"))
+        #expect(csv.contains("2026-10,o1,Alpha,,business,standard,7,,,,check: monthly below daily peak 9\r\n"))
+    }
+
+    /// The bill's seats per tier equal the tier matrix's billable seats for the month.
+    @Test func seatsPerTierMatchTheTierMatrix() async throws {
+        let store = try UsageStore.open(path: dir.file("m.sqlite3"))
+        try fill(store, from: DataSet(organizationCount: 500, seed: 3, today: Day("2026-11-29")!))
+        let info = KeyInfo(providerId: "p", keyId: "k", algorithm: "ES256", fingerprint: "f", createdAt: nil, permission: "ok", source: "t")
+        let m = ExplorerModel(store: store, source: nil, engine: nil, keyInfo: info, origin: .cacheOnly,
+                              billing: BillingModel(prices: PriceList(currency: "EUR", prices: [.business: try UnitPrice.parse("1")])),
+                              now: { Day("2026-11-29")!.start.addingTimeInterval(36_000) })
+        m.start(sync: false)
+        for month in ["2026-10", "2026-09", "2026-05"] {
+            await m.show(.month(Month(month)!))
+            await m.openBilling()
+            let bill = try #require(m.billing.bill)
+            #expect(bill.month == Month(month)!)
+            for tier in [Tier.business, .enterprise] {
+                #expect(bill.total(tier).seats == m.tiers.billableSeats(tier), "\(month) \(tier)")
+            }
+            m.back()
+        }
+        // The view: by amount, largest first; Enter opens the organization on that month.
+        let lines = m.billing.lines
+        #expect(zip(lines, lines.dropFirst()).allSatisfy { ($0.amount ?? 0) >= ($1.amount ?? 0) })
+        await m.openBilling()
+        m.billing.move(by: 2)
+        let picked = try #require(m.billing.selectedLine)
+        await m.drillIntoBillLine()
+        #expect(m.screen == .detail && m.list.selectedRow?.id == picked.organizationId && m.period == .month(m.billing.month!))
+    }
+}
+
