@@ -61,7 +61,7 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "ProviderAPI", "UsageStore", "Sync", "ProviderSimulator", "TestSupport"],
                     swiftSettings: strict),
-        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Explorer", "ProviderAPI", "UsageStore", "ProviderSimulator", "TestSupport"],
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Explorer", "ProviderAPI", "UsageStore", "Sync", "ProviderSimulator", "TestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "CommandLineTests", dependencies: ["ProviderAPI", "ProviderSimulator", "UsageStore", "TestSupport"],
                     swiftSettings: strict),

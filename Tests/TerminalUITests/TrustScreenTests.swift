@@ -5,6 +5,7 @@ import TestSupport
 @testable import Explorer
 import ProviderAPI
 import ProviderSimulator
+import Sync
 import UsageStore
 
 /// Regressions of issue 10's screen items, each named after what it protects.
@@ -220,5 +221,26 @@ struct TrustScreenTests {
     @Test func ctrlLIsRepaint() {
         #expect(NCursesBackend.character(12) == .redraw)
         #expect(KeyMap.help.contains { $0.0 == "Ctrl-L" })
+    }
+
+    /// Item 27: the status line names what the sync does in words ("starting the sync",
+    /// "fetching the organization list"), never "fetching starting".
+    @Test func theSyncSaysWhatItFetchesInWords() async throws {
+        let fixture = try SimulatorFixture(organizations: 30) { $0.latency = 0.3 }
+        let store = try UsageStore.open(path: dir.file("sync-words.sqlite3"))
+        let engine = SyncEngine(client: fixture.client(), store: store, now: { Self.now })
+        let info = KeyInfo(providerId: "prv_DEMO00", keyId: "k", algorithm: "ES256", fingerprint: "f", createdAt: nil, permission: "ok", source: "t")
+        let model = ExplorerModel(store: store, source: nil, engine: engine, keyInfo: info, origin: .demo, now: { Self.now })
+        let a = App(model: model, theme: Theme(colors: false)) { _, _ in "" }
+        model.start()
+        var seen: Set<String> = []
+        let deadline = Date().addingTimeInterval(30)
+        while model.sync.isSyncing || seen.isEmpty, Date() < deadline {
+            seen.insert(a.frame(width: 120, height: 40).lines[38])
+            try await Task.sleep(nanoseconds: 20_000_000)
+        }
+        model.sync.cancel()
+        #expect(seen.contains { $0.hasPrefix("starting the sync… (Esc cancels)") || $0.hasPrefix("fetching the organization list… (Esc cancels)") }, "\(seen)")
+        #expect(!seen.contains { $0.contains("fetching starting") || $0.contains("fetching organizations…") })
     }
 }
