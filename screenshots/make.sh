@@ -39,6 +39,11 @@ shot() {
 start() {
     local name=$1 cols=$2 rows=$3; shift 3
     [ -n "$SOCK" ] && tmux -L "$SOCK" kill-server 2>/dev/null || true
+    # Each shot starts from a known view: the one before saved its own when it ended.
+    sleep 0.5
+    mkdir -p "$TMP/state/provider-explorer"
+    rm -f "$TMP/state/provider-explorer"/view-*.json
+    if [ -n "${VIEW_STATE:-}" ]; then echo "$VIEW_STATE" > "$TMP/state/provider-explorer/view-prv_DEMO00-cc80cf89.json"; fi
     SOCK="pe-shots-$$-$name"
     SOCKS+=("$SOCK")
     local envargs=()
@@ -92,6 +97,16 @@ screen_has "Bill"
 keys j j
 shot billing
 rm "$TMP/config/provider-explorer/config.toml"
+
+# The changes view: the user last looked at 2026-11-20.
+VIEW_STATE='{"lastSeenDay": "2026-11-20"}' start changes 120 40 "$BIN"
+screen_has "synced just now"
+screen_has "changes"
+shot changes-badge
+keys c
+screen_has "Changes"
+keys j j j
+shot changes
 
 # 6: the narrow layout.
 start narrow 80 24 "$BIN"

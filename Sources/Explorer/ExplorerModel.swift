@@ -9,7 +9,7 @@ import UsageStore
 /// and calls their methods.
 @MainActor @Observable
 public final class ExplorerModel {
-    public enum Screen: Sendable, Equatable { case list, detail, tierMatrix, billing, help }
+    public enum Screen: Sendable, Equatable { case list, detail, tierMatrix, billing, changes, help }
 
     /// A line for the status bar; errors are worded so a user can act on them.
     public struct Status: Sendable, Equatable {
@@ -23,9 +23,12 @@ public final class ExplorerModel {
     public let key: KeyStatusModel
     public let sync: SyncModel
     public let billing: BillingModel
+    public let changes = ChangesModel()
+    /// Whether the changes view has been opened in this run (the badge goes then).
+    @ObservationIgnored var seenChangesView = false
 
     public private(set) var period: Period
-    public private(set) var screens: [Screen] = [.list]
+    public internal(set) var screens: [Screen] = [.list]
     public private(set) var status: Status?
     /// Whether the shown period's report is in the cache.
     public private(set) var periodCached = false
@@ -38,6 +41,16 @@ public final class ExplorerModel {
     public private(set) var isLoading = false
     /// Set once the user picks a period; until then the view follows the newest report.
     @ObservationIgnored private var periodChosen = false
+    /// How the user left the explorer last time (the remembered view state): the
+    /// changes view compares against the period they last saw.
+    public internal(set) var remembered: ViewState?
+    /// The periods the user has looked at in this run.
+    @ObservationIgnored private var seenPeriods: [Period] = []
+
+    /// The newest day (or month) looked at in this run.
+    func lastSeen(daily: Bool) -> Period? {
+        seenPeriods.filter { $0.isDaily == daily }.max { $0.reportPeriod.description < $1.reportPeriod.description }
+    }
 
     @ObservationIgnored let store: UsageStore
     @ObservationIgnored let source: ReportSource?
@@ -77,12 +90,14 @@ public final class ExplorerModel {
         let today = Day(containing: now())
         let read = (try? store.periodRows(period.reportPeriod, previous: period.previous.reportPeriod) { ListRow.make($0, today: today) }) ?? nil
         periodCached = read != nil
+        if periodCached, !seenPeriods.contains(period) { seenPeriods.append(period) }
         previousCached = read != nil && store.has(period.previous.reportPeriod)
         let rows = read ?? []
         list.setRows(rows)
         tiers.load(rows)
         refreshDetail()
         key.setCacheFetchedAt(store.newestFetch())
+        if !seenChangesView { refreshUnseenChanges() }
     }
 
     /// While a sync runs: as soon as the report on screen (or, before the user picks a

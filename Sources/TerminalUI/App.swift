@@ -75,8 +75,27 @@ public final class App {
                 background { await $0.drillIntoBillLine() }
                 if !layout.isWide { ui.focus = .detail }
             case .char("x"): exportBill()
+            case .char("y"): copy(billing.selectedLine?.organizationId, what: "organization id")
             case .char("q"): shouldQuit = true
             case .escape, .char("b"): model.back()
+            case .char("?"): model.open(.help)
+            default: break
+            }
+        case .changes:
+            let changes = model.changes
+            switch key {
+            case .up, .char("k"): changes.move(by: -1)
+            case .down, .char("j"): changes.move(by: 1)
+            case .pageUp: changes.move(by: -pageSize)
+            case .pageDown: changes.move(by: pageSize)
+            case .home, .char("g"): changes.selectFirst()
+            case .end, .char("G"): changes.selectLast()
+            case .enter:
+                model.drillIntoChange()
+                if !layout.isWide { ui.focus = .detail }
+            case .char("y"): copy(changes.selectedChange?.organizationId, what: "organization id")
+            case .char("q"): shouldQuit = true
+            case .escape, .char("c"): model.back()
             case .char("?"): model.open(.help)
             default: break
             }
@@ -119,6 +138,13 @@ public final class App {
             if !layout.isWide { ui.focus = .detail }
         case .char("L"): model.open(.tierMatrix)
         case .char("b"): background { await $0.openBilling() }
+        case .char("c"): model.openChanges()
+        case .char("y"): copy(model.list.selectedRow?.id, what: "organization id")
+        case .char("Y"):
+            copy(model.list.selectedRow.map { r in
+                ExportTable(columns: [], rows: [[.string(r.name), .string(r.id), .string(r.tier.rawValue), .string(r.licenseType.rawValue),
+                                                 .number(Double(r.consumedLicenses))]]).csv().split(separator: "\r\n").last.map(String.init) ?? ""
+            }, what: "row")
         case .char("?"): model.open(.help)
         case .escape:
             if model.sync.isSyncing { model.sync.cancel() }
@@ -181,6 +207,21 @@ public final class App {
         } catch {
             model.setStatus("could not write the CSV: \(Failure(error).message)", error: true)
         }
+    }
+
+    /// Text for the terminal's clipboard (OSC 52), which the loop sends after the key.
+    public private(set) var clipboard: String?
+
+    /// Takes what is to be copied (the loop writes it to the terminal once).
+    public func takeClipboard() -> String? {
+        defer { clipboard = nil }
+        return clipboard
+    }
+
+    private func copy(_ text: String?, what: String) {
+        guard let text, !text.isEmpty else { model.setStatus("nothing to copy: no row selected", error: false); return }
+        clipboard = text
+        model.setStatus("copied the \(what) \(Printable.line(text, limit: 60)) (OSC 52: the terminal must allow it; in tmux: set -g set-clipboard on)", error: false)
     }
 
     /// `x` in the billing view: the `bill` CSV of the month shown.

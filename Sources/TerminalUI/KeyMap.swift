@@ -30,6 +30,8 @@ public enum KeyMap {
         ("L", "the license-tier matrix"),
         ("← → h l", "in the tier matrix: the next cell across"),
         ("b", "the month's bill; [ ] months, Enter the organization, x its CSV"),
+        ("c", "what changed since you last looked (or since the period before)"),
+        ("y  Y", "copy the organization id, or its row as CSV (OSC 52)"),
         ("Esc", "back; clears the search, then the filters"),
         ("[  ]", "previous or next day (or month)"),
         ("m", "switch between daily and monthly reports"),

@@ -165,6 +165,15 @@ final class NCursesBackend {
         }
     }
 
+    /// Puts `text` on the terminal's clipboard with OSC 52 (xterm, kitty, WezTerm,
+    /// iTerm2; tmux with `set-clipboard on`). Written straight to the terminal: the
+    /// sequence draws nothing, so ncurses' picture of the screen stays true.
+    func copyToClipboard(_ text: String) {
+        let sequence = "\u{1B}]52;c;" + Data(text.utf8).base64EncodedString() + "\u{07}"
+        _ = fflush(nil)   // every stdio stream, ours included
+        _ = sequence.withCString { write(STDOUT_FILENO, $0, strlen($0)) }
+    }
+
     /// After a resize or Ctrl-L: the next frame is sent whole, over a cleared screen,
     /// so nothing a terminal kept of the old size (a stray character) survives.
     func repaintAll() { _ = wclear(window) }

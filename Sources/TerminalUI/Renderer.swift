@@ -35,6 +35,8 @@ public struct Renderer {
             drawTierMatrix(&canvas, layout.main)
         case .billing:
             drawBilling(&canvas, layout.main)
+        case .changes:
+            drawChanges(&canvas, layout.main)
         case .detail where !layout.isWide:
             drawDetail(&canvas, layout.main, focused: true)
         default:
@@ -84,6 +86,9 @@ public struct Renderer {
         case .api(let host): parts.append(Part(text: "│ \(host) ", style: theme.titleBar, keep: 4, right: false))
         }
         parts.append(Part(text: " │ \(model.period.isDaily ? "daily" : "monthly") \(model.period) ", style: theme.titleBar, keep: 5, right: false))
+        if let unseen = model.changes.unseen, unseen > 0 {
+            parts.append(Part(text: " ● \(Format.plural(unseen, "change")) ", style: theme.demoBadge, keep: 4, right: false))
+        }
         parts.append(Part(text: " " + syncText + " ", style: theme.titleBar, keep: 3, right: true))
         parts.append(Part(text: " ? help ", style: theme.titleBar, keep: 1, right: true))
         while parts.count > 1, parts.reduce(0, { $0 + DisplayWidth.of($1.text) }) > r.width,
@@ -122,13 +127,14 @@ public struct Renderer {
         switch model.screen {
         case .help: return [("j k PgUp PgDn", "scroll"), ("Esc", "close"), ("q", "quit")]
         case .tierMatrix: return [("←↑↓→", "cell"), ("Enter", "narrow list"), ("Esc", "back"), ("q", "quit")]
-        case .billing: return [("↑↓", "line"), ("[ ]", "month"), ("Enter", "organization"), ("x", "csv"), ("Esc", "back"), ("q", "quit")]
+        case .billing: return [("↑↓", "line"), ("[ ]", "month"), ("Enter", "organization"), ("x", "csv"), ("y", "copy id"), ("Esc", "back"), ("q", "quit")]
+        case .changes: return [("↑↓", "change"), ("Enter", "organization"), ("y", "copy id"), ("Esc", "back"), ("q", "quit")]
         case .detail where !layout.isWide:
             return [("↑↓", "org"), ("[ ]", "period"), ("m", "daily/monthly"), ("Esc", "back"), ("Tab", "pane"), ("q", "quit")]
         default:
             var pairs: [(String, String)] = layout.isWide ? [] : [("Tab", "pane")]
             pairs += [("↑↓", "move"), ("/", "search"), ("t", "trial"), ("n", "NFR"), ("T", "tier"),
-                                              ("s/S", "sort"), ("Enter", "detail"), ("L", "tiers"), ("b", "bill"), ("[ ]", "period"),
+                                              ("s/S", "sort"), ("Enter", "detail"), ("L", "tiers"), ("b", "bill"), ("c", "changes"), ("[ ]", "period"),
                       ("m", "mode"), ("r", "refresh"), ("x", "csv"), ("?", "help"), ("q", "quit")]
             // Offline, r cannot refresh: it is not offered.
             if !model.sync.canSync { pairs.removeAll { $0.0 == "r" } }

@@ -73,6 +73,7 @@ public enum TerminalLoop {
             for key in backend.readKeys() {
                 if key == .resize || key == .redraw { backend.repaintAll() }
                 await app.handle(key)
+                if let text = app.takeClipboard() { backend.copyToClipboard(text) }
                 redrawNeeded.store(true, ordering: .relaxed)
                 if app.shouldQuit { break }
             }

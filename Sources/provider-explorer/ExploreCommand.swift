@@ -53,6 +53,9 @@ struct ExploreCommand: AsyncParsableCommand {
           provider-explorer --offline
         """)
 
+    @Flag(name: .customLong("reset-view"), help: "Start clean: forget the remembered filters, sort, mode, selection and last period seen.")
+    var resetView = false
+
     @OptionGroup var global: GlobalOptions
 
     @MainActor
@@ -97,12 +100,18 @@ struct ExploreCommand: AsyncParsableCommand {
         let app = App(model: model, theme: Theme(colors: ProcessInfo.processInfo.environment["NO_COLOR"] == nil)) { table, name in
             try Self.writeCSV(table, directory: exportDir, name: name)
         }
+        // Opens as the user left it (unless --reset-view); remembered again at the end.
+        let stateFile = ViewStateFile(providerId: session.credentials.providerId,
+                                      apiKey: session.simulator != nil ? "demo-simulator" : session.client.baseURL.absoluteString)
+        let remembered = resetView ? nil : stateFile.load(logger: session.logger)
         model.start()
+        if let remembered { await model.restore(remembered) }
         let minter = session.client.minter
         let status = try await TerminalLoop.run(app, colors: ProcessInfo.processInfo.environment["NO_COLOR"] == nil) {
             // The token lives in real time; shown on the model's clock (fixed for screenshots).
             model.key.tick(now: clock(), tokenExpiry: minter.currentExpiry.map { clock().addingTimeInterval($0.timeIntervalSinceNow) })
         }
+        stateFile.save(model.viewState, logger: session.logger)
         // The terminal is restored; leave at once. exit() would run static destructors
         // under the feet of URLSession's and the simulator's threads (seen crashing after
         // a SIGHUP), and nothing is left to flush: logs and the cache are written as they go.

@@ -34,7 +34,7 @@ struct EndToEndTests {
         try tmux.start(command, environment: environment)
         var screen = try tmux.wait(for: "Organizations 240/240")
         #expect(screen.contains("DEMO simulator"))
-        screen = try tmux.wait(seconds: 30) { $0.contains("synced") }
+        screen = try tmux.wait(seconds: 30) { Tmux.synced($0) }
         #expect(screen.contains("--credentials FILE"), "once the sync is done, the status line says how to use real data")
 
         try tmux.send("j", "j")
@@ -68,7 +68,7 @@ struct EndToEndTests {
         screen = try tmux.wait(for: "Organizations [NFR]")
 
         try tmux.send("r")
-        screen = try tmux.wait(seconds: 30) { $0.contains("synced") && !$0.contains("syncing") }
+        screen = try tmux.wait(seconds: 30) { Tmux.synced($0) }
         #expect(screen.contains("Organizations [NFR] 1/240"), "a refresh keeps filters and data")
 
         try tmux.resize(width: 80, height: 24)
@@ -129,7 +129,7 @@ struct EndToEndTests {
         defer { tmux.kill() }
         let explorer = "\(productBinary) --base-url \(fixture.url.absoluteString) --credentials \(creds) --timeout 1"
         try tmux.start(wrapped(explorer), environment: environment)
-        var screen = try tmux.wait(seconds: 30) { $0.contains("Organizations 120/120") && $0.contains("synced") }
+        var screen = try tmux.wait(seconds: 30) { $0.contains("Organizations 120/120") && Tmux.synced($0) }
         #expect(screen.contains("127.0.0.1"))
         fixture.simulator.stop()
         try tmux.send("r")

@@ -98,8 +98,8 @@ struct HostileScreenTests {
         try tmux.start("bash -c '\(program); echo EXIT=$?; sleep 30'", environment: env)
         // The clipboard: tmux would take an OSC 52 write into a buffer.
         try tmux.tmux(["set-option", "-s", "set-clipboard", "on"])
-        var screen = try tmux.wait(seconds: 30) { $0.contains("synced") }
-        #expect(screen.contains("synced"), "\(screen)")
+        var screen = try tmux.wait(seconds: 30) { Tmux.synced($0) }
+        #expect(Tmux.synced(screen), "\(screen)")
         try tmux.send("/")
         try tmux.send("zxzpba", literal: true)
         try tmux.send("Enter")
@@ -150,7 +150,7 @@ struct CredentialsCommandScreenTests {
         screen = try tmux.wait(seconds: 30) { $0.contains("took a new key") }
         #expect(screen.contains(fixture.key.fingerprint.prefix(20)), "\(screen)")
         try tmux.send("r")
-        screen = try tmux.wait(seconds: 30) { $0.contains("synced") && !$0.contains("REJECTED") }
+        screen = try tmux.wait(seconds: 30) { Tmux.synced($0) && !$0.contains("REJECTED") }
         #expect(screen.contains("Organizations 30/30"))
         #expect(screen.contains("Key from     command echo"), "the source is the command's first word: \(screen)")
         #expect(!screen.contains(vault), "never its arguments")
@@ -158,4 +158,100 @@ struct CredentialsCommandScreenTests {
         try tmux.send("q")
         _ = try tmux.wait(for: "EXIT=0")
     }
+}
+
+/// Issue 13 in the real binary: the explorer opens as it was left; `--reset-view`
+/// starts clean; `y` puts the id on the clipboard; `c` lists what changed.
+@Suite(.serialized)
+struct RememberedViewTests {
+    let dir = TempDir()
+
+    var environment: [String: String] {
+        ["XDG_CACHE_HOME": dir.file("cache"), "XDG_STATE_HOME": dir.file("state"), "XDG_CONFIG_HOME": dir.file("config"),
+         "NORDPASS_PROVIDER_CREDENTIALS": "", "PROVIDER_EXPLORER_DEMO_TODAY": "2026-11-29", "LANG": "C.UTF-8"]
+    }
+
+    func start(_ tmux: Tmux, _ args: String = "") throws {
+        try tmux.start("bash -c '\(productBinary) \(args); echo EXIT=$?; sleep 30'", environment: environment)
+        _ = try tmux.wait(seconds: 30) { Tmux.synced($0) }
+    }
+
+    @Test func theExplorerOpensAsItWasLeft() throws {
+        var tmux = Tmux()
+        try start(tmux)
+        try tmux.send("T")                       // business only
+        _ = try tmux.wait(for: "[business]")
+        try tmux.send("s", "s")                  // sort by change
+        _ = try tmux.wait(for: "· change")
+        try tmux.send("m")                       // monthly
+        _ = try tmux.wait(for: "monthly 2026-10")
+        try tmux.send("j", "j", "j")
+        _ = try tmux.wait { $0.contains("· org_") }
+        try tmux.send("q")
+        _ = try tmux.wait(for: "EXIT=0")
+        tmux.kill()
+        // What was remembered: the state file (0600) names the selection.
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.file("state/provider-explorer")).filter { $0.hasPrefix("view-") }
+        let file = dir.file("state/provider-explorer/" + (try #require(files.first)))
+        #expect((try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int) == 0o600)
+        let state = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: Any])
+        let selected = try #require(state["selectedOrganization"] as? String)
+        #expect(state["monthly"] as? Bool == true && state["tier"] as? String == "business" && state["sort"] as? String == "change")
+
+        tmux = Tmux()
+        try start(tmux)
+        let after = try tmux.wait { $0.contains("monthly 2026-10") && $0.contains("[business]") && $0.contains("· change") }
+        #expect(after.contains("· \(selected)"), "the selection is back: \(selected)\n\(after)")
+        try tmux.send("q")
+        _ = try tmux.wait(for: "EXIT=0")
+        tmux.kill()
+
+        tmux = Tmux()
+        defer { tmux.kill() }
+        try start(tmux, "--reset-view")
+        let clean = try tmux.wait { $0.contains("daily 2026-11-28") && $0.contains("Organizations 240/240 · name ↑") }
+        #expect(!clean.contains("[business]"))
+        try tmux.send("q")
+        _ = try tmux.wait(for: "EXIT=0")
+    }
+
+    @Test func yCopiesTheIdThroughOSC52() throws {
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        try start(tmux)
+        try tmux.tmux(["set-option", "-s", "set-clipboard", "on"])
+        let screen = try tmux.wait { $0.contains("· org_") }
+        let id = try #require(screen.range(of: "· org_").map { String(screen[$0.lowerBound...].dropFirst(2).prefix { $0 != " " }) })
+        try tmux.send("y")
+        _ = try tmux.wait(for: "copied the organization id")
+        let buffer = try tmux.wait { _ in ((try? tmux.tmux(["show-buffer"]).stdout) ?? "") == id }
+        _ = buffer
+        #expect(try tmux.tmux(["show-buffer"]).stdout == id)
+        try tmux.send("Y")
+        _ = try tmux.wait { _ in ((try? tmux.tmux(["show-buffer"]).stdout) ?? "").contains(",\(id),") }
+        #expect(try tmux.tmux(["show-buffer"]).stdout.contains(",\(id),business,") || (try tmux.tmux(["show-buffer"]).stdout.contains(",\(id),enterprise,")))
+    }
+
+    @Test func theChangesViewAndItsBadge() throws {
+        // Last time, the user saw 2026-11-20: the title counts the changes since, until `c`.
+        try FileManager.default.createDirectory(atPath: dir.file("state/provider-explorer"), withIntermediateDirectories: true)
+        _ = dir.write("state/provider-explorer/view-prv_DEMO00-" + String(UsageStoreName.demoHash) + ".json", #"{"lastSeenDay": "2026-11-20"}"#)
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        try start(tmux)
+        let badge = try tmux.wait { $0.contains("● ") && $0.contains(" changes") }
+        #expect(badge.split(separator: "\n")[0].contains("changes"), "\(badge)")
+        try tmux.send("c")
+        let view = try tmux.wait(for: "Changes · 2026-11-20 → 2026-11-28")
+        #expect(view.contains("Seats moved (") && !view.split(separator: "\n")[0].contains("● "), "the badge goes once seen")
+        try tmux.send("Enter")
+        _ = try tmux.wait { $0.contains("· org_") && !$0.contains("Changes ·") }
+        try tmux.send("q")
+        _ = try tmux.wait(for: "EXIT=0")
+    }
+}
+
+/// The demo cache's name part, as the state file names it.
+enum UsageStoreName {
+    static let demoHash = "cc80cf89"
 }

@@ -53,6 +53,13 @@ public final class Tmux: @unchecked Sendable {
         return screen
     }
 
+    /// True when the title bar says a sync has finished ("synced just now", "synced 5 s
+    /// ago"), not "not synced" (a fresh cache) and not "syncing".
+    public static func synced(_ screen: String) -> Bool {
+        let title = screen.split(separator: "\n", omittingEmptySubsequences: false).first ?? ""
+        return title.contains("synced ") && !title.contains("not synced") && !title.contains("syncing")
+    }
+
     public func wait(for text: String, seconds: Double = 20) throws -> String {
         try wait(seconds: seconds) { $0.contains(text) }
     }

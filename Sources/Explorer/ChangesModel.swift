@@ -1,0 +1,94 @@
+import Foundation
+import Observation
+import ProviderAPI
+import UsageStore
+
+/// The changes view (`c`): what moved between the period on screen and the one the
+/// user last saw (or the period before), grouped by kind; and the title bar's count of
+/// changes since the user last looked, until the view is opened.
+@MainActor @Observable
+public final class ChangesModel {
+    public private(set) var from: Period?
+    public private(set) var to: Period?
+    public private(set) var changes: [Change] = []
+    public private(set) var selected = 0
+    public private(set) var problem: String?
+    /// Changes the user has not looked at yet; nil once the view has been opened.
+    public private(set) var unseen: Int?
+
+    @ObservationIgnored public var rules = ChangeRules()
+
+    public init() {}
+
+    /// Compares `to` with `from` from the cache.
+    func load(from: Period, to: Period, store: UsageStore) {
+        self.from = from
+        self.to = to
+        let keep = changes.indices.contains(selected) ? changes[selected] : nil
+        guard let after = try? store.report(to.reportPeriod) else {
+            changes = []; selected = 0; problem = "no cached report for \(to)"; return
+        }
+        guard let before = try? store.report(from.reportPeriod) else {
+            changes = []; selected = 0; problem = "no cached report for \(from) to compare with"; return
+        }
+        let lastDay: Day
+        switch to {
+        case .day(let d): lastDay = d
+        case .month(let m): lastDay = m.lastDay
+        }
+        changes = Changes.compute(from: before.rows, to: after.rows, organizations: (try? store.organizations()) ?? [],
+                                  lastDay: lastDay, rules: rules)
+        problem = nil
+        selected = keep.flatMap { k in changes.firstIndex { $0.organizationId == k.organizationId && $0.kind == k.kind } } ?? 0
+    }
+
+    func setUnseen(_ count: Int?) { unseen = count }
+    func markSeen() { unseen = nil }
+
+    public var selectedChange: Change? { changes.indices.contains(selected) ? changes[selected] : nil }
+    public func move(by delta: Int) {
+        guard !changes.isEmpty else { return }
+        selected = min(max(0, selected + delta), changes.count - 1)
+    }
+    public func selectFirst() { selected = 0 }
+    public func selectLast() { selected = max(0, changes.count - 1) }
+}
+
+extension ExplorerModel {
+    /// What the period on screen is compared with: the period the user last saw (from
+    /// the remembered view state) when it is earlier, else the period before.
+    var changesBaseline: Period {
+        if let seen = remembered?.lastSeen(like: period), seen.reportPeriod.description < period.reportPeriod.description { return seen }
+        return period.previous
+    }
+
+    /// `c`: the changes view.
+    public func openChanges() {
+        changes.load(from: changesBaseline, to: period, store: store)
+        changes.markSeen()
+        seenChangesView = true
+        open(.changes)
+    }
+
+    /// The title bar's count: changes since the user last looked, while the view has
+    /// not been opened (only when a remembered last-seen period is earlier).
+    func refreshUnseenChanges() {
+        guard !seenChangesView, remembered != nil else { return }
+        guard let seen = remembered?.lastSeen(like: period), seen.reportPeriod.description < period.reportPeriod.description else {
+            changes.setUnseen(nil); return
+        }
+        let probe = ChangesModel()
+        probe.rules = changes.rules
+        probe.load(from: seen, to: period, store: store)
+        changes.setUnseen(probe.problem == nil ? probe.changes.count : nil)
+    }
+
+    /// Enter in the changes view: the organization in the list (its detail on the period).
+    public func drillIntoChange() {
+        guard let change = changes.selectedChange else { return }
+        screens = [.list]
+        list.clearFilters()
+        list.select(id: change.organizationId)
+        open(.detail)
+    }
+}

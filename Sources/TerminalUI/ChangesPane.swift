@@ -1,0 +1,72 @@
+import Explorer
+import ProviderAPI
+
+extension Renderer {
+    /// The changes view: grouped by kind with counts, in the order of `Change.Kind`.
+    func drawChanges(_ c: inout Canvas, _ r: Rect) {
+        let m = model.changes
+        let title = "Changes · \(m.from?.description ?? "") → \(m.to?.description ?? "") · \(Format.plural(m.changes.count, "change"))"
+        c.box(r, title: title, style: theme.focusedBorder, titleStyle: theme.focusedBorder)
+        let inner = r.inset(1)
+        guard inner.height >= 3, inner.width >= 30 else { return }
+        if let problem = m.problem {
+            c.put(problem, x: inner.x + 1, y: inner.y + 1, style: theme.label, maxWidth: inner.width - 2)
+            return
+        }
+        if m.changes.isEmpty {
+            c.put("Nothing changed from \(m.from?.description ?? "") to \(m.to?.description ?? "")", x: inner.x + 1, y: inner.y + 1,
+                  style: theme.label, maxWidth: inner.width - 2)
+            return
+        }
+        // Lines: a heading for each kind, then its changes.
+        enum Line { case heading(Change.Kind, Int), change(Int) }
+        var lines: [Line] = []
+        for kind in Change.Kind.allCases {
+            let indices = m.changes.indices.filter { m.changes[$0].kind == kind }
+            guard !indices.isEmpty else { continue }
+            lines.append(.heading(kind, indices.count))
+            lines += indices.map { .change($0) }
+        }
+        let selectedLine = lines.firstIndex { if case .change(let i) = $0 { return i == m.selected }; return false } ?? 0
+        let top = max(0, min(selectedLine - inner.height / 2, lines.count - inner.height))
+        let valueW = 24
+        let nameW = max(10, inner.width - valueW - 4)
+        for (row, line) in lines.dropFirst(top).prefix(inner.height).enumerated() {
+            let y = inner.y + row
+            switch line {
+            case .heading(let kind, let count):
+                c.put("\(Self.changeTitle(kind)) (\(count))", x: inner.x, y: y, style: theme.header, maxWidth: inner.width)
+            case .change(let i):
+                let change = m.changes[i]
+                let selected = i == m.selected
+                let base: Style = selected ? theme.selected : .plain
+                if selected { c.fill(Rect(x: inner.x, y: y, width: inner.width, height: 1), style: base) }
+                c.put(change.organizationName, x: inner.x + 2, y: y, width: nameW, style: base)
+                c.put(Self.changeValue(change), x: inner.x + 3 + nameW, y: y, width: valueW, style: selected ? base : theme.label, alignRight: true)
+            }
+        }
+    }
+
+    static func changeTitle(_ kind: Change.Kind) -> String {
+        switch kind {
+        case .added: return "Added"
+        case .removed: return "Removed"
+        case .tier: return "Tier changed"
+        case .license: return "License changed"
+        case .seats: return "Seats moved"
+        case .suspended: return "Suspended, still consuming seats"
+        case .trialEnding: return "Trial ending"
+        }
+    }
+
+    static func changeValue(_ c: Change) -> String {
+        switch c.kind {
+        case .added: return "\(c.after) seats"
+        case .removed: return "had \(c.before) seats"
+        case .tier, .license: return "\(c.before) → \(c.after)"
+        case .seats: return "\(c.before) → \(c.after) (\(c.delta.map { $0 > 0 ? "+\($0)" : "\($0)" } ?? ""))"
+        case .suspended: return "\(c.after) seats"
+        case .trialEnding: return "ends \(c.after)"
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import ArgumentParser
+import Explorer
+import Foundation
+import ProviderAPI
+import Sync
+
+/// `provider-explorer changes`: what moved between two days or two months.
+struct ChangesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "changes",
+        abstract: "What changed between two reports: added, removed, tier, license, seats, suspended, trial ending.",
+        discussion: """
+        PERIOD is a day (YYYY-MM-DD) or a month (YYYY-MM); both ends are of one kind. \
+        --to defaults to the newest daily report; --from to the period you last saw in \
+        the explorer, else the one before --to. Exits 0 whether or not anything changed.
+
+        Examples:
+          provider-explorer changes
+          provider-explorer changes --from 2026-11-01 --to 2026-11-28 --min-seats 10 --format csv
+          provider-explorer changes --from 2026-09 --to 2026-10 --format json
+        """)
+
+    @Option(help: ArgumentHelp("The earlier day or month.", valueName: "PERIOD"))
+    var from: String?
+
+    @Option(help: ArgumentHelp("The later day or month (default: the newest daily report).", valueName: "PERIOD"))
+    var to: String?
+
+    @Option(name: .customLong("min-seats"), help: "A seat change counts from this many consumed seats (default 5).")
+    var minSeats = 5
+
+    @Option(name: .customLong("min-percent"), help: "…and from this percentage of the seats before (default 0).")
+    var minPercent = 0.0
+
+    @Option(name: .customLong("trial-days"), help: "A trial ending within this many days after --to is listed (default 3).")
+    var trialDays = 3
+
+    @Option(help: "table, csv or json (default: table on a terminal, csv otherwise).")
+    var format: ExportCommand.Format?
+
+    @Option(help: ArgumentHelp("Write to FILE (whole or not at all, mode 0600) instead of standard output.", valueName: "FILE"))
+    var output: String?
+
+    @Flag(name: .customLong("csv-raw"), help: "CSV text exactly as it came: no ' before a leading =, +, -, @, TAB or CR.")
+    var csvRaw = false
+
+    @OptionGroup var global: GlobalOptions
+
+    static func period(_ text: String) -> Period? {
+        if let d = Day(text) { return .day(d) }
+        if let m = Month(text) { return .month(m) }
+        return nil
+    }
+
+    func validate() throws {
+        for (flag, value) in [("--from", from), ("--to", to)] {
+            if let value, Self.period(value) == nil {
+                throw ValidationError("\(flag) must be a day (YYYY-MM-DD) or a month (YYYY-MM), not \(value)")
+            }
+        }
+        if let from = from.flatMap(Self.period), let to = to.flatMap(Self.period) {
+            guard from.isDaily == to.isDaily else { throw ValidationError("--from and --to must both be days or both be months") }
+            guard from.reportPeriod.description < to.reportPeriod.description else { throw ValidationError("--from must be before --to") }
+        }
+        guard minSeats >= 0, trialDays >= 0, minPercent >= 0, minPercent.isFinite else {
+            throw ValidationError("--min-seats, --min-percent and --trial-days are 0 or more")
+        }
+    }
+
+    func run() async throws {
+        let session = try Session(options: global)
+        let source = try session.reportSource()
+        let stateKey = session.simulator != nil ? "demo-simulator" : session.client.baseURL.absoluteString
+        let remembered = ViewStateFile(providerId: session.credentials.providerId, apiKey: stateKey).load(logger: session.logger)
+        // --to, or the newest daily report (the newest monthly one when --from is a month).
+        let toReport: UsageReport
+        switch to.flatMap(Self.period) ?? from.flatMap(Self.period).flatMap({ $0.isDaily ? nil : Period.month(ReportSchedule.newestMonth(at: Date())) }) {
+        case .day(let d)?: toReport = try await source.daily(d)
+        case .month(let m)?: toReport = try await source.monthly(m)
+        case nil: toReport = try await source.daily(nil)
+        }
+        let toPeriod: Period
+        switch toReport.period {
+        case .daily(let d): toPeriod = .day(d)
+        case .monthly(let m): toPeriod = .month(m)
+        }
+        // --from, or the period last seen in the explorer (when before --to), or the one before --to.
+        var fromPeriod = from.flatMap(Self.period) ?? remembered?.lastSeen(like: toPeriod) ?? toPeriod.previous
+        if fromPeriod.reportPeriod.description >= toPeriod.reportPeriod.description { fromPeriod = toPeriod.previous }
+        let fromReport: UsageReport
+        switch fromPeriod {
+        case .day(let d): fromReport = try await source.daily(d)
+        case .month(let m): fromReport = try await source.monthly(m)
+        }
+        let organizations = try await source.organizations()
+        let lastDay: Day
+        switch toPeriod {
+        case .day(let d): lastDay = d
+        case .month(let m): lastDay = m.lastDay
+        }
+        let changes = Changes.compute(from: fromReport.rows, to: toReport.rows, organizations: organizations, lastDay: lastDay,
+                                      rules: ChangeRules(minSeats: minSeats, minPercent: minPercent, trialDays: trialDays))
+        Output.warn("changes from \(fromPeriod) to \(toPeriod): \(changes.count) (\(Self.summary(changes)))")
+        let table = Changes.table(changes)
+        let toTerminal = output == nil && isatty(STDOUT_FILENO) == 1
+        let text: String
+        switch format ?? (toTerminal ? .table : .csv) {
+        case .csv: text = table.csv(.init(raw: csvRaw, forTerminal: toTerminal))
+        case .json: text = table.json()
+        case .table: text = changes.isEmpty ? "no changes from \(fromPeriod) to \(toPeriod)\n" : table.table(maxColumnWidth: 48)
+        }
+        try Output.emit(text, to: output)
+    }
+
+    /// "2 added, 1 tier, 5 seats".
+    static func summary(_ changes: [Change]) -> String {
+        let counts = Change.Kind.allCases.compactMap { kind -> String? in
+            let n = changes.filter { $0.kind == kind }.count
+            return n == 0 ? nil : "\(n) \(kind.rawValue)"
+        }
+        return counts.isEmpty ? "none" : counts.joined(separator: ", ")
+    }
+}
