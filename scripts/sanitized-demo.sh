@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the real binary with a sanitizer and drives the demo under tmux: start, a
 # full sync, filters, search, the tier matrix, help, a period change, monthly mode,
-# a resize mid-sync, and q. Fails on any sanitizer report or a non-zero exit.
+# a resize mid-sync, the billing and changes views, copy, an export, and q. Fails on any sanitizer report or a non-zero exit.
 #
 #   scripts/sanitized-demo.sh address     # AddressSanitizer (+ stack-use-after-return)
 #   scripts/sanitized-demo.sh thread      # ThreadSanitizer
@@ -39,11 +39,14 @@ keys s; keys S; keys / ; keys -l "a"; keys Enter; keys Escape
 keys L; keys j; keys l; keys Enter; keys Escape
 keys '?'; keys Escape
 keys '['; keys '['; keys ']'; keys m; keys '['; keys m
-keys Enter; keys Escape; keys Tab; keys q
+keys Enter; keys Escape; keys Tab
+keys b; keys j; keys '['; keys Enter; keys Escape; keys Escape
+keys c; keys j; keys y; keys Escape; keys Y
+keys '?'; keys G; keys Escape; keys x; keys q
 for _ in $(seq 1 100); do [[ -s "$work/status" ]] && break; sleep 0.2; done
 status=$(cat "$work/status" 2>/dev/null || echo "exit (none)")
 if compgen -G "$report*" >/dev/null; then
   echo "$kind sanitizer reports:" >&2; cat "$report"* >&2; exit 1
 fi
 [[ "$status" == "exit 0" ]] || { echo "the explorer ended with $status" >&2; exit 1; }
-echo "sanitize=$kind: demo, sync, filters, tier matrix, periods and q: no report, $status"
+echo "sanitize=$kind: demo, sync, filters, tier matrix, periods, bill, changes, copy, export and q: no report, $status"

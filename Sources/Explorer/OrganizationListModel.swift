@@ -219,16 +219,22 @@ public final class OrganizationListModel {
         }
         if searchResults.count > 64 { searchResults = [:] }
         searchResults[search] = out
-        let standard = code(LicenseType.standard.rawValue)
+        // Sums over small integer codes, not the rows' strings: this runs on every keystroke.
+        let standard = code(LicenseType.standard.rawValue), suspended = code(OrganizationStatus.suspended.rawValue)
         allRows.withUnsafeBufferPointer { rows in
-            for i in out {
-                let row = rows[Int(i)]
-                t.activeSeats += row.activeSeats
-                t.pendingSeats += row.pendingSeats
-                t.consumedLicenses += row.consumedLicenses
-                if licenseCodes[Int(i)] == standard { t.billableSeats += row.consumedLicenses }
-                if licenseCodes[Int(i)] == trialCode { t.trialOrganizations += 1 }
-                if row.status == .suspended { t.suspendedOrganizations += 1 }
+            licenseCodes.withUnsafeBufferPointer { licenses in
+                statusCodes.withUnsafeBufferPointer { statuses in
+                    for i in out {
+                        let n = Int(i)
+                        let consumed = rows[n].consumedLicenses
+                        t.activeSeats += rows[n].activeSeats
+                        t.pendingSeats += rows[n].pendingSeats
+                        t.consumedLicenses += consumed
+                        if licenses[n] == standard { t.billableSeats += consumed }
+                        if licenses[n] == trialCode { t.trialOrganizations += 1 }
+                        if statuses[n] == suspended { t.suspendedOrganizations += 1 }
+                    }
+                }
             }
         }
         t.organizations = out.count
