@@ -31,6 +31,8 @@ public final class ProviderClient: Sendable {
     private let logger: Logger
     private let counter = Atomic<Int>(0)
     private let last = Mutex<RequestOutcome?>(nil)
+    /// Whether the clock correction has been logged (once a run).
+    private let clockNoted = Mutex(false)
     private let observer: (@Sendable (RequestOutcome) -> Void)?
 
     public init(baseURL: URL, minter: TokenMinter, transport: HTTPTransport, policy: RetryPolicy = RetryPolicy(),
@@ -200,6 +202,7 @@ public final class ProviderClient: Sendable {
     private func send(path: String, query: [String: String]) async throws -> HTTPResponse {
         let target = url(path: path, query: query)
         var attempt = 0
+        var clockRetried = false
         while true {
             attempt += 1
             try Task.checkCancellation()
@@ -217,6 +220,7 @@ public final class ProviderClient: Sendable {
                     "query": "\(query)", "status": "\(response.status)", "attempt": "\(attempt)",
                     "ms": "\(Int(Date().timeIntervalSince(started) * 1000))",
                 ])
+                noteServerClock(response)
                 if (200..<300).contains(response.status) {
                     record(RequestOutcome(time: Date(), path: path, status: response.status, error: nil))
                     return response
@@ -232,6 +236,14 @@ public final class ProviderClient: Sendable {
                 case 500...599:
                     failure = .unavailable(detail: "server error \(response.status)\(problem.isEmpty ? "" : ": \(problem)")", attempts: attempt)
                     retryDelay = policy.backoff(afterAttempt: attempt)
+                case 401 where !clockRetried && Self.isClockRejection(problem):
+                    // The token was refused for its time: mint again on the server's time
+                    // (just measured from this answer's Date header) and try once more.
+                    clockRetried = true
+                    attempt -= 1
+                    logger.info("the server refused the token's time (\(problem)); minting again on the server's clock (offset \(Int(minter.clockOffset)) s)")
+                    minter.invalidate()
+                    continue
                 default:
                     let error = Self.finalError(status: response.status, problem: problem, path: path, query: query,
                                                 type: Self.problemType(in: response))
@@ -260,6 +272,30 @@ public final class ProviderClient: Sendable {
             logger.info("retrying \(path) in \(String(format: "%.2f", retryDelay)) s after: \(failure)")
             try await Task.sleep(nanoseconds: UInt64(retryDelay * 1e9))
         }
+    }
+
+    /// Clock skew tolerance: this machine's clock is compared with the server's `Date`
+    /// header on every answer; past `Self.clockTolerance` the minter signs on the
+    /// server's time (said once in the log), within it on this machine's.
+    private func noteServerClock(_ response: HTTPResponse) {
+        guard let text = response.headers["date"], let server = HTTPDate.parse(text) else { return }
+        let measured = server.timeIntervalSince(minter.localNow())
+        let wanted = abs(measured) > Self.clockTolerance ? measured : 0
+        if minter.setClockOffset(wanted), wanted != 0 {
+            let told = clockNoted.withLock { done -> Bool in defer { done = true }; return done }
+            if !told {
+                logger.info("this machine's clock is \(Int(measured.rounded())) s off the server's; tokens are signed on the server's time")
+            }
+        }
+    }
+
+    /// Seconds of difference between the clocks that need no correction.
+    public static let clockTolerance = 10.0
+
+    /// A 401 that is about the token's time (expired, or issued in the future).
+    static func isClockRejection(_ detail: String) -> Bool {
+        let d = detail.lowercased()
+        return d.contains("expired") || d.contains("future") || d.contains("not yet valid") || d.contains("not valid yet")
     }
 
     private func record(_ outcome: RequestOutcome) {

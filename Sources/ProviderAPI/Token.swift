@@ -45,6 +45,31 @@ public final class TokenMinter: Sendable {
         return Base64URL.encode((try? JWS.encoder.encode(header)) ?? Data())
     }
 
+    /// Seconds to add to this machine's clock to get the server's, when they differ by
+    /// more than the tolerance (see `ProviderClient`); 0 otherwise.
+    private let offset = Mutex<Double>(0)
+    public var clockOffset: Double { offset.withLock { $0 } }
+
+    /// The time tokens are minted on: this machine's clock, corrected to the server's.
+    public func now() -> Date { clock().addingTimeInterval(clockOffset) }
+
+    /// This machine's own clock, uncorrected.
+    public func localNow() -> Date { clock() }
+
+    /// Mints on the server's time from now on (bounded to an hour either way); the
+    /// token in hand is dropped when the correction changes. True when it changed.
+    @discardableResult
+    public func setClockOffset(_ seconds: Double) -> Bool {
+        let bounded = min(3_600, max(-3_600, seconds))
+        let changed = offset.withLock { current -> Bool in
+            guard abs(current - bounded) >= 1 else { return false }
+            current = bounded
+            return true
+        }
+        if changed { invalidate() }
+        return changed
+    }
+
     public var keyId: String { signer.withLock { $0.keyId } }
     public var algorithm: KeyAlgorithm { signer.withLock { $0.key.algorithm } }
     public var fingerprint: String { signer.withLock { $0.key.fingerprint } }
@@ -61,7 +86,7 @@ public final class TokenMinter: Sendable {
 
     /// The token to send now: the one in hand, or a fresh one when it is about to expire.
     public func token() throws -> MintedToken {
-        let now = clock()
+        let now = self.now()
         if let held = current.withLock({ $0 }), held.expiresAt.timeIntervalSince(now) > Endpoints.Token.renewMargin {
             return held
         }

@@ -27,6 +27,9 @@ public final class ProviderSimulator: @unchecked Sendable {
         /// Organization names (in the list and both reports) and problem details made
         /// of escape sequences, line breaks and spreadsheet formulas.
         public var hostileNames = false
+        /// Seconds the simulator's clock runs ahead (or, negative, behind) this machine's:
+        /// its `Date` header and its token checks use that clock.
+        public var clockOffset: Double = 0
         public init() {}
     }
 
@@ -110,6 +113,13 @@ public final class ProviderSimulator: @unchecked Sendable {
 
     // MARK: - Handling
 
+    /// Every answer carries the simulator's time in a `Date` header, as a real server's does.
+    func dated(_ reply: HTTPReply) -> HTTPReply {
+        var r = reply
+        r.headers["Date"] = HTTPDate.format(Date().addingTimeInterval(configuration.clockOffset))
+        return r
+    }
+
     func handle(_ request: HTTPRequest) -> HTTPReply {
         let (fault, verifier) = state.withLock { () -> (Fault?, TokenVerifier) in
             counts[request.path, default: 0] += 1
@@ -125,16 +135,16 @@ public final class ProviderSimulator: @unchecked Sendable {
             return (nil, self.verifier)
         }
         if configuration.latency > 0 { Thread.sleep(forTimeInterval: configuration.latency) }
-        if let fault, let reply = infrastructureFault(fault) { return reply }
-        guard request.method == "GET" else { return problem(405, "Method Not Allowed", "only GET is served") }
-        if configuration.revoked { return problem(401, "Unauthorized", "key revoked") }
-        if case .failure(let rejection) = verifier.verify(authorization: request.headers["authorization"], now: Date()) {
-            return problem(401, "Unauthorized", rejection.description)
+        if let fault, let reply = infrastructureFault(fault) { return dated(reply) }
+        guard request.method == "GET" else { return dated(problem(405, "Method Not Allowed", "only GET is served")) }
+        if configuration.revoked { return dated(problem(401, "Unauthorized", "key revoked")) }
+        if case .failure(let rejection) = verifier.verify(authorization: request.headers["authorization"], now: Date().addingTimeInterval(configuration.clockOffset)) {
+            return dated(problem(401, "Unauthorized", rejection.description))
         }
         var reply = route(request)
         if let fault { reply = contentFault(fault, reply) }
         if let cacheControl = configuration.cacheControl, reply.status == 200 { reply.headers["Cache-Control"] = cacheControl }
-        return reply
+        return dated(reply)
     }
 
     private func infrastructureFault(_ fault: Fault) -> HTTPReply? {

@@ -38,6 +38,10 @@ struct GlobalOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Seconds before a request with no answer is given up and retried.")
     var timeout: Double = 30
 
+    @Option(name: .customLong("trace-http"), help: ArgumentHelp(
+        "Write every request and response to FILE as JSON lines (mode 0600; the token redacted), to attach to a bug report.", valueName: "FILE"))
+    var traceHTTP: String?
+
     @Flag(help: "Use the built-in simulator of the Provider API with demo data (no credentials needed).")
     var demo = false
 
@@ -85,6 +89,7 @@ struct Settings {
     var timeout: Double
     var demo: Bool
     var offline: Bool
+    var traceHTTP: String?
 
     static let defaultBaseURL = "https://api.nordpass.com"
 
@@ -135,6 +140,6 @@ struct Settings {
             throw ValidationError("log level \(levelText) is not one of trace, debug, info, warning, error")
         }
         return Settings(baseURL: baseURL, credentials: credentials, cacheDir: cacheDir, logLevel: level,
-                        timeout: options.timeout, demo: options.demo, offline: options.offline)
+                        timeout: options.timeout, demo: options.demo, offline: options.offline, traceHTTP: options.traceHTTP)
     }
 }

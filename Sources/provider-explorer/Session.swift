@@ -59,7 +59,7 @@ final class Session {
             simulator = demo.simulator
             credentials = demo.credentials
             client = ProviderClient(baseURL: demo.url, minter: credentials.minter(),
-                                    transport: URLSessionTransport(timeout: settings.timeout, maxConnections: 6),
+                                    transport: try Self.transport(settings),
                                     logger: apiLogger, observer: outcomes.forward)
             logger.info("demo: simulator on \(demo.url)")
             return
@@ -74,11 +74,18 @@ final class Session {
         }
         logger.info("key \(credentials.keyId) \(credentials.fingerprint) from \(credentials.source); API \(url)")
         client = ProviderClient(baseURL: url, minter: credentials.minter(),
-                                transport: URLSessionTransport(timeout: settings.timeout, maxConnections: 6),
+                                transport: try Self.transport(settings),
                                 logger: apiLogger, observer: outcomes.forward)
     }
 
     deinit { simulator?.stop() }
+
+    /// URLSession, traced to a file with `--trace-http`.
+    static func transport(_ settings: Settings) throws -> HTTPTransport {
+        let base = URLSessionTransport(timeout: settings.timeout, maxConnections: 6)
+        guard let path = settings.traceHTTP else { return base }
+        return try TracingTransport(wrapping: base, path: path)
+    }
 
 
 

@@ -45,6 +45,9 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(parsing: .upToNextOption, help: ArgumentHelp("Serve https with this PEM certificate and its key.", valueName: "CERT KEY"))
     var tls: [String] = []
 
+    @Option(name: .customLong("clock-offset"), help: "Seconds the simulator's clock runs ahead of this machine's (negative: behind); its Date header and token checks use it.")
+    var clockOffset = 0.0
+
     @Flag(name: .customLong("hostile-names"), help: "Organization names and problem details made of escape sequences, line breaks and spreadsheet formulas.")
     var hostileNames = false
 
@@ -83,6 +86,7 @@ struct SimulateCommand: AsyncParsableCommand {
         config.retryAfter = retryAfter
         config.stallSeconds = stallSeconds
         config.hostileNames = hostileNames
+        config.clockOffset = clockOffset
         let simulator = ProviderSimulator(config)
         if let publicKey {
             guard let pem = FileManager.default.contents(atPath: publicKey), let key = PublicKey(pem: [UInt8](pem)) else {
