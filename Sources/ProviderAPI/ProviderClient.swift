@@ -323,7 +323,7 @@ public final class ProviderClient: Sendable {
     }
 
     /// The problem's `detail` (or `title`), or a short printable prefix of a non-JSON body.
-    static func problem(in response: HTTPResponse) -> String {
+    public static func problem(in response: HTTPResponse) -> String {
         if let p = try? JSONDecoder().decode(Problem.self, from: response.body) {
             return oneLine(p.detail ?? p.title ?? "")
         }

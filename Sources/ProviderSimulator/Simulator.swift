@@ -30,6 +30,10 @@ public final class ProviderSimulator: @unchecked Sendable {
         /// Seconds the simulator's clock runs ahead (or, negative, behind) this machine's:
         /// its `Date` header and its token checks use that clock.
         public var clockOffset: Double = 0
+        /// Every organization and report row gains a field the contract does not name
+        /// (`region`) and a license type it does not know (`standard-annual` for standard):
+        /// what a newer API would send.
+        public var futureFields = false
         public init() {}
     }
 
@@ -191,7 +195,7 @@ public final class ProviderSimulator: @unchecked Sendable {
         switch request.path {
         case Endpoints.organizations:
             return page(listing: "orgs", cursor: request.query[Endpoints.Query.cursor], limit: limit) { [data] range in
-                Page(data: data.organizations[range].map(data.organization), nextCursor: nil)
+                Page(data: data.organizations[range].map(data.organization).map(futureOrganization), nextCursor: nil)
             } count: { data.organizations.count }
         case Endpoints.dailyUsage, Endpoints.monthlyUsage:
             let daily = request.path == Endpoints.dailyUsage
@@ -217,11 +221,27 @@ public final class ProviderSimulator: @unchecked Sendable {
     private func usage(_ period: ReportPeriod, request: HTTPRequest, limit: Int, rows: () -> [UsageRow]) -> HTTPReply {
         let all = reportCache.rows(for: period, make: rows)
         return page(listing: period.description, cursor: request.query[Endpoints.Query.cursor], limit: limit) { range in
-            UsagePage(period: period, generatedAt: DataSet.generatedAt(period), data: Array(all[range]), nextCursor: nil)
+            UsagePage(period: period, generatedAt: DataSet.generatedAt(period), data: all[range].map(futureRow), nextCursor: nil)
         } count: { all.count }
     }
 
     private let reportCache = ReportCache(capacity: 24)
+
+    func futureOrganization(_ o: Organization) -> Organization {
+        guard configuration.futureFields else { return o }
+        var o = o
+        o.extra["region"] = .string("eu-west")
+        if o.licenseType == .standard { o.licenseType = LicenseType(rawValue: "standard-annual") }
+        return o
+    }
+
+    func futureRow(_ r: UsageRow) -> UsageRow {
+        guard configuration.futureFields else { return r }
+        var r = r
+        r.extra["region"] = .string("eu-west")
+        if r.licenseType == .standard { r.licenseType = LicenseType(rawValue: "standard-annual") }
+        return r
+    }
 
     /// Pages a listing: the cursor names the listing and the offset, so a cursor of
     /// another listing, or a made-up one, is a 400.

@@ -153,6 +153,9 @@ public final class UsageStore: @unchecked Sendable {
         return body()
     }
 
+    /// The schema version of the file (`PRAGMA user_version`).
+    public var schemaVersion: Int { (try? locked { try db.scalar("PRAGMA user_version") }) ?? 0 }
+
     /// Size of the cache on disk (database and WAL).
     public var bytesOnDisk: Int {
         ["", "-wal"].compactMap { (try? FileManager.default.attributesOfItem(atPath: path + $0)[.size]) as? Int }.reduce(0, +)

@@ -16,7 +16,7 @@ struct ProviderExplorerCommand: AsyncParsableCommand {
         74 cannot write the output or the cache, 77 key rejected (401/403), 1 otherwise.
         """,
         version: ProviderExplorerCommand.version,
-        subcommands: [ExploreCommand.self, ExportCommand.self, BillCommand.self, ChangesCommand.self, SyncCommand.self, KeyCommand.self, SimulateCommand.self],
+        subcommands: [ExploreCommand.self, ExportCommand.self, BillCommand.self, ChangesCommand.self, DoctorCommand.self, SyncCommand.self, KeyCommand.self, SimulateCommand.self],
         defaultSubcommand: ExploreCommand.self)
 
     static let version = "0.3.0"

@@ -48,6 +48,9 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .customLong("clock-offset"), help: "Seconds the simulator's clock runs ahead of this machine's (negative: behind); its Date header and token checks use it.")
     var clockOffset = 0.0
 
+    @Flag(name: .customLong("future-fields"), help: "Add a field the contract does not name and a license type it does not know to every row.")
+    var futureFields = false
+
     @Flag(name: .customLong("hostile-names"), help: "Organization names and problem details made of escape sequences, line breaks and spreadsheet formulas.")
     var hostileNames = false
 
@@ -87,6 +90,7 @@ struct SimulateCommand: AsyncParsableCommand {
         config.stallSeconds = stallSeconds
         config.hostileNames = hostileNames
         config.clockOffset = clockOffset
+        config.futureFields = futureFields
         let simulator = ProviderSimulator(config)
         if let publicKey {
             guard let pem = FileManager.default.contents(atPath: publicKey), let key = PublicKey(pem: [UInt8](pem)) else {
