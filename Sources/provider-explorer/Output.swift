@@ -64,7 +64,9 @@ enum Output {
     static func writeFile(_ path: String, _ data: Data) throws {
         let directory = (path as NSString).deletingLastPathComponent
         let dir = directory.isEmpty ? "." : directory
-        let temporary = dir + "/." + (path as NSString).lastPathComponent + ".tmp-\(getpid())"
+        let prefix = "." + (path as NSString).lastPathComponent + ".tmp-"
+        let temporary = dir + "/" + prefix + "\(getpid())"
+        removeStaleTemporaries(in: dir, prefix: prefix)
         var fd = open(dir, O_WRONLY | O_CLOEXEC | 0o20000000 /* O_TMPFILE */ | O_DIRECTORY, 0o600)
         let unnamed = fd >= 0
         if !unnamed {
@@ -94,6 +96,16 @@ enum Output {
             let why = reason(errno)
             unlink(temporary)
             throw WriteError(target: path, reason: why)
+        }
+    }
+
+    /// A run killed in the instant between naming its finished file and renaming it
+    /// over the target leaves `.NAME.tmp-PID`: removed here when that process is gone.
+    static func removeStaleTemporaries(in directory: String, prefix: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            guard let pid = Int32(name.dropFirst(prefix.count)), pid != getpid() else { continue }
+            if kill(pid, 0) != 0, errno == ESRCH { unlink(directory + "/" + name) }
         }
     }
 
