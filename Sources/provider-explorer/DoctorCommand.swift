@@ -139,8 +139,12 @@ struct DoctorCommand: AsyncParsableCommand {
         // clock
         if let probe, let text = probe.headers["date"], let server = HTTPDate.parse(text) {
             let offset = Int(server.timeIntervalSinceNow.rounded())
-            let limit = Int(Endpoints.Token.lifetime - Endpoints.Token.clockSkew - 30)
-            if abs(offset) > limit {
+            // Uncorrected, a token is signed `clockSkew` back and lives `lifetime`: a
+            // server ahead by more than what is left of it sees it expired, and one behind
+            // by more than its allowance for the future sees it issued in the future.
+            let expiresAhead = Int(Endpoints.Token.lifetime - Endpoints.Token.clockSkew)
+            let futureBehind = Int(Endpoints.Token.maxFutureIssuedAt + Endpoints.Token.clockSkew)
+            if offset >= expiresAhead || offset <= -futureBehind {
                 report.fail("clock", "this machine's clock is \(offset) s off the server's: tokens would be refused without the client's correction "
                             + "(it signs on the server's time); set the clock right (NTP: timedatectl set-ntp true)", 77)
             } else if abs(offset) > 30 {

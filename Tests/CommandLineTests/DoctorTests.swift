@@ -113,3 +113,39 @@ struct DoctorTests {
         #expect(tls.simulator.connectionCounts.accepted == 1)
     }
 }
+
+/// Issue 15: a whole sync over https through a CONNECT proxy. The client trusts only the
+/// system's certificate store, so the run gets a store of its own holding the test CA:
+/// a private mount namespace (`unshare --mount`, which needs root) with the test store
+/// bound over /etc/ssl/certs, seen by that process alone; the machine's store is untouched.
+@Suite(.serialized)
+struct ProxyTunnelTests {
+    let dir = TempDir()
+
+    @Test(.enabled(if: getuid() == 0, "a private mount namespace needs root"))
+    func aSyncOverHTTPSThroughACONNECTProxy() throws {
+        let certs = try TestCertificates()
+        let pair = try certs.server("api")
+        let fixture = try SimulatorFixture(organizations: 60, tls: try TLSIdentity(certificateFile: pair.certificate, keyFile: pair.key))
+        let creds = dir.file("creds.json")
+        try CredentialsLoader.write(providerId: "prv_DEMO00", keyId: fixture.keyId, key: fixture.key, createdAt: Date(), to: creds)
+        let store = dir.file("store")
+        try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: certs.caCertificate, toPath: store + "/ca-certificates.crt")
+        let proxy = try TestProxy()
+        let script = #"mount --bind "$STORE" /etc/ssl/certs && exec "$PE" sync --base-url "$URL" --credentials "$CREDS""#
+        let r = try run("unshare", ["--mount", "sh", "-c", script], environment: [
+            "STORE": store, "PE": productBinary, "URL": fixture.url.absoluteString, "CREDS": creds,
+            "https_proxy": proxy.url, "no_proxy": "", "XDG_CACHE_HOME": dir.file("cache"), "XDG_STATE_HOME": dir.file("state"),
+            "XDG_CONFIG_HOME": dir.file("config"), "NORDPASS_PROVIDER_CREDENTIALS": "",
+        ])
+        #expect(r.status == 0, "\(r.stdout) \(r.stderr)")
+        #expect(r.stdout.contains("synced 60 organizations"), "\(r.stdout)")
+        #expect(proxy.requests.contains("CONNECT 127.0.0.1:\(fixture.url.port!) HTTP/1.1"), "\(proxy.requests.prefix(3))")
+        #expect(proxy.requests.allSatisfy { $0.hasPrefix("CONNECT ") }, "https goes through the tunnel only")
+        #expect(fixture.simulator.requestCount > 60, "the whole sync: \(fixture.simulator.requestCount) requests")
+        // Outside that namespace, the machine's store is as it was: the test CA is not in it.
+        let outside = try runCLI(["export", "organizations", "--base-url", fixture.url.absoluteString, "--credentials", creds], in: dir)
+        #expect(outside.status == 78)
+    }
+}
