@@ -6,8 +6,16 @@ import UsageStore
 
 /// The billing view (`b`): a month's bill, its lines sorted by amount (or by seats when
 /// no prices are set), the selection, and the totals per tier.
+/// A view that is a list of lines with a cursor (the bill, the changes): what the
+/// front's movement keys act on.
+@MainActor public protocol LineList: AnyObject {
+    func move(by delta: Int)
+    func selectFirst()
+    func selectLast()
+}
+
 @MainActor @Observable
-public final class BillingModel {
+public final class BillingModel: LineList {
     /// The month shown, once chosen.
     public private(set) var month: Month?
     public private(set) var bill: Bill?

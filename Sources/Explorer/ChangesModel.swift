@@ -7,7 +7,7 @@ import UsageStore
 /// user last saw (or the period before), grouped by kind; and the title bar's count of
 /// changes since the user last looked, until the view is opened.
 @MainActor @Observable
-public final class ChangesModel {
+public final class ChangesModel: LineList {
     public private(set) var from: Period?
     public private(set) var to: Period?
     public private(set) var changes: [Change] = []

@@ -195,7 +195,7 @@ public final class ProviderSimulator: @unchecked Sendable {
         switch request.path {
         case Endpoints.organizations:
             return page(listing: "orgs", cursor: request.query[Endpoints.Query.cursor], limit: limit) { [data] range in
-                Page(data: data.organizations[range].map(data.organization).map(futureOrganization), nextCursor: nil)
+                Page(data: data.organizations[range].map(data.organization).map(future), nextCursor: nil)
             } count: { data.organizations.count }
         case Endpoints.dailyUsage, Endpoints.monthlyUsage:
             let daily = request.path == Endpoints.dailyUsage
@@ -221,26 +221,20 @@ public final class ProviderSimulator: @unchecked Sendable {
     private func usage(_ period: ReportPeriod, request: HTTPRequest, limit: Int, rows: () -> [UsageRow]) -> HTTPReply {
         let all = reportCache.rows(for: period, make: rows)
         return page(listing: period.description, cursor: request.query[Endpoints.Query.cursor], limit: limit) { range in
-            UsagePage(period: period, generatedAt: DataSet.generatedAt(period), data: all[range].map(futureRow), nextCursor: nil)
+            UsagePage(period: period, generatedAt: DataSet.generatedAt(period), data: all[range].map(future), nextCursor: nil)
         } count: { all.count }
     }
 
     private let reportCache = ReportCache(capacity: 24)
 
-    func futureOrganization(_ o: Organization) -> Organization {
-        guard configuration.futureFields else { return o }
-        var o = o
-        o.extra["region"] = .string("eu-west")
-        if o.licenseType == .standard { o.licenseType = LicenseType(rawValue: "standard-annual") }
-        return o
-    }
-
-    func futureRow(_ r: UsageRow) -> UsageRow {
-        guard configuration.futureFields else { return r }
-        var r = r
-        r.extra["region"] = .string("eu-west")
-        if r.licenseType == .standard { r.licenseType = LicenseType(rawValue: "standard-annual") }
-        return r
+    /// With `futureFields`: a field the contract does not name, and a license type it
+    /// does not know in place of `standard`.
+    func future<Item: FutureShaped>(_ item: Item) -> Item {
+        guard configuration.futureFields else { return item }
+        var item = item
+        item.extra["region"] = .string("eu-west")
+        if item.licenseType == .standard { item.licenseType = LicenseType(rawValue: "standard-annual") }
+        return item
     }
 
     /// Pages a listing: the cursor names the listing and the offset, so a cursor of
@@ -305,3 +299,12 @@ final class ReportCache: @unchecked Sendable {
         return rows
     }
 }
+
+/// What `futureFields` changes: organizations and report rows alike.
+protocol FutureShaped {
+    var extra: [String: JSONValue] { get set }
+    var licenseType: LicenseType { get set }
+}
+
+extension Organization: FutureShaped {}
+extension UsageRow: FutureShaped {}

@@ -62,13 +62,8 @@ public final class App {
             }
         case .billing:
             let billing = model.billing
+            if navigate(billing, key) { break }
             switch key {
-            case .up, .char("k"): billing.move(by: -1)
-            case .down, .char("j"): billing.move(by: 1)
-            case .pageUp: billing.move(by: -pageSize)
-            case .pageDown: billing.move(by: pageSize)
-            case .home, .char("g"): billing.selectFirst()
-            case .end, .char("G"): billing.selectLast()
             case .char("["): background { await $0.stepBill(by: -1) }
             case .char("]"): background { await $0.stepBill(by: 1) }
             case .enter:
@@ -83,13 +78,8 @@ public final class App {
             }
         case .changes:
             let changes = model.changes
+            if navigate(changes, key) { break }
             switch key {
-            case .up, .char("k"): changes.move(by: -1)
-            case .down, .char("j"): changes.move(by: 1)
-            case .pageUp: changes.move(by: -pageSize)
-            case .pageDown: changes.move(by: pageSize)
-            case .home, .char("g"): changes.selectFirst()
-            case .end, .char("G"): changes.selectLast()
             case .enter:
                 model.drillIntoChange()
                 if !layout.isWide { ui.focus = .detail }
@@ -102,6 +92,20 @@ public final class App {
         case .list, .detail:
             await handleCommon(key)
         }
+    }
+
+    /// ↑ ↓ j k PgUp PgDn g G Home End on a view of lines; true when `key` was one of them.
+    private func navigate(_ lines: LineList, _ key: Key) -> Bool {
+        switch key {
+        case .up, .char("k"): lines.move(by: -1)
+        case .down, .char("j"): lines.move(by: 1)
+        case .pageUp: lines.move(by: -pageSize)
+        case .pageDown: lines.move(by: pageSize)
+        case .home, .char("g"): lines.selectFirst()
+        case .end, .char("G"): lines.selectLast()
+        default: return false
+        }
+        return true
     }
 
     private func handleSearch(_ key: Key) {
