@@ -208,7 +208,7 @@ public final class ProviderClient: Sendable {
             try Task.checkCancellation()
             let token = try minter.token()
             counter.add(1, ordering: .relaxed)
-            let started = Date()
+            let started = Date(), sent = minter.localNow()
             let retryDelay: Double
             let failure: ProviderError
             do {
@@ -220,7 +220,7 @@ public final class ProviderClient: Sendable {
                     "query": "\(query)", "status": "\(response.status)", "attempt": "\(attempt)",
                     "ms": "\(Int(Date().timeIntervalSince(started) * 1000))",
                 ])
-                noteServerClock(response)
+                noteServerClock(response, sent: sent, received: minter.localNow())
                 if (200..<300).contains(response.status) {
                     record(RequestOutcome(time: Date(), path: path, status: response.status, error: nil))
                     return response
@@ -277,10 +277,19 @@ public final class ProviderClient: Sendable {
     /// Clock skew tolerance: this machine's clock is compared with the server's `Date`
     /// header on every answer; past `Self.clockTolerance` the minter signs on the
     /// server's time (said once in the log), within it on this machine's.
-    private func noteServerClock(_ response: HTTPResponse) {
+    ///
+    /// The header has one-second resolution and was written somewhere between the
+    /// request leaving and the answer arriving, so it bounds the offset to an interval
+    /// rather than a point: a correction already in that interval stands; otherwise none
+    /// is made when the interval reaches within the tolerance, and else the interval's
+    /// middle is taken. A slow answer then never passes for a wrong clock.
+    private func noteServerClock(_ response: HTTPResponse, sent: Date, received: Date) {
         guard let text = response.headers["date"], let server = HTTPDate.parse(text) else { return }
-        let measured = server.timeIntervalSince(minter.localNow())
-        let wanted = abs(measured) > Self.clockTolerance ? measured : 0
+        let low = server.timeIntervalSince(received), high = server.addingTimeInterval(1).timeIntervalSince(sent)
+        let current = minter.clockOffset
+        if current >= low - 0.5, current <= high + 0.5 { return }
+        let measured = (low + high) / 2
+        let wanted = (low <= Self.clockTolerance && high >= -Self.clockTolerance) ? 0 : measured
         if minter.setClockOffset(wanted), wanted != 0 {
             let told = clockNoted.withLock { done -> Bool in defer { done = true }; return done }
             if !told {

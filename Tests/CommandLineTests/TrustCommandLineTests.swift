@@ -51,14 +51,26 @@ struct TrustCommandLineTests {
         #expect((try FileManager.default.attributesOfItem(atPath: out)[.posixPermissions] as? Int) == 0o600)
 
         // The report is cached now; offline, the next run writes nothing but the output.
-        // 100 blocks let SQLite map its index (32 KB), and stop the 60 KB JSON mid-way.
-        let previous = dir.write("kept.json", "the file that was there\n")
-        let r = try shell(#"ulimit -f 100; exec "$PE" export daily --demo --offline --format json --output "# + previous)
-        #expect(r.status == 74)
-        #expect(r.stderr.contains("cannot write \(previous): the file is too large"), "\(r.stderr)")
-        #expect(try String(contentsOfFile: previous, encoding: .utf8) == "the file that was there\n")
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains(".tmp-") }
-        #expect(leftovers.isEmpty, "\(leftovers)")
+        if getuid() == 0 {
+            // A disk that fills up mid-write: a 32 KB tmpfs, in a mount namespace of the
+            // run's own, for the 60 KB JSON. What is left is read inside that namespace.
+            let full = dir.file("full")
+            try FileManager.default.createDirectory(atPath: full, withIntermediateDirectories: true)
+            let r = try shell(#"unshare --mount sh -c 'mount -t tmpfs -o size=32k tmpfs "$0" && printf "the file that was there\n" > "$0/kept.json" && "$PE" export daily --demo --offline --format json --output "$0/kept.json"; echo "EXIT=$?"; cat "$0/kept.json"; ls -A "$0"' "# + full)
+            #expect(r.stdout.contains("EXIT=74"), "\(r.stdout) \(r.stderr)")
+            #expect(r.stderr.contains("cannot write \(full)/kept.json: no space left on device"), "\(r.stderr)")
+            #expect(r.stdout.contains("the file that was there\nkept.json\n") && !r.stdout.contains(".tmp-"), "\(r.stdout)")
+        } else {
+            // Without root, a file-size limit stands in for the full disk: 100 blocks let
+            // SQLite map its index (32 KB) and stop the 60 KB JSON mid-way.
+            let previous = dir.write("kept.json", "the file that was there\n")
+            let r = try shell(#"ulimit -f 100; exec "$PE" export daily --demo --offline --format json --output "# + previous)
+            #expect(r.status == 74)
+            #expect(r.stderr.contains("cannot write \(previous): the file is too large"), "\(r.stderr)")
+            #expect(try String(contentsOfFile: previous, encoding: .utf8) == "the file that was there\n")
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains(".tmp-") }
+            #expect(leftovers.isEmpty, "\(leftovers)")
+        }
 
         let missing = try cli(["export", "daily", "--demo", "--output", dir.file("no/such/dir/x.csv")])
         #expect(missing.status == 74)

@@ -14,8 +14,9 @@ struct ClockSkewTests {
         let client = fixture.client()
         let organizations = try await client.organizations()
         #expect(organizations.count == 30)
-        // The Date header has one-second resolution, and a loaded machine adds latency.
-        #expect(abs(client.minter.clockOffset - offset) <= 5, "measured \(client.minter.clockOffset)")
+        // The Date header has one-second resolution, and the correction is the middle of
+        // what the round trip allows: half its time off at most (a loaded machine, TSan).
+        #expect(abs(client.minter.clockOffset - offset) <= 15, "measured \(client.minter.clockOffset)")
         #expect(fixture.simulator.requestCount == 2, "one refusal, one retry on the server's time")
         _ = try await client.dailyReport(nil)
         #expect(fixture.simulator.requestCount == 3, "later tokens are right the first time")
