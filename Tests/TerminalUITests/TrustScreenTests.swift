@@ -117,6 +117,17 @@ struct TrustScreenTests {
         #expect(a.frame(width: 80, height: 24).text.contains("move the cursor"))
     }
 
+    /// Item 13: at 120 columns every help line is whole.
+    @Test func helpLinesAreWholeAt120Columns() async throws {
+        let a = try app()
+        _ = a.frame(width: 120, height: 40)
+        await a.handle(.char("?"))
+        let canvas = a.frame(width: 120, height: 40)
+        let box = canvas.lines.filter { line in line.contains("│ ") && KeyMap.help.contains { line.contains($0.1.prefix(12)) } }
+        #expect(box.count >= KeyMap.help.count - 1)
+        #expect(!box.contains { $0.contains("…") }, "\(box.filter { $0.contains("…") })")
+    }
+
     /// Item 14: spare width goes to the name; the tier is spelled out at 100x30.
     @Test func spareWidthGoesToTheName() throws {
         let a = try app()
