@@ -60,12 +60,15 @@ extension Renderer {
     }
 
     static func changeValue(_ c: Change) -> String {
+        // Seat counts with separators and their noun; other values as they are.
+        func seats(_ text: String) -> String { Int(text).map { Format.plural($0, "seat") } ?? text }
+        func number(_ text: String) -> String { Int(text).map(Format.count) ?? text }
         switch c.kind {
-        case .added: return "\(c.after) seats"
-        case .removed: return "had \(c.before) seats"
+        case .added: return seats(c.after)
+        case .removed: return "had " + seats(c.before)
         case .tier, .license: return "\(c.before) → \(c.after)"
-        case .seats: return "\(c.before) → \(c.after) (\(c.delta.map { $0 > 0 ? "+\($0)" : "\($0)" } ?? ""))"
-        case .suspended: return "\(c.after) seats"
+        case .seats: return "\(number(c.before)) → \(number(c.after)) (\(c.delta.map { $0 > 0 ? "+" + Format.count($0) : Format.count($0) } ?? ""))"
+        case .suspended: return seats(c.after)
         case .trialEnding: return "ends \(c.after)"
         }
     }
