@@ -18,8 +18,11 @@ extension Renderer {
         let digits = bill.minorDigits
         // Columns right to left: amount, price, seats, tier; name and note share the rest.
         let amountW = 12, priceW = 8, seatsW = 8, tierW = inner.width >= 90 ? 10 : 4
+        // Name and note share the rest; under 90 columns the name takes it all (Enter
+        // shows the organization, and `bill` prints the notes).
         let flexible = inner.width - amountW - priceW - seatsW - tierW - 5
-        let nameW = max(10, flexible * 3 / 5), noteW = max(0, flexible - nameW)
+        let nameW = inner.width >= 90 ? max(10, flexible * 3 / 5) : max(10, flexible)
+        let noteW = max(0, flexible - nameW)
         var x = inner.x
         for (text, w, right) in [("NAME", nameW, false), ("TIER", tierW, false), ("SEATS", seatsW, true), ("PRICE", priceW, true),
                                  ("AMOUNT", amountW, true), ("NOTE", noteW, false)] where w > 0 {
@@ -35,7 +38,8 @@ extension Renderer {
             let base: Style = selected ? theme.selected : line.isFlagged ? theme.warning : .plain
             if selected { c.fill(Rect(x: inner.x, y: y, width: inner.width, height: 1), style: base) }
             var cx = inner.x
-            c.put(line.organizationName, x: cx, y: y, width: nameW, style: base); cx += nameW + 1
+            // Without a note column, the flag goes before the name.
+            c.put((line.isFlagged && noteW == 0 ? "⚑ " : "") + line.organizationName, x: cx, y: y, width: nameW, style: base); cx += nameW + 1
             let tier = tierW >= 10 ? Format.tierShort(line.tier) : String(Printable.text(line.tier.rawValue).prefix(3))
             c.put(tier, x: cx, y: y, width: tierW, style: selected ? base : theme.tier(line.tier)); cx += tierW + 1
             c.put(Format.count(line.seats), x: cx, y: y, width: seatsW, style: base, alignRight: true); cx += seatsW + 1
@@ -50,10 +54,16 @@ extension Renderer {
         // Totals per tier and overall.
         var y = inner.maxY - footer + 1
         for (label, total) in [("business", bill.total(.business)), ("enterprise", bill.total(.enterprise)), ("total", bill.total())] {
-            let amount = total.amount.map { " · " + Format.money($0, minorDigits: digits) + " " + (bill.currency ?? "") } ?? ""
+            let amount = total.amount.map { Format.money($0, minorDigits: digits) + " " + (bill.currency ?? "") }
             let flagged = label == "total" ? bill.lines.filter(\.isFlagged).count : 0
-            let text = "\(label): \(Format.plural(total.organizations, "organization")) · \(Format.plural(total.seats, "seat"))\(amount)"
-                + (flagged > 0 ? " · ⚑ \(flagged) to check" : "")
+            let check = flagged > 0 ? " · ⚑ \(flagged) to check" : ""
+            // The numbers are never cut: the words go first.
+            let variants = [
+                "\(label): \(Format.plural(total.organizations, "organization")) · \(Format.plural(total.seats, "seat"))" + (amount.map { " · " + $0 } ?? "") + check,
+                "\(label): \(Format.plural(total.organizations, "org")) · \(Format.plural(total.seats, "seat"))" + (amount.map { " · " + $0 } ?? "") + (flagged > 0 ? " · ⚑ \(flagged)" : ""),
+                "\(label) \(Format.count(total.organizations)) · \(Format.count(total.seats))" + (amount.map { " · " + $0 } ?? "") + (flagged > 0 ? " ⚑\(flagged)" : ""),
+            ]
+            let text = variants.first { DisplayWidth.of($0) <= inner.width } ?? variants[variants.count - 1]
             c.put(text, x: inner.x, y: y, style: label == "total" ? Style(bold: true) : theme.header, maxWidth: inner.width)
             y += 1
         }
