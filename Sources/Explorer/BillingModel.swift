@@ -4,8 +4,6 @@ import ProviderAPI
 import Sync
 import UsageStore
 
-/// The billing view (`b`): a month's bill, its lines sorted by amount (or by seats when
-/// no prices are set), the selection, and the totals per tier.
 /// A view that is a list of lines with a cursor (the bill, the changes): what the
 /// front's movement keys act on.
 @MainActor public protocol LineList: AnyObject {
@@ -14,6 +12,8 @@ import UsageStore
     func selectLast()
 }
 
+/// The billing view (`b`): a month's bill, its lines sorted by amount (or by seats when
+/// no prices are set), the selection, and the totals per tier.
 @MainActor @Observable
 public final class BillingModel: LineList {
     /// The month shown, once chosen.
@@ -45,9 +45,7 @@ public final class BillingModel: LineList {
             problem = "no monthly report for \(month) in the cache"
             return
         }
-        let facts = ((try? store.dailyFacts(of: month)) ?? [:]).mapValues {
-            MonthDailyFacts(tiers: $0.tiers, peakConsumed: $0.peakConsumed, days: $0.days)
-        }
+        let facts = (try? MonthDailyFacts.of(month, in: store)) ?? [:]
         let bill = Bill(month: month, rows: report.rows, daily: facts, prices: prices, customers: customers)
         self.bill = bill
         problem = nil
@@ -68,4 +66,11 @@ public final class BillingModel: LineList {
 
     public func selectFirst() { selected = 0 }
     public func selectLast() { selected = max(0, lines.count - 1) }
+}
+
+extension MonthDailyFacts {
+    /// What the cached daily reports of `month` say of each organization, by its id.
+    public static func of(_ month: Month, in store: UsageStore) throws -> [String: MonthDailyFacts] {
+        try store.dailyFacts(of: month).mapValues { MonthDailyFacts(tiers: $0.tiers, peakConsumed: $0.peakConsumed, days: $0.days) }
+    }
 }

@@ -1,4 +1,5 @@
 import ProviderAPI
+import Sync
 
 /// The period the explorer shows: a day of the daily reports or a month of the monthly.
 public enum Period: Hashable, Sendable, CustomStringConvertible {
@@ -9,6 +10,22 @@ public enum Period: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .day(let d): return .daily(d)
         case .month(let m): return .monthly(m)
+        }
+    }
+
+    /// The period of a report.
+    public init(_ period: ReportPeriod) {
+        switch period {
+        case .daily(let d): self = .day(d)
+        case .monthly(let m): self = .month(m)
+        }
+    }
+
+    /// The last day the period covers: the day itself, or the month's last day.
+    public var lastDay: Day {
+        switch self {
+        case .day(let d): return d
+        case .month(let m): return m.lastDay
         }
     }
 
@@ -37,6 +54,16 @@ public enum Period: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .day(let d): return d.description
         case .month(let m): return m.description
+        }
+    }
+}
+
+extension ReportSource {
+    /// The report of `period`: from the cache, or fetched and cached.
+    public func report(_ period: Period) async throws -> UsageReport {
+        switch period {
+        case .day(let d): return try await daily(d)
+        case .month(let m): return try await monthly(m)
         }
     }
 }

@@ -60,9 +60,7 @@ struct BillCommand: AsyncParsableCommand {
         let started = Date()
         let report = try await source.monthly(month.flatMap(Month.init))
         guard case .monthly(let billed) = report.period else { throw ProviderError.badResponse(detail: "the monthly report is not monthly") }
-        let facts = try source.store.dailyFacts(of: billed).mapValues {
-            MonthDailyFacts(tiers: $0.tiers, peakConsumed: $0.peakConsumed, days: $0.days)
-        }
+        let facts = try MonthDailyFacts.of(billed, in: source.store)
         let known = Set(report.rows.map(\.organizationId))
         let unknown = customerMap.keys.filter { !known.contains($0) }.sorted()
         if !unknown.isEmpty {

@@ -74,31 +74,18 @@ struct ChangesCommand: AsyncParsableCommand {
         let remembered = ViewStateFile(providerId: session.credentials.providerId, apiKey: stateKey).load(logger: session.logger)
         // --to, or the newest daily report (the newest monthly one when --from is a month).
         let toReport: UsageReport
-        switch to.flatMap(Self.period) ?? from.flatMap(Self.period).flatMap({ $0.isDaily ? nil : Period.month(ReportSchedule.newestMonth(at: Date())) }) {
-        case .day(let d)?: toReport = try await source.daily(d)
-        case .month(let m)?: toReport = try await source.monthly(m)
-        case nil: toReport = try await source.daily(nil)
+        if let asked = to.flatMap(Self.period) ?? from.flatMap(Self.period).flatMap({ $0.isDaily ? nil : Period.month(ReportSchedule.newestMonth(at: Date())) }) {
+            toReport = try await source.report(asked)
+        } else {
+            toReport = try await source.daily(nil)
         }
-        let toPeriod: Period
-        switch toReport.period {
-        case .daily(let d): toPeriod = .day(d)
-        case .monthly(let m): toPeriod = .month(m)
-        }
+        let toPeriod = Period(toReport.period)
         // --from, or the period last seen in the explorer (when before --to), or the one before --to.
         var fromPeriod = from.flatMap(Self.period) ?? remembered?.lastSeen(like: toPeriod) ?? toPeriod.previous
         if fromPeriod.reportPeriod.description >= toPeriod.reportPeriod.description { fromPeriod = toPeriod.previous }
-        let fromReport: UsageReport
-        switch fromPeriod {
-        case .day(let d): fromReport = try await source.daily(d)
-        case .month(let m): fromReport = try await source.monthly(m)
-        }
+        let fromReport = try await source.report(fromPeriod)
         let organizations = try await source.organizations()
-        let lastDay: Day
-        switch toPeriod {
-        case .day(let d): lastDay = d
-        case .month(let m): lastDay = m.lastDay
-        }
-        let changes = Changes.compute(from: fromReport.rows, to: toReport.rows, organizations: organizations, lastDay: lastDay,
+        let changes = Changes.compute(from: fromReport.rows, to: toReport.rows, organizations: organizations, lastDay: toPeriod.lastDay,
                                       rules: ChangeRules(minSeats: minSeats, minPercent: minPercent, trialDays: trialDays))
         Output.warn("changes from \(fromPeriod) to \(toPeriod): \(changes.count) (\(Self.summary(changes)))")
         let table = Changes.table(changes)
