@@ -25,21 +25,31 @@ public final class ChangesModel: LineList {
         self.from = from
         self.to = to
         let keep = changes.indices.contains(selected) ? changes[selected] : nil
+        switch Self.compute(from: from, to: to, store: store, rules: rules) {
+        case .failure(let missing):
+            changes = []; selected = 0; problem = missing.message
+        case .success(let computed):
+            changes = computed
+            problem = nil
+            selected = keep.flatMap { k in changes.firstIndex { $0.organizationId == k.organizationId && $0.kind == k.kind } } ?? 0
+        }
+    }
+
+    /// A report the comparison needs that the cache does not hold.
+    struct Missing: Error {
+        let message: String
+    }
+
+    /// The changes from `from` to `to`, from the cached reports.
+    static func compute(from: Period, to: Period, store: UsageStore, rules: ChangeRules) -> Result<[Change], Missing> {
         guard let after = try? store.report(to.reportPeriod) else {
-            changes = []; selected = 0; problem = "no cached report for \(to)"; return
+            return .failure(Missing(message: "no cached report for \(to)"))
         }
         guard let before = try? store.report(from.reportPeriod) else {
-            changes = []; selected = 0; problem = "no cached report for \(from) to compare with"; return
+            return .failure(Missing(message: "no cached report for \(from) to compare with"))
         }
-        let lastDay: Day
-        switch to {
-        case .day(let d): lastDay = d
-        case .month(let m): lastDay = m.lastDay
-        }
-        changes = Changes.compute(from: before.rows, to: after.rows, organizations: (try? store.organizations()) ?? [],
-                                  lastDay: lastDay, rules: rules)
-        problem = nil
-        selected = keep.flatMap { k in changes.firstIndex { $0.organizationId == k.organizationId && $0.kind == k.kind } } ?? 0
+        return .success(Changes.compute(from: before.rows, to: after.rows, organizations: (try? store.organizations()) ?? [],
+                                        lastDay: to.lastDay, rules: rules))
     }
 
     func setUnseen(_ count: Int?) { unseen = count }
@@ -77,10 +87,15 @@ extension ExplorerModel {
         guard let seen = remembered?.lastSeen(like: period), seen.reportPeriod.description < period.reportPeriod.description else {
             changes.setUnseen(nil); return
         }
-        let probe = ChangesModel()
-        probe.rules = changes.rules
-        probe.load(from: seen, to: period, store: store)
-        changes.setUnseen(probe.problem == nil ? probe.changes.count : nil)
+        // reload() calls this on every period change: a count is kept per pair of
+        // periods until a sync writes to the cache (syncProgressed and afterSync forget
+        // it). A pair with a report missing is not kept: show() may fetch it next.
+        let pair = ComparedPeriods(from: seen, to: period, rules: changes.rules)
+        if unseenCount?.pair != pair {
+            unseenCount = (try? ChangesModel.compute(from: seen, to: period, store: store, rules: changes.rules).get())
+                .map { (pair, $0.count) }
+        }
+        changes.setUnseen(unseenCount?.count)
     }
 
     /// Enter in the changes view: the organization in the list (its detail on the period).
@@ -91,4 +106,11 @@ extension ExplorerModel {
         list.select(id: change.organizationId)
         open(.detail)
     }
+}
+
+/// The periods and rules a count of unseen changes was made with.
+struct ComparedPeriods: Equatable {
+    let from: Period
+    let to: Period
+    let rules: ChangeRules
 }

@@ -26,6 +26,8 @@ public final class ExplorerModel {
     public let changes = ChangesModel()
     /// Whether the changes view has been opened in this run (the badge goes then).
     @ObservationIgnored var seenChangesView = false
+    /// The title bar's count of unseen changes and what it was counted from.
+    @ObservationIgnored var unseenCount: (pair: ComparedPeriods, count: Int)?
 
     public private(set) var period: Period
     public internal(set) var screens: [Screen] = [.list]
@@ -104,6 +106,7 @@ public final class ExplorerModel {
     /// period, the newest daily report) lands in the cache, show it; the rest of the
     /// sync goes on behind.
     private func syncProgressed() {
+        unseenCount = nil
         guard !periodCached else { return }
         if !periodChosen, period.isDaily, let newest = ((try? store.cachedPeriods(.daily)) ?? []).first.flatMap({ Day($0) }) {
             if .day(newest) != period { period = .day(newest) }
@@ -114,6 +117,7 @@ public final class ExplorerModel {
     }
 
     private func afterSync() async {
+        unseenCount = nil
         // Until the user picks a period, show the newest day the sync brought.
         if !periodChosen, period.isDaily, let newest = ((try? store.cachedPeriods(.daily)) ?? []).first.flatMap({ Day($0) }),
            .day(newest) != period {
@@ -178,10 +182,7 @@ public final class ExplorerModel {
         isLoading = true
         defer { isLoading = false }
         do {
-            switch next {
-            case .day(let d): _ = try await source.daily(d)
-            case .month(let m): _ = try await source.monthly(m)
-            }
+            _ = try await source.report(next)
             if period == next { reload() }
         } catch ProviderError.noReport {
             // Before the start of the API's history: go back, and stop there from now on.

@@ -301,6 +301,42 @@ struct ModelTests {
         #expect(counter.count == 2)
     }
 
+    /// The title bar's count of changes since the period last seen: the same as the
+    /// changes view would list, kept across period steps, and counted again once a
+    /// sync has written to the cache.
+    @Test func unseenChangesFollowThePeriodAndTheCache() async throws {
+        let (m, store) = try model()
+        let seen = Day("2026-11-20")!, d27 = Day("2026-11-27")!, d28 = Day("2026-11-28")!
+        func expected(to day: Day) throws -> Int {
+            let before = try #require(try store.report(.daily(seen))), after = try #require(try store.report(.daily(day)))
+            return Changes.compute(from: before.rows, to: after.rows, organizations: try store.organizations(), lastDay: day,
+                                   rules: ChangeRules()).count
+        }
+        #expect(m.changes.unseen == nil, "no remembered state: no count")
+        var state = ViewState()
+        state.lastSeenDay = seen.description
+        await m.restore(state)
+        let to28 = try expected(to: d28)
+        #expect(to28 > 0 && m.changes.unseen == to28)
+        await m.show(.day(d27))
+        let to27 = try expected(to: d27)
+        #expect(m.changes.unseen == to27)
+        await m.show(.day(d28))
+        #expect(m.changes.unseen == to28)
+        // A sync brings a new organization into the day on screen: one change more.
+        var report = try #require(try store.report(.daily(d28)))
+        var newcomer = report.rows[0]
+        newcomer.organizationId = "org_NEWCOMER"
+        newcomer.organizationName = "Newcomer"
+        report.rows.append(newcomer)
+        try store.write(report, fetchedAt: ModelTests.now)
+        await m.sync.onFinished?()
+        let after = try expected(to: d28)
+        #expect(after == to28 + 1 && m.changes.unseen == after)
+        m.openChanges()
+        #expect(m.changes.unseen == nil && m.changes.changes.count == to28 + 1)
+    }
+
     @Test func aSyncOfManyPagesIsCoalesced() async throws {
         let fixture = try SimulatorFixture(organizations: 2000, today: ModelTests.today)
         let store = try UsageStore.open(path: dir.file("sync.sqlite3"))
