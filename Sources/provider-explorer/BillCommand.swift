@@ -69,7 +69,7 @@ struct BillCommand: AsyncParsableCommand {
         let bill = Bill(month: billed, rows: report.rows, daily: facts, prices: priceList, customers: customerMap, includeFree: all)
         if global.offline { Output.warn("offline: the \(billed) bill from the cache") }
         session.logger.info("bill \(billed): \(bill.lines.count) lines in \(Int(Date().timeIntervalSince(started) * 1000)) ms")
-        let toTerminal = output == nil && isatty(STDOUT_FILENO) == 1
+        let toTerminal = Output.isTerminal(output)
         let text: String
         switch format ?? (toTerminal ? .table : .csv) {
         case .csv: text = bill.table.csv(.init(raw: csvRaw, forTerminal: toTerminal))

@@ -89,7 +89,7 @@ struct ChangesCommand: AsyncParsableCommand {
                                       rules: ChangeRules(minSeats: minSeats, minPercent: minPercent, trialDays: trialDays))
         Output.warn("changes from \(fromPeriod) to \(toPeriod): \(changes.count) (\(Self.summary(changes)))")
         let table = Changes.table(changes)
-        let toTerminal = output == nil && isatty(STDOUT_FILENO) == 1
+        let toTerminal = Output.isTerminal(output)
         let text: String
         switch format ?? (toTerminal ? .table : .csv) {
         case .csv: text = table.csv(.init(raw: csvRaw, forTerminal: toTerminal))

@@ -89,10 +89,11 @@ struct ExportCommand: AsyncParsableCommand {
             Output.warn("offline: from the cache (\(age))")
         }
         session.logger.info("export \(what.rawValue): \(table.rows.count) rows in \(session.client.requestCount) requests")
-        let chosen = format ?? (output == nil && isatty(STDOUT_FILENO) == 1 ? .table : .csv)
+        let toTerminal = Output.isTerminal(output)
+        let chosen = format ?? (toTerminal ? .table : .csv)
         let text: String
         switch chosen {
-        case .csv: text = table.csv(.init(raw: csvRaw, forTerminal: output == nil && isatty(STDOUT_FILENO) == 1))
+        case .csv: text = table.csv(.init(raw: csvRaw, forTerminal: toTerminal))
         case .json: text = table.json()
         case .table: text = table.table()
         }

@@ -29,6 +29,10 @@ enum Output {
         }
     }
 
+    /// Whether the output (standard output, as no `--output` FILE is given) is a
+    /// terminal: the commands choose a table and the CSV guard for a terminal then.
+    static func isTerminal(_ path: String?) -> Bool { path == nil && isatty(STDOUT_FILENO) == 1 }
+
     /// Writes `text` to `path`, or to standard output when `path` is nil.
     static func emit(_ text: String, to path: String?) throws {
         if let path { try writeFile(path, Data(text.utf8)); return }
@@ -39,7 +43,7 @@ enum Output {
     /// One line on standard error, prefixed with the program's name; the line is made
     /// printable, and a failure to write it is ignored (there is nowhere left to say it).
     static func warn(_ message: String) {
-        _ = try? writeAll(STDERR_FILENO, Data("provider-explorer: \(message)\n".utf8), target: "standard error")
+        _ = try? writeAll(STDERR_FILENO, Data("provider-explorer: \(Printable.line(message, limit: .max))\n".utf8), target: "standard error")
     }
 
     static func writeAll(_ fd: Int32, _ data: Data, target: String) throws {

@@ -87,8 +87,6 @@ final class Session {
         return try TracingTransport(wrapping: base, path: path)
     }
 
-
-
     /// The cache of this provider and API host (the demo simulator's has a fixed name,
     /// so demo data persists across runs); says on stderr when a bad one was moved aside.
     func openStore() throws -> UsageStore {
