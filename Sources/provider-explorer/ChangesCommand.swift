@@ -70,8 +70,7 @@ struct ChangesCommand: AsyncParsableCommand {
     func run() async throws {
         let session = try Session(options: global)
         let source = try session.reportSource()
-        let stateKey = session.simulator != nil ? "demo-simulator" : session.client.baseURL.absoluteString
-        let remembered = ViewStateFile(providerId: session.credentials.providerId, apiKey: stateKey).load(logger: session.logger)
+        let remembered = session.viewStateFile.load(logger: session.logger)
         // --to, or the newest daily report (the newest monthly one when --from is a month).
         let toReport: UsageReport
         if let asked = to.flatMap(Self.period) ?? from.flatMap(Self.period).flatMap({ $0.isDaily ? nil : Period.month(ReportSchedule.newestMonth(at: Date())) }) {

@@ -175,7 +175,7 @@ struct DoctorCommand: AsyncParsableCommand {
             }
         }
         await cacheAndTerminal(report, settings: settings, providerId: session.credentials.providerId,
-                               apiKey: session.simulator != nil ? "demo-simulator" : base.absoluteString)
+                               apiKey: session.apiKey)
     }
 
     /// One page of a listing, checked field by field.

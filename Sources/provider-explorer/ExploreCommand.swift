@@ -101,8 +101,7 @@ struct ExploreCommand: AsyncParsableCommand {
             try Self.writeCSV(table, directory: exportDir, name: name)
         }
         // Opens as the user left it (unless --reset-view); remembered again at the end.
-        let stateFile = ViewStateFile(providerId: session.credentials.providerId,
-                                      apiKey: session.simulator != nil ? "demo-simulator" : session.client.baseURL.absoluteString)
+        let stateFile = session.viewStateFile
         let remembered = resetView ? nil : stateFile.load(logger: session.logger)
         model.start()
         if let remembered { await model.restore(remembered) }

@@ -87,13 +87,19 @@ final class Session {
         return try TracingTransport(wrapping: base, path: path)
     }
 
-    /// The cache of this provider and API host (the demo simulator's has a fixed name,
-    /// so demo data persists across runs); says on stderr when a bad one was moved aside.
+    /// What the cache and the remembered view are named after, beside the provider id:
+    /// the API's URL, or a fixed name for the demo simulator (its port changes each run)
+    /// so that demo data persists across runs.
+    var apiKey: String { simulator != nil ? "demo-simulator" : client.baseURL.absoluteString }
+
+    /// The explorer's remembered view of this provider and API host.
+    var viewStateFile: ViewStateFile { ViewStateFile(providerId: credentials.providerId, apiKey: apiKey) }
+
+    /// The cache of this provider and API host; says on stderr when a bad one was moved aside.
     func openStore() throws -> UsageStore {
-        let key = simulator != nil ? "demo-simulator" : client.baseURL.absoluteString
-        let store = try UsageStore.open(directory: settings.cacheDir, providerId: credentials.providerId, baseURL: key)
+        let store = try UsageStore.open(directory: settings.cacheDir, providerId: credentials.providerId, baseURL: apiKey)
         if let notice = store.notice {
-            FileHandle.standardError.write(Data("provider-explorer: \(notice)\n".utf8))
+            Output.warn(notice)
             logger.warning("\(notice)")
         }
         return store
