@@ -88,13 +88,8 @@ struct DoctorCommand: AsyncParsableCommand {
             report.ok("credentials", "--demo: the built-in simulator's own key")
         } else {
             do {
-                switch settings.credentials {
-                case .credentialsFile(let p): credentials = try CredentialsLoader.load(credentialsFile: p)
-                case let .keyFile(p, provider, key): credentials = try CredentialsLoader.load(keyFile: p, providerId: provider, keyId: key)
-                case .command(let command): credentials = try command.load()
-                case .none: throw ProviderError.noCredentials
-                }
-                let c = credentials!
+                let c = try settings.credentials.load()
+                credentials = c
                 let age = c.createdAt.map { Int(Date().timeIntervalSince($0) / 86_400) }
                 let text = "\(from): \(c.source), \(c.key.algorithm.rawValue) (\(c.key.algorithm.keyDescription)), \(c.fingerprint), "
                     + "permissions \(c.permissionVerdict)" + (age.map { ", created \($0) \($0 == 1 ? "day" : "days") ago" } ?? "")

@@ -80,6 +80,16 @@ struct Settings {
         case keyFile(path: String, providerId: String, keyId: String)
         case command(CredentialsCommand)
         case none
+
+        /// The credentials from wherever they were given; none given is ProviderError.noCredentials.
+        func load() throws -> Credentials {
+            switch self {
+            case .credentialsFile(let path): return try CredentialsLoader.load(credentialsFile: path)
+            case let .keyFile(path, p, k): return try CredentialsLoader.load(keyFile: path, providerId: p, keyId: k)
+            case .command(let command): return try command.load()
+            case .none: throw ProviderError.noCredentials
+            }
+        }
     }
 
     var baseURL: String

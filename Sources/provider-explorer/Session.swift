@@ -66,12 +66,7 @@ final class Session {
         }
         simulator = nil
         let url = try BaseURL.validate(self.settings.baseURL)
-        switch settings.credentials {
-        case .credentialsFile(let path): credentials = try CredentialsLoader.load(credentialsFile: path)
-        case let .keyFile(path, p, k): credentials = try CredentialsLoader.load(keyFile: path, providerId: p, keyId: k)
-        case .command(let command): credentials = try command.load()
-        case .none: throw ProviderError.noCredentials
-        }
+        credentials = try settings.credentials.load()
         logger.info("key \(credentials.keyId) \(credentials.fingerprint) from \(credentials.source); API \(url)")
         client = ProviderClient(baseURL: url, minter: credentials.minter(),
                                 transport: try Self.transport(settings),
