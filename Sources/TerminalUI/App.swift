@@ -196,18 +196,22 @@ public final class App {
     private func exportVisible() {
         let rows = model.list.visible
         guard !rows.isEmpty else { model.setStatus("nothing to export: no visible rows", error: false); return }
+        let report = UsageReport(period: model.period.reportPeriod, generatedAt: "", rows: rows.map {
+            UsageRow(organizationId: $0.id, organizationName: $0.name, tier: $0.tier, licenseType: $0.licenseType,
+                     trial: $0.isTrial, nfr: $0.isNFR, activeSeats: $0.activeSeats, pendingSeats: $0.pendingSeats,
+                     consumedLicenses: $0.consumedLicenses)
+        })
+        export(ExportTable(report: report), as: "organizations-\(model.period)", what: Format.plural(rows.count, "row"))
+    }
+
+    /// Writes `table` as CSV named after `name` and says on the status line what went
+    /// where, or why it could not.
+    private func export(_ table: ExportTable, as name: String, what: String) {
         do {
-            let table: ExportTable
-            let report = UsageReport(period: model.period.reportPeriod, generatedAt: "", rows: rows.map {
-                UsageRow(organizationId: $0.id, organizationName: $0.name, tier: $0.tier, licenseType: $0.licenseType,
-                         trial: $0.isTrial, nfr: $0.isNFR, activeSeats: $0.activeSeats, pendingSeats: $0.pendingSeats,
-                         consumedLicenses: $0.consumedLicenses)
-            })
-            table = ExportTable(report: report)
-            let path = try writeCSV(table, "organizations-\(model.period)")
+            let path = try writeCSV(table, name)
             // The file's name first: on a narrow screen the directory is what gets cut.
-            let name = (path as NSString).lastPathComponent, directory = (path as NSString).deletingLastPathComponent
-            model.setStatus("wrote \(Format.count(rows.count)) \(rows.count == 1 ? "row" : "rows") to \(name) in \(directory)", error: false)
+            let file = (path as NSString).lastPathComponent, directory = (path as NSString).deletingLastPathComponent
+            model.setStatus("wrote \(what) to \(file) in \(directory)", error: false)
         } catch {
             model.setStatus("could not write the CSV: \(Failure(error).message)", error: true)
         }
@@ -231,13 +235,7 @@ public final class App {
     /// `x` in the billing view: the `bill` CSV of the month shown.
     private func exportBill() {
         guard let bill = model.billing.bill else { model.setStatus("nothing to export: no bill for this month", error: false); return }
-        do {
-            let path = try writeCSV(bill.table, "bill-\(bill.month)")
-            let name = (path as NSString).lastPathComponent, directory = (path as NSString).deletingLastPathComponent
-            model.setStatus("wrote the \(bill.month) bill (\(Format.plural(bill.lines.count, "line"))) to \(name) in \(directory)", error: false)
-        } catch {
-            model.setStatus("could not write the CSV: \(Failure(error).message)", error: true)
-        }
+        export(bill.table, as: "bill-\(bill.month)", what: "the \(bill.month) bill (\(Format.plural(bill.lines.count, "line")))")
     }
 
     /// Work a key starts that may wait on the network (a period not cached yet): it runs
