@@ -31,7 +31,7 @@ extension Renderer {
         }
         let footer = 4
         let rowsHeight = max(0, inner.height - 1 - footer)
-        let top = max(0, min(b.selected - rowsHeight / 2, b.lines.count - rowsHeight))
+        let top = Self.centredTop(selected: b.selected, count: b.lines.count, height: rowsHeight)
         for (i, line) in b.lines.dropFirst(top).prefix(rowsHeight).enumerated() {
             let y = inner.y + 1 + i
             let selected = top + i == b.selected

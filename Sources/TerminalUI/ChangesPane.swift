@@ -28,7 +28,7 @@ extension Renderer {
             lines += indices.map { .change($0) }
         }
         let selectedLine = lines.firstIndex { if case .change(let i) = $0 { return i == m.selected }; return false } ?? 0
-        let top = max(0, min(selectedLine - inner.height / 2, lines.count - inner.height))
+        let top = Self.centredTop(selected: selectedLine, count: lines.count, height: inner.height)
         let valueW = 24
         let nameW = max(10, inner.width - valueW - 4)
         for (row, line) in lines.dropFirst(top).prefix(inner.height).enumerated() {

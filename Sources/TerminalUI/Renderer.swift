@@ -161,3 +161,11 @@ public struct Renderer {
         }
     }
 }
+
+extension Renderer {
+    /// The first line shown of `count` lines in `height` rows: the selected one kept in
+    /// the middle, the window never past either end.
+    static func centredTop(selected: Int, count: Int, height: Int) -> Int {
+        max(0, min(selected - height / 2, count - height))
+    }
+}
