@@ -6,7 +6,7 @@ import ProviderAPI
 /// name search, sorting, a selection kept by organization id, and the totals of what
 /// is visible.
 @MainActor @Observable
-public final class OrganizationListModel {
+public final class OrganizationListModel: LineList {
     public enum SortKey: String, CaseIterable, Sendable {
         case name, seats, change, trialEnd
         public var label: String {
@@ -271,6 +271,8 @@ public final class OrganizationListModel {
         selectedID = visible[target].id
     }
 
+    /// The movement keys' name for `moveSelection(by:)` (the list is a `LineList`).
+    public func move(by delta: Int) { moveSelection(by: delta) }
     public func selectFirst() { if let first = visible.first { selectedID = first.id } }
     public func selectLast() { if let last = visible.last { selectedID = last.id } }
 }

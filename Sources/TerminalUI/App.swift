@@ -123,14 +123,9 @@ public final class App {
 
     private func handleCommon(_ key: Key) async {
         let list = model.list
+        if navigate(list, key) { model.refreshDetail(); return }
         switch key {
         case .char("q"): shouldQuit = true
-        case .up, .char("k"): list.moveSelection(by: -1)
-        case .down, .char("j"): list.moveSelection(by: 1)
-        case .pageUp: list.moveSelection(by: -pageSize)
-        case .pageDown: list.moveSelection(by: pageSize)
-        case .home, .char("g"): list.selectFirst()
-        case .end, .char("G"): list.selectLast()
         case .char("/"): ui.searching = true; ui.focus = .list
         case .char("t"): list.trialOnly.toggle()
         case .char("n"): list.nfrOnly.toggle()
