@@ -103,7 +103,7 @@ if runs("profile") {
     let m = Measure.seconds { for row in joined { _ = TextSearch.fold(row.row.organizationName) } }
     let models = Measure.seconds {
         let model = ExplorerModel(store: store, source: nil, engine: nil, keyInfo: KeyInfo(providerId: "p", keyId: "k", algorithm: "a", fingerprint: "f", createdAt: nil, permission: "", source: ""), origin: .cacheOnly, now: { fixedNow })
-        model.start(sync: false)
+        model.start()
     }
     let today0 = Day(containing: fixedNow)
     var built: [ListRow] = []
@@ -120,7 +120,7 @@ for _ in 0..<5 {
     opens.append(try Measure.seconds {
             let store = try UsageStore.open(path: bigStore.path)
             let model = ExplorerModel(store: store, source: nil, engine: nil, keyInfo: info, origin: .cacheOnly, now: { fixedNow })
-            model.start(sync: false)
+            model.start()
             app = App(model: model, theme: Theme(colors: true)) { _, _ in "" }
             _ = app.frame(width: 200, height: 60)
     })
@@ -129,7 +129,6 @@ rows.append(Row(name: "open to first frame, warm cache of \(big) orgs (in proces
                 target: "< 300 ms", met: Measure.median(opens) < 0.3))
 
 do {
-    let model = app.model
     func keystrokes(_ n: Int, _ action: @MainActor (Int) -> Void) -> [Double] {
         var samples: [Double] = []
         for i in 0..<n {
@@ -140,14 +139,16 @@ do {
         }
         return samples
     }
-    let toggles = keystrokes(200) { _ in model.list.trialOnly.toggle() }
+    // Each keystroke goes the whole way: the binding table, App.update, the props, the panes.
+    let toggles = keystrokes(200) { _ in _ = app.update(.key(.char("t"))) }
     let word = Array("contoso")
+    _ = app.update(.key(.char("/")))
     let search = keystrokes(280) { i in
         let k = i % (word.count * 2)
-        if k < word.count { model.list.search.append(word[k]) } else { model.list.search.removeLast() }
+        _ = app.update(.key(k < word.count ? .char(word[k]) : .backspace))
     }
-    model.list.search = ""
-    let moves = keystrokes(500) { i in model.list.moveSelection(by: i % 100 < 50 ? 1 : -1); model.refreshDetail() }
+    _ = app.update(.key(.escape))
+    let moves = keystrokes(500) { i in _ = app.update(.key(i % 100 < 50 ? .down : .up)) }
     for (name, samples) in [("filter toggle (t)", toggles), ("search keystroke", search), ("cursor move (with detail)", moves)] {
         let med = Measure.median(samples), p99 = Measure.percentile(samples, 0.99)
         rows.append(Row(name: "\(name) to a drawn Canvas, \(big) orgs", value: "median \(Measure.ms(med)), p99 \(Measure.ms(p99))",

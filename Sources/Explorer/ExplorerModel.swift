@@ -40,6 +40,8 @@ public final class ExplorerModel {
     /// The oldest daily and monthly periods the API has, once a 404 has shown where its
     /// history starts: `[` stops there as `]` stops at the newest.
     @ObservationIgnored private var historyStart: (day: Day?, month: Month?) = (nil, nil)
+    /// Fetches started and not yet ended.
+    @ObservationIgnored private var loading = 0 { didSet { isLoading = loading > 0 } }
     public private(set) var isLoading = false
     /// Set once the user picks a period; until then the view follows the newest report.
     @ObservationIgnored private var periodChosen = false
@@ -56,7 +58,8 @@ public final class ExplorerModel {
 
     @ObservationIgnored let store: UsageStore
     @ObservationIgnored let source: ReportSource?
-    @ObservationIgnored let now: @Sendable () -> Date
+    /// The clock the model was made with (fixed in tests and screenshots).
+    @ObservationIgnored public let now: @Sendable () -> Date
 
     public init(store: UsageStore, source: ReportSource?, engine: SyncEngine?, keyInfo: KeyInfo, origin: DataOrigin,
                 billing: BillingModel = BillingModel(), now: @escaping @Sendable () -> Date = { Date() }) {
@@ -64,7 +67,7 @@ public final class ExplorerModel {
         self.billing = billing
         self.source = source
         self.now = now
-        key = KeyStatusModel(info: keyInfo, origin: origin, now: now())
+        key = KeyStatusModel(info: keyInfo, origin: origin)
         var runner: SyncModel.Runner?
         if let engine {
             runner = { @Sendable progress in try await engine.sync(progress: progress) }
@@ -73,18 +76,15 @@ public final class ExplorerModel {
         let newestCached = ((try? store.cachedPeriods(.daily)) ?? []).first.flatMap { Day($0) }
         period = .day(newestCached ?? ReportSchedule.newestDay(at: now()))
         key.setCacheFetchedAt(store.newestFetch())
-        sync.onFinished = { [weak self] in await self?.afterSync() }
-        sync.onProgress = { [weak self] in self?.syncProgressed() }
     }
 
     public var screen: Screen { screens.last ?? .list }
 
     // MARK: - Loading
 
-    /// Draws from the cache at once; the sync (if any) runs behind.
-    public func start(sync startSync: Bool = true) {
+    /// Draws from the cache at once (the front then starts the sync, if any, behind).
+    public func start() {
         reload()
-        if startSync, sync.canSync { sync.refresh() }
     }
 
     /// Reads the period (and the one before, for the change column) from the cache.
@@ -102,10 +102,19 @@ public final class ExplorerModel {
         if !seenChangesView { refreshUnseenChanges() }
     }
 
-    /// While a sync runs: as soon as the report on screen (or, before the user picks a
-    /// period, the newest daily report) lands in the cache, show it; the rest of the
-    /// sync goes on behind.
-    private func syncProgressed() {
+    // MARK: - Sync
+
+    /// Marks a sync as started and returns what runs it (the front runs it behind and
+    /// hands back `syncProgressed` and `syncFinished`); nil when offline or when a sync
+    /// already runs.
+    public func beginSync() -> SyncModel.Runner? { sync.begin() }
+
+    /// A step of the sync. As soon as the report on screen (or, before the user picks
+    /// a period, the newest daily report) lands in the cache, it is shown; the rest of
+    /// the sync goes on behind.
+    public func syncProgressed(_ p: SyncProgress) {
+        guard sync.isSyncing else { return }
+        sync.apply(p)
         unseenCount = nil
         guard !periodCached else { return }
         if !periodChosen, period.isDaily, let newest = ((try? store.cachedPeriods(.daily)) ?? []).first.flatMap({ Day($0) }) {
@@ -116,7 +125,9 @@ public final class ExplorerModel {
         }
     }
 
-    private func afterSync() async {
+    /// The end of a sync: its outcome on the status line, and the cache read again.
+    public func syncFinished(_ result: Result<SyncSummary, any Error>) {
+        sync.finish(result)
         unseenCount = nil
         // Until the user picks a period, show the newest day the sync brought.
         if !periodChosen, period.isDaily, let newest = ((try? store.cachedPeriods(.daily)) ?? []).first.flatMap({ Day($0) }),
@@ -140,36 +151,36 @@ public final class ExplorerModel {
     // MARK: - Period
 
     /// `[` and `]`: a day or a month back or forward, never past what can exist.
-    public func stepPeriod(by n: Int) async {
+    public func stepPeriod(by n: Int) -> Fetch? {
         let next = period.stepped(by: n)
         switch next {
         case .day(let d) where d > ReportSchedule.newestDay(at: now()):
-            setStatus("\(d) has no report yet: a day's report is generated at 00:00:02 UTC the next day", error: false); return
+            setStatus("\(d) has no report yet: a day's report is generated at 00:00:02 UTC the next day", error: false); return nil
         case .month(let m) where m > ReportSchedule.newestMonth(at: now()):
-            setStatus("\(m) has no report yet: a month's report is generated on the 1st of the next at 00:01:02 UTC", error: false); return
+            setStatus("\(m) has no report yet: a month's report is generated on the 1st of the next at 00:01:02 UTC", error: false); return nil
         case .day(let d) where historyStart.day.map { d < $0 } ?? false:
-            setStatus("no daily report before \(historyStart.day!): the API's history starts there", error: false); return
+            setStatus("no daily report before \(historyStart.day!): the API's history starts there", error: false); return nil
         case .month(let m) where historyStart.month.map { m < $0 } ?? false:
-            setStatus("no monthly report before \(historyStart.month!): the API's history starts there", error: false); return
+            setStatus("no monthly report before \(historyStart.month!): the API's history starts there", error: false); return nil
         default: break
         }
-        await show(next)
+        return show(next)
     }
 
     /// `m`: between the daily and the monthly reports (the month of the day shown, or
     /// its newest day).
-    public func toggleMode() async {
+    public func toggleMode() -> Fetch? {
         switch period {
         case .day(let d):
-            let m = min(d.month, ReportSchedule.newestMonth(at: now()))
-            await show(.month(m))
+            return show(.month(min(d.month, ReportSchedule.newestMonth(at: now()))))
         case .month(let m):
-            await show(.day(min(m.lastDay, ReportSchedule.newestDay(at: now()))))
+            return show(.day(min(m.lastDay, ReportSchedule.newestDay(at: now()))))
         }
     }
 
-    /// Shows `period`, fetching its report first when it is not cached and we are online.
-    public func show(_ next: Period) async {
+    /// Shows `period` from the cache at once; when it is not cached and we are online,
+    /// returns the fetch that brings it (the front runs it and hands it to `fetched`).
+    public func show(_ next: Period) -> Fetch? {
         periodChosen = true
         let before = period
         period = next
@@ -177,31 +188,45 @@ public final class ExplorerModel {
         reload()
         guard !periodCached, let source, source.client != nil else {
             if !periodCached { setStatus("no cached report for \(next)" + (source?.client == nil ? " (offline)" : ""), error: false) }
-            return
+            return nil
         }
-        isLoading = true
-        defer { isLoading = false }
-        do {
-            _ = try await source.report(next)
-            if period == next { reload() }
-        } catch ProviderError.noReport {
-            // Before the start of the API's history: go back, and stop there from now on.
-            switch next {
-            case .day(let d): historyStart.day = d.adding(days: 1)
-            case .month(let m): historyStart.month = m.adding(months: 1)
+        loading += 1
+        return Fetch(period: next, purpose: .show(returnTo: before), source: source)
+    }
+
+    /// A fetch started by `show` or `showBill` has ended (`error` nil when the report
+    /// is now cached).
+    public func fetched(_ fetch: Fetch, error: (any Error)?) {
+        loading = max(0, loading - 1)
+        switch fetch.purpose {
+        case .show(let before):
+            let next = fetch.period
+            switch error {
+            case nil:
+                if period == next { reload() }
+            case ProviderError.noReport?:
+                // Before the start of the API's history: go back, and stop there from now on.
+                switch next {
+                case .day(let d): historyStart.day = d.adding(days: 1)
+                case .month(let m): historyStart.month = m.adding(months: 1)
+                }
+                if period == next { period = before; reload() }
+                setStatus("the API has no report for \(next): its history starts at \(next.stepped(by: 1))", error: false)
+            case let error?:
+                setStatus(Failure(error).message, error: true)
             }
-            if period == next { period = before; reload() }
-            setStatus("the API has no report for \(next): its history starts at \(next.stepped(by: 1))", error: false)
-        } catch {
-            setStatus(Failure(error).message, error: true)
+        case .bill:
+            if let error { setStatus(Failure(error).message, error: true) }
+            if case .month(let m) = fetch.period, billing.month == m { billing.load(m, store: store) }
         }
+        refreshDetail()
     }
 
     // MARK: - Billing
 
     /// `b`: the bill of the month on screen in monthly mode, else of the newest month
     /// with a cached monthly report (else the newest the schedule allows).
-    public func openBilling() async {
+    public func openBilling() -> Fetch? {
         let month: Month
         if case .month(let m) = period { month = m }
         else if let m = billing.month { month = m }
@@ -209,38 +234,37 @@ public final class ExplorerModel {
             month = ((try? store.cachedPeriods(.monthly)) ?? []).first.flatMap { Month($0) } ?? ReportSchedule.newestMonth(at: now())
         }
         open(.billing)
-        await showBill(month)
+        return showBill(month)
     }
 
     /// `[` `]` in the billing view.
-    public func stepBill(by n: Int) async {
-        guard let m = billing.month?.adding(months: n) else { return }
+    public func stepBill(by n: Int) -> Fetch? {
+        guard let m = billing.month?.adding(months: n) else { return nil }
         if m > ReportSchedule.newestMonth(at: now()) {
-            setStatus("\(m) has no monthly report yet: it is generated on the 1st of the next month at 00:01:02 UTC", error: false); return
+            setStatus("\(m) has no monthly report yet: it is generated on the 1st of the next month at 00:01:02 UTC", error: false); return nil
         }
-        await showBill(m)
+        return showBill(m)
     }
 
-    /// Loads the bill of `month`, fetching its monthly report first when it is not
-    /// cached and we are online.
-    func showBill(_ month: Month) async {
-        if !store.has(.monthly(month)), let source, source.client != nil {
-            isLoading = true
-            defer { isLoading = false }
-            do { _ = try await source.monthly(month) } catch { setStatus(Failure(error).message, error: true) }
-        }
+    /// Loads the bill of `month` from the cache; when its monthly report is not cached
+    /// and we are online, returns the fetch that brings it.
+    func showBill(_ month: Month) -> Fetch? {
         billing.load(month, store: store)
+        guard !store.has(.monthly(month)), let source, source.client != nil else { return nil }
+        loading += 1
+        return Fetch(period: .month(month), purpose: .bill, source: source)
     }
 
     /// Enter in the billing view: the organization's detail, in monthly mode on the
     /// bill's month.
-    public func drillIntoBillLine() async {
-        guard let line = billing.selectedLine, let month = billing.month else { return }
+    public func drillIntoBillLine() -> Fetch? {
+        guard let line = billing.selectedLine, let month = billing.month else { return nil }
         screens = [.list]
-        await show(.month(month))
+        let fetch = show(.month(month))
         list.clearFilters()
         list.select(id: line.organizationId)
         open(.detail)
+        return fetch
     }
 
     // MARK: - Navigation

@@ -36,22 +36,19 @@ public enum DataOrigin: Sendable, Equatable {
 public final class KeyStatusModel {
     public private(set) var info: KeyInfo
     public let origin: DataOrigin
-    public private(set) var now: Date
     public private(set) var tokenExpiry: Date?
     public private(set) var lastOutcome: RequestOutcome?
     /// When the newest cached data was fetched.
     public private(set) var cacheFetchedAt: Date?
 
-    public init(info: KeyInfo, origin: DataOrigin, now: Date) {
+    public init(info: KeyInfo, origin: DataOrigin) {
         self.info = info
         self.origin = origin
-        self.now = now
     }
 
-    /// Called about once a second by the front, so the countdown moves.
-    public func tick(now: Date, tokenExpiry: Date?) {
-        self.now = now
-        if self.tokenExpiry != tokenExpiry { self.tokenExpiry = tokenExpiry }
+    /// When the token in hand expires (the front reads it about once a second).
+    public func setTokenExpiry(_ expiry: Date?) {
+        if tokenExpiry != expiry { tokenExpiry = expiry }
     }
 
     public func record(_ outcome: RequestOutcome) { lastOutcome = outcome }
@@ -65,10 +62,10 @@ public final class KeyStatusModel {
     public func setCacheFetchedAt(_ date: Date?) { cacheFetchedAt = date }
 
     /// Seconds until the token in hand expires; nil before the first request.
-    public var tokenSecondsLeft: Int? { tokenExpiry.map { max(0, Int($0.timeIntervalSince(now))) } }
+    public func tokenSecondsLeft(at now: Date) -> Int? { tokenExpiry.map { max(0, Int($0.timeIntervalSince(now))) } }
 
     /// "259 days ago", "just now".
-    public var keyAge: String? { info.createdAt.map { Age.ago(now.timeIntervalSince($0)) } }
+    public func keyAge(at now: Date) -> String? { info.createdAt.map { Age.ago(now.timeIntervalSince($0)) } }
 
     /// The rejection and what to do, when the last request was refused.
     public var rejection: String? {
@@ -96,7 +93,7 @@ public final class KeyStatusModel {
     }
 
     /// "api.nordpass.com", "DEMO simulator", "OFFLINE cache (fetched 3 h ago)".
-    public var originSummary: String {
+    public func originSummary(at now: Date) -> String {
         switch origin {
         case .api(let host): return host
         case .demo: return "DEMO simulator"

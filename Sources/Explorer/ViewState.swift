@@ -59,7 +59,8 @@ extension ExplorerModel {
 
     /// Opens as the user left it: the filters, the sort, the mode (on its newest
     /// period), the selection.
-    public func restore(_ state: ViewState) async {
+    /// Returns the fetch of the remembered mode's period when it is not cached.
+    public func restore(_ state: ViewState) -> Fetch? {
         list.trialOnly = state.trialOnly
         list.nfrOnly = state.nfrOnly
         list.tier = state.tier.map(Tier.init(rawValue:))
@@ -69,9 +70,10 @@ extension ExplorerModel {
         }
         if let id = state.selectedOrganization { list.select(id: id) }
         remembered = state
-        if state.monthly, period.isDaily { await toggleMode() }
+        let fetch = state.monthly && period.isDaily ? toggleMode() : nil
         if let id = state.selectedOrganization { list.select(id: id) }
         refreshDetail()
         refreshUnseenChanges()
+        return fetch
     }
 }

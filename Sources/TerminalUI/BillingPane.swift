@@ -1,14 +1,21 @@
 import Explorer
 import ProviderAPI
 
-extension Renderer {
-    /// The billing view: a month's bill, largest first; flagged lines stand out; the
-    /// totals per tier at the bottom.
-    func drawBilling(_ c: inout Canvas, _ r: Rect) {
-        let b = model.billing
-        let title = "Bill · \(b.month?.description ?? "")" + (b.bill?.currency.map { " · \($0)" } ?? "")
-            + " · \(b.hasPrices ? "by amount" : "by seats (no prices: [prices] in config.toml)")"
-        c.box(r, title: title, style: theme.focusedBorder, titleStyle: theme.focusedBorder)
+/// The billing view: a month's bill, largest first; flagged lines stand out; the
+/// totals per tier at the bottom.
+enum BillingPane {
+    struct Props {
+        let title: String
+        let bill: Bill?
+        /// The bill's lines in the view's order.
+        let lines: [BillLine]
+        let selected: Int
+        /// Why there is no bill.
+        let problem: String?
+    }
+
+    static func draw(_ b: Props, _ c: inout Canvas, _ r: Rect, _ theme: Theme) {
+        c.box(r, title: b.title, style: theme.focusedBorder, titleStyle: theme.focusedBorder)
         let inner = r.inset(1)
         guard inner.height >= 4, inner.width >= 30 else { return }
         guard let bill = b.bill else {
@@ -17,11 +24,13 @@ extension Renderer {
         }
         let digits = bill.minorDigits
         // Columns right to left: amount, price, seats, tier; name and note share the rest.
-        let amountW = 12, priceW = 8, seatsW = 8, tierW = inner.width >= 90 ? 10 : 4
+        let wide = inner.width >= Metrics.billNoteFrom
+        let amountW = Metrics.billAmount, priceW = Metrics.billPrice, seatsW = Metrics.billSeats
+        let tierW = wide ? Metrics.billTier : Metrics.billTierShort
         // Name and note share the rest; under 90 columns the name takes it all (Enter
         // shows the organization, and `bill` prints the notes).
         let flexible = inner.width - amountW - priceW - seatsW - tierW - 5
-        let nameW = inner.width >= 90 ? max(10, flexible * 3 / 5) : max(10, flexible)
+        let nameW = wide ? max(10, flexible * 3 / 5) : max(10, flexible)
         let noteW = max(0, flexible - nameW)
         var x = inner.x
         for (text, w, right) in [("NAME", nameW, false), ("TIER", tierW, false), ("SEATS", seatsW, true), ("PRICE", priceW, true),
@@ -29,9 +38,9 @@ extension Renderer {
             c.put(text, x: x, y: inner.y, width: w, style: theme.header, alignRight: right)
             x += w + 1
         }
-        let footer = 4
+        let footer = Metrics.billFooter
         let rowsHeight = max(0, inner.height - 1 - footer)
-        let top = Self.centredTop(selected: b.selected, count: b.lines.count, height: rowsHeight)
+        let top = Renderer.centredTop(selected: b.selected, count: b.lines.count, height: rowsHeight)
         for (i, line) in b.lines.dropFirst(top).prefix(rowsHeight).enumerated() {
             let y = inner.y + 1 + i
             let selected = top + i == b.selected
@@ -40,7 +49,7 @@ extension Renderer {
             var cx = inner.x
             // Without a note column, the flag goes before the name.
             c.put((line.isFlagged && noteW == 0 ? "⚑ " : "") + line.organizationName, x: cx, y: y, width: nameW, style: base); cx += nameW + 1
-            let tier = tierW >= 10 ? Format.tierShort(line.tier) : String(Printable.text(line.tier.rawValue).prefix(3))
+            let tier = wide ? Format.tierShort(line.tier) : String(Printable.text(line.tier.rawValue).prefix(3))
             c.put(tier, x: cx, y: y, width: tierW, style: selected ? base : theme.tier(line.tier)); cx += tierW + 1
             c.put(Format.count(line.seats), x: cx, y: y, width: seatsW, style: base, alignRight: true); cx += seatsW + 1
             c.put(line.unitPrice?.text(minorDigits: digits) ?? "–", x: cx, y: y, width: priceW, style: base, alignRight: true); cx += priceW + 1

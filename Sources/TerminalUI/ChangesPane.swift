@@ -1,11 +1,18 @@
 import Explorer
 import ProviderAPI
 
-extension Renderer {
-    /// The changes view: grouped by kind with counts, in the order of `Change.Kind`.
-    func drawChanges(_ c: inout Canvas, _ r: Rect) {
-        let m = model.changes
-        let title = "Changes · \(m.from?.description ?? "") → \(m.to?.description ?? "") · \(Format.plural(m.changes.count, "change"))"
+/// The changes view: grouped by kind with counts, in the order of `Change.Kind`.
+enum ChangesPane {
+    struct Props {
+        let from: String
+        let to: String
+        let changes: [Change]
+        let selected: Int
+        let problem: String?
+    }
+
+    static func draw(_ m: Props, _ c: inout Canvas, _ r: Rect, _ theme: Theme) {
+        let title = "Changes · \(m.from) → \(m.to) · \(Format.plural(m.changes.count, "change"))"
         c.box(r, title: title, style: theme.focusedBorder, titleStyle: theme.focusedBorder)
         let inner = r.inset(1)
         guard inner.height >= 3, inner.width >= 30 else { return }
@@ -14,7 +21,7 @@ extension Renderer {
             return
         }
         if m.changes.isEmpty {
-            c.put("Nothing changed from \(m.from?.description ?? "") to \(m.to?.description ?? "")", x: inner.x + 1, y: inner.y + 1,
+            c.put("Nothing changed from \(m.from) to \(m.to)", x: inner.x + 1, y: inner.y + 1,
                   style: theme.label, maxWidth: inner.width - 2)
             return
         }
@@ -28,21 +35,21 @@ extension Renderer {
             lines += indices.map { .change($0) }
         }
         let selectedLine = lines.firstIndex { if case .change(let i) = $0 { return i == m.selected }; return false } ?? 0
-        let top = Self.centredTop(selected: selectedLine, count: lines.count, height: inner.height)
-        let valueW = 24
+        let top = Renderer.centredTop(selected: selectedLine, count: lines.count, height: inner.height)
+        let valueW = Metrics.changeValue
         let nameW = max(10, inner.width - valueW - 4)
         for (row, line) in lines.dropFirst(top).prefix(inner.height).enumerated() {
             let y = inner.y + row
             switch line {
             case .heading(let kind, let count):
-                c.put("\(Self.changeTitle(kind)) (\(count))", x: inner.x, y: y, style: theme.header, maxWidth: inner.width)
+                c.put("\(changeTitle(kind)) (\(count))", x: inner.x, y: y, style: theme.header, maxWidth: inner.width)
             case .change(let i):
                 let change = m.changes[i]
                 let selected = i == m.selected
                 let base: Style = selected ? theme.selected : .plain
                 if selected { c.fill(Rect(x: inner.x, y: y, width: inner.width, height: 1), style: base) }
                 c.put(change.organizationName, x: inner.x + 2, y: y, width: nameW, style: base)
-                c.put(Self.changeValue(change), x: inner.x + 3 + nameW, y: y, width: valueW, style: selected ? base : theme.label, alignRight: true)
+                c.put(changeValue(change), x: inner.x + 3 + nameW, y: y, width: valueW, style: selected ? base : theme.label, alignRight: true)
             }
         }
     }

@@ -1,10 +1,29 @@
 import Explorer
 import ProviderAPI
 
-extension Renderer {
-    func drawDetail(_ c: inout Canvas, _ r: Rect, focused: Bool) {
-        let d = model.detail
-        guard let row = model.list.selectedRow else {
+/// The selected organization's usage: tier, license, seats, billable, change, the
+/// trial's end; the month's daily series and billed tier; the last 12 months.
+enum DetailPane {
+    struct Props {
+        let row: ListRow?
+        let focused: Bool
+        /// The period the change column compares with, and whether it is cached.
+        let previous: Period
+        let previousCached: Bool
+        let month: Month?
+        let daily: [UsageDetailModel.DayPoint]
+        let billedTier: Tier?
+        let tierChanged: Bool
+        let agreement: UsageDetailModel.Agreement
+        let monthly: [UsageDetailModel.MonthPoint]
+        /// The newest month with a report by the clock ("not cached" before it,
+        /// "in progress" after).
+        let newestMonth: Month
+    }
+
+    static func draw(_ p: Props, _ c: inout Canvas, _ r: Rect, _ theme: Theme) {
+        let focused = p.focused
+        guard let row = p.row else {
             c.box(r, title: "Usage", style: theme.border, titleStyle: theme.header)
             c.put("Select an organization", x: r.x + 2, y: r.y + 2, style: theme.label, maxWidth: r.width - 4)
             return
@@ -49,12 +68,12 @@ extension Renderer {
             flow([[("Billable ", theme.label), (Format.plural(row.consumedLicenses, "seat"), Style(bold: true))]])
         }
         let change = row.change ?? 0
-        let previous = model.period.previous
+        let previous = p.previous
         let against: String
-        if !model.previousCached { against = " (\(previous) is not cached)" }
+        if !p.previousCached { against = " (\(previous) is not cached)" }
         else if row.change == nil { against = " (not in \(previous))" }
         else { against = " since \(previous)" }
-        flow([[("Change ", theme.label), (Format.change(row.change, previousCached: model.previousCached),
+        flow([[("Change ", theme.label), (Format.change(row.change, previousCached: p.previousCached),
                                           change > 0 ? theme.positive : change < 0 ? theme.negative : .plain)],
               [(against, theme.label)]])
         if row.isTrial, let end = row.trialEndsAt {
@@ -63,19 +82,18 @@ extension Renderer {
                   [(" (\(left == 1 ? "1 day" : "\(left) days") left, then billing starts)", theme.label)]])
         }
         y += 1
-        if let month = d.month {
-            drawDailySeries(&c, inner, &y, month: month)
+        if let month = p.month {
+            drawDailySeries(p, &c, inner, &y, month: month, theme)
             y += 1
-            drawMonthlyHistory(&c, inner, &y)
+            drawMonthlyHistory(p, &c, inner, &y, theme)
         }
     }
 
-    func drawDailySeries(_ c: inout Canvas, _ inner: Rect, _ y: inout Int, month: Month) {
-        let d = model.detail
+    static func drawDailySeries(_ p: Props, _ c: inout Canvas, _ inner: Rect, _ y: inout Int, month: Month, _ theme: Theme) {
         guard y + 4 < inner.maxY else { return }
         c.put("Daily seats, \(month)", x: inner.x, y: y, style: theme.header, maxWidth: inner.width)
         y += 1
-        let values = d.dailySeries.map(\.consumed)
+        let values = p.daily.map(\.consumed)
         let present = values.compactMap { $0 }
         let spark = Format.sparkline(values)
         c.put(spark, x: inner.x, y: y, style: theme.spark, maxWidth: inner.width)
@@ -85,16 +103,16 @@ extension Renderer {
         y += 1
         // The tier of each day: B business, E enterprise, · not cached.
         var x = inner.x
-        for point in d.dailySeries where x < inner.maxX {
+        for point in p.daily where x < inner.maxX {
             let glyph = point.tier.map { $0 == .enterprise ? "E" : $0 == .business ? "B" : "?" } ?? "·"
             x += c.put(glyph, x: x, y: y, style: point.tier.map(theme.tier) ?? theme.label)
         }
         c.put(" tier/day", x: x, y: y, style: theme.label, maxWidth: max(0, inner.maxX - x))
         y += 1
         var parts: [(String, Style)] = [("Billed tier ", theme.label)]
-        if let billed = d.billedTier {
+        if let billed = p.billedTier {
             parts.append((Format.tierShort(billed), theme.tier(billed)))
-            if d.tierChanged { parts.append((" (changed mid-month: billed at the higher)", theme.warning)) }
+            if p.tierChanged { parts.append((" (changed mid-month: billed at the higher)", theme.warning)) }
         } else {
             parts.append(("unknown (no daily reports cached)", theme.label))
         }
@@ -110,7 +128,7 @@ extension Renderer {
         }
         y += 1
         guard y < inner.maxY else { return }
-        switch d.agreement {
+        switch p.agreement {
         case .agrees:
             c.put("Monthly report agrees with the daily reports ✓", x: inner.x, y: y, style: theme.ok, maxWidth: inner.width)
         case .differs(let reasons):
@@ -123,13 +141,13 @@ extension Renderer {
         y += 1
     }
 
-    func drawMonthlyHistory(_ c: inout Canvas, _ inner: Rect, _ y: inout Int) {
-        let series = model.detail.monthlySeries
+    static func drawMonthlyHistory(_ p: Props, _ c: inout Canvas, _ inner: Rect, _ y: inout Int, _ theme: Theme) {
+        let series = p.monthly
         guard y + 1 < inner.maxY, !series.isEmpty else { return }
         c.put("Last 12 months (consumed seats, tier)", x: inner.x, y: y, style: theme.header, maxWidth: inner.width)
         y += 1
         let peak = max(1, series.compactMap(\.consumed).max() ?? 1)
-        let barWidth = max(4, inner.width - 8 - 10 - 13)
+        let barWidth = max(4, inner.width - Metrics.historyLabels)
         for point in series.reversed() where y < inner.maxY {
             var x = inner.x
             x += c.put(point.month.description + " ", x: x, y: y, style: theme.label)
@@ -141,7 +159,7 @@ extension Renderer {
                 c.put(" " + (point.tier.map(Format.tierShort) ?? ""), x: x, y: y, style: point.tier.map(theme.tier) ?? .plain, maxWidth: max(0, inner.maxX - x))
             } else {
                 let text = point.reportCached ? "— not in this month's report"
-                    : point.month <= ReportSchedule.newestMonth(at: model.key.now) ? "not cached" : "in progress (ready on the 1st)"
+                    : point.month <= p.newestMonth ? "not cached" : "in progress (ready on the 1st)"
                 c.put(text, x: x, y: y, style: theme.label, maxWidth: max(0, inner.maxX - x))
             }
             y += 1

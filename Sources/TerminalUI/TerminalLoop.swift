@@ -28,8 +28,9 @@ public enum TerminalLoop {
         }
     }
 
-    /// Returns the exit status: 0 after q, 128 + the signal after one.
-    public static func run(_ app: App, colors: Bool, everySecond: @MainActor () -> Void) async throws -> Int32 {
+    /// Returns the exit status: 0 after q, 128 + the signal after one. `everySecond`
+    /// gives the action that moves the clock (the wall clock and the token's expiry).
+    public static func run(_ runtime: Runtime, colors: Bool, everySecond: @MainActor () -> Action) async throws -> Int32 {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw Failure.notATerminal }
         var handled = sigset_t()
         sigemptyset(&handled)
@@ -53,6 +54,7 @@ public enum TerminalLoop {
         guard let backend = NCursesBackend(wantColors: colors) else {
             throw Failure.unknownTerminal(ProcessInfo.processInfo.environment["TERM"] ?? "")
         }
+        let app = runtime.app
         app.theme = Theme(colors: backend.colors)
         defer { backend.end() }
         var lastTick = Date.distantPast
@@ -60,8 +62,13 @@ public enum TerminalLoop {
         while !app.shouldQuit {
             let sig = pendingSignal.load(ordering: .relaxed)
             if sig != 0 { return 128 + sig }
+            let size = backend.size
+            if size.width != app.ui.width || size.height != app.ui.height {
+                runtime.dispatch(.resize(width: size.width, height: size.height))
+                redrawNeeded.store(true, ordering: .relaxed)
+            }
+            if app.takeRepaint() { backend.repaintAll() }
             if redrawNeeded.exchange(false, ordering: .relaxed) {
-                let size = backend.size
                 let canvas = withObservationTracking {
                     app.frame(width: size.width, height: size.height)
                 } onChange: {
@@ -69,33 +76,37 @@ public enum TerminalLoop {
                 }
                 backend.draw(canvas)
             }
-            await waitForInput(milliseconds: 50)
+            await waitForInput(milliseconds: 50, wake: runtime.inbox.wake.read)
             for key in backend.readKeys() {
-                if key == .resize || key == .redraw { backend.repaintAll() }
-                await app.handle(key)
+                // The size is read before each frame; the key only says it changed.
+                if key == .resize { continue }
+                runtime.dispatch(.key(key))
                 if let text = app.takeClipboard() { backend.copyToClipboard(text) }
                 redrawNeeded.store(true, ordering: .relaxed)
                 if app.shouldQuit { break }
             }
+            if runtime.drain() { redrawNeeded.store(true, ordering: .relaxed) }
             let now = Date()
             if now.timeIntervalSince(lastTick) >= 0.1 {
                 lastTick = now
-                if app.tick() { redrawNeeded.store(true, ordering: .relaxed) }
+                runtime.dispatch(.tick(uptime: ProcessInfo.processInfo.systemUptime))
+                if app.isAnimating { redrawNeeded.store(true, ordering: .relaxed) }
             }
             if now.timeIntervalSince(lastSecond) >= 1 {
                 lastSecond = now
-                everySecond()
+                runtime.dispatch(everySecond())
             }
         }
         return 0
     }
 
-    /// Waits on a worker thread until stdin has input, a signal interrupts, or the time is up.
-    static func waitForInput(milliseconds: Int32) async {
+    /// Waits on a worker thread until stdin has input, an action is posted, a signal
+    /// interrupts, or the time is up.
+    static func waitForInput(milliseconds: Int32, wake: Int32) async {
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             DispatchQueue.global().async {
-                var fds = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
-                _ = poll(&fds, 1, milliseconds)
+                var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0), pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
+                _ = poll(&fds, 2, milliseconds)
                 done.resume()
             }
         }

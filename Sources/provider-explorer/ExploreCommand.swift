@@ -2,34 +2,20 @@ import ArgumentParser
 import Explorer
 import Foundation
 import Logging
-import Synchronization
 import ProviderAPI
 import Sync
 import TerminalUI
 
 /// With credentials from a command: after the server rejected the key, runs the
-/// command again (one run at a time), so a key rotated in the password manager is
-/// picked up, and signs with the new key from then on.
-final class CredentialsReloader: Sendable {
-    let command: CredentialsCommand?
+/// command again (the app runs one at a time), so a key rotated in the password
+/// manager is picked up, and signs with the new key from then on.
+struct CredentialsReloader: Sendable {
+    let command: CredentialsCommand
     let minter: TokenMinter
     let logger: Logger
-    private let running = Mutex(false)
-
-    init(command: CredentialsCommand?, minter: TokenMinter, logger: Logger) {
-        self.command = command; self.minter = minter; self.logger = logger
-    }
-
-    /// True when this caller should run the reload (a command is set, none runs).
-    func begin() -> Bool {
-        guard command != nil else { return false }
-        return running.withLock { if $0 { return false }; $0 = true; return true }
-    }
 
     /// The new credentials, or nil when the command gave the same key.
     func reload() throws -> Credentials? {
-        defer { running.withLock { $0 = false } }
-        guard let command else { return nil }
         let fresh = try command.load()
         guard fresh.fingerprint != minter.fingerprint || fresh.keyId != minter.keyId else { return nil }
         minter.replace(keyId: fresh.keyId, key: fresh.key)
@@ -73,42 +59,28 @@ struct ExploreCommand: AsyncParsableCommand {
                                    customers: try session.config.values["customers"].map(BillCommand.loadCustomers) ?? [:])
         let model = ExplorerModel(store: store, source: ReportSource(client: offline ? nil : session.client, store: store),
                                   engine: engine, keyInfo: KeyInfo(session.credentials), origin: origin, billing: billing, now: clock)
-        var command: CredentialsCommand?
-        if case .command(let c) = session.settings.credentials { command = c }
-        let reloader = CredentialsReloader(command: command, minter: session.client.minter, logger: session.logger)
-        session.outcomes.set { outcome in
-            Task { @MainActor in model.record(outcome) }
-            // A rejected key from a credentials command: run the command again, once at a
-            // time, and take a rotated key.
-            if case .keyRejected = outcome.error, reloader.begin() {
-                Task.detached {
-                    let result = Result { try reloader.reload() }
-                    await MainActor.run {
-                        switch result {
-                        case .success(let fresh?):
-                            model.key.replace(KeyInfo(fresh))
-                            model.setStatus("took a new key from the \(fresh.source) (\(fresh.fingerprint)); r refreshes", error: false)
-                        case .success(nil): break
-                        case .failure(let error): model.setStatus(Failure(error).message, error: true)
-                        }
-                    }
-                }
-            }
-        }
-        if let notice = store.notice ?? session.demoFallbackNotice { model.setStatus(notice, error: false) }
         let exportDir = session.settings.cacheDir + "/exports"
         let app = App(model: model, theme: Theme(colors: ProcessInfo.processInfo.environment["NO_COLOR"] == nil)) { table, name in
             try Self.writeCSV(table, directory: exportDir, name: name)
         }
+        // A rejected key from a credentials command: the app runs the command again and
+        // takes a rotated key.
+        if case .command(let command) = session.settings.credentials {
+            let reloader = CredentialsReloader(command: command, minter: session.client.minter, logger: session.logger)
+            app.reloadKey = { try reloader.reload().map(KeyInfo.init) }
+        }
+        let runtime = Runtime(app: app)
+        // Requests finish on the client's threads: their outcomes reach the app as actions.
+        let inbox = runtime.inbox
+        session.outcomes.set { inbox.post(.request($0)) }
+        if let notice = store.notice ?? session.demoFallbackNotice { model.setStatus(notice, error: false) }
         // Opens as the user left it (unless --reset-view); remembered again at the end.
         let stateFile = session.viewStateFile
-        let remembered = resetView ? nil : stateFile.load(logger: session.logger)
-        model.start()
-        if let remembered { await model.restore(remembered) }
+        runtime.dispatch(.start(restoring: resetView ? nil : stateFile.load(logger: session.logger)))
         let minter = session.client.minter
-        let status = try await TerminalLoop.run(app, colors: ProcessInfo.processInfo.environment["NO_COLOR"] == nil) {
+        let status = try await TerminalLoop.run(runtime, colors: ProcessInfo.processInfo.environment["NO_COLOR"] == nil) {
             // The token lives in real time; shown on the model's clock (fixed for screenshots).
-            model.key.tick(now: clock(), tokenExpiry: minter.currentExpiry.map { clock().addingTimeInterval($0.timeIntervalSinceNow) })
+            .clock(now: clock(), tokenExpiry: minter.currentExpiry.map { clock().addingTimeInterval($0.timeIntervalSinceNow) })
         }
         stateFile.save(model.viewState, logger: session.logger)
         // The terminal is restored; leave at once. exit() would run static destructors

@@ -83,10 +83,10 @@ struct BillTests {
         let m = ExplorerModel(store: store, source: nil, engine: nil, keyInfo: info, origin: .cacheOnly,
                               billing: BillingModel(prices: PriceList(currency: "EUR", prices: [.business: try UnitPrice.parse("1")])),
                               now: { Day("2026-11-29")!.start.addingTimeInterval(36_000) })
-        m.start(sync: false)
+        m.start()
         for month in ["2026-10", "2026-09", "2026-05"] {
-            await m.show(.month(Month(month)!))
-            await m.openBilling()
+            await m.complete(m.show(.month(Month(month)!)))
+            await m.complete(m.openBilling())
             let bill = try #require(m.billing.bill)
             #expect(bill.month == Month(month)!)
             for tier in [Tier.business, .enterprise] {
@@ -97,10 +97,10 @@ struct BillTests {
         // The view: by amount, largest first; Enter opens the organization on that month.
         let lines = m.billing.lines
         #expect(zip(lines, lines.dropFirst()).allSatisfy { ($0.amount ?? 0) >= ($1.amount ?? 0) })
-        await m.openBilling()
+        await m.complete(m.openBilling())
         m.billing.move(by: 2)
         let picked = try #require(m.billing.selectedLine)
-        await m.drillIntoBillLine()
+        await m.complete(m.drillIntoBillLine())
         #expect(m.screen == .detail && m.list.selectedRow?.id == picked.organizationId && m.period == .month(m.billing.month!))
     }
 }

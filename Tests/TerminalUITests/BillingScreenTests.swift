@@ -25,12 +25,11 @@ struct BillingScreenTests {
         let prices = PriceList(currency: "EUR", prices: [.business: try UnitPrice.parse("3.99"), .enterprise: try UnitPrice.parse("5.99")])
         let model = ExplorerModel(store: store, source: nil, engine: nil, keyInfo: info, origin: .cacheOnly,
                                   billing: BillingModel(prices: prices), now: { Day("2026-11-29")!.start.addingTimeInterval(36_000) })
-        model.start(sync: false)
+        model.start()
         var written: [String] = []
         let a = App(model: model, theme: Theme(colors: false)) { table, name in written.append(name); return "/tmp/x/\(name).csv" }
         _ = a.frame(width: 120, height: 40)
-        await a.handle(.char("b"))
-        await a.settle()
+        await a.press(.char("b"))
         let text = a.frame(width: 120, height: 40).text
         #expect(text.contains("Bill · 2026-10 · EUR · by amount"), "\(text)")
         let bill = try #require(model.billing.bill)
@@ -46,16 +45,14 @@ struct BillingScreenTests {
         model.billing.selectFirst()
         let first = try #require(model.billing.lines.first)
         #expect(text.contains(first.organizationName) && text.contains(Format.money(first.amount!, minorDigits: 2)))
-        await a.handle(.char("x"))
+        await a.press(.char("x"))
         #expect(written == ["bill-2026-10"] && model.status?.text.hasPrefix("wrote the 2026-10 bill (") == true)
-        await a.handle(.char("["))
-        await a.settle()
+        await a.press(.char("["))
         #expect(a.frame(width: 120, height: 40).text.contains("Bill · 2026-09"))
-        await a.handle(.escape)
+        await a.press(.escape)
         #expect(model.screen == .list)
         // 80x24: the same view, narrower, numbers whole.
-        await a.handle(.char("b"))
-        await a.settle()
+        await a.press(.char("b"))
         let narrow = a.frame(width: 80, height: 24)
         #expect(narrow.text.contains("Bill · 2026-09") && !narrow.lines[2].contains("…"))
     }

@@ -32,7 +32,7 @@ struct GoldenScreenTests {
         let prices = PriceList(currency: "EUR", prices: [.business: try UnitPrice.parse("3.99"), .enterprise: try UnitPrice.parse("5.99")])
         let model = ExplorerModel(store: store, source: nil, engine: nil, keyInfo: info, origin: .demo,
                                   billing: BillingModel(prices: prices), now: { Self.now })
-        model.start(sync: false)
+        model.start()
         var remembered = ViewState()
         remembered.lastSeenDay = "2026-11-20"
         model.remembered = remembered
@@ -99,8 +99,7 @@ struct GoldenScreenTests {
             for (w, h) in Self.sizes {
                 let a = try app(colors: colors)
                 _ = a.frame(width: w, height: h)
-                for key in keys { await a.handle(key) }
-                await a.settle()
+                for key in keys { await a.press(key) }
                 let actual = Self.serialize(a.frame(width: w, height: h))
                 let file = Self.directory.appendingPathComponent("\(name)-\(w)x\(h)\(colors ? "" : "-nocolor").txt")
                 if Self.update {

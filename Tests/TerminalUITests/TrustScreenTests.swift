@@ -23,7 +23,7 @@ struct TrustScreenTests {
         let info = KeyInfo(providerId: "prv_DEMO00", keyId: "key_DEMO", algorithm: "ES256 (EC P-256)", fingerprint: fingerprint,
                            createdAt: Self.now.addingTimeInterval(-86_400 * 10), permission: "0600 ok", source: "demo")
         let model = ExplorerModel(store: store, source: nil, engine: nil, keyInfo: info, origin: origin, now: { Self.now })
-        model.start(sync: false)
+        model.start()
         return App(model: model, theme: Theme(colors: false)) { _, _ in "/tmp/provider-explorer-test/exports/organizations-2026-11-28-20261129T100000Z.csv" }
     }
 
@@ -86,7 +86,7 @@ struct TrustScreenTests {
     /// Item 12: the tier matrix never cuts a number, and its box stays whole.
     @Test func theTierMatrixNeverCutsANumber() async throws {
         let a = try app()
-        await a.handle(.char("L"))
+        await a.press(.char("L"))
         for (w, h) in [(60, 15), (80, 24), (120, 40)] {
             let canvas = a.frame(width: w, height: h)
             let text = canvas.text
@@ -106,25 +106,25 @@ struct TrustScreenTests {
     @Test func helpScrollsAndSaysThereIsMore() async throws {
         let a = try app()
         _ = a.frame(width: 80, height: 24)
-        await a.handle(.char("?"))
+        await a.press(.char("?"))
         var text = a.frame(width: 80, height: 24).text
         #expect(text.contains("↓") && text.contains("more"))
-        #expect(!text.contains("q  Ctrl-C"))
-        await a.handle(.char("G"))
+        #expect(!text.contains("erase the last character"))
+        await a.press(.char("G"))
         text = a.frame(width: 80, height: 24).text
-        #expect(text.contains("q  Ctrl-C") && text.contains("mouse") && text.contains("↑"))
-        await a.handle(.char("g"))
-        #expect(a.frame(width: 80, height: 24).text.contains("move the cursor"))
+        #expect(text.contains("Backspace") && text.contains("erase the last character") && text.contains("↑ "))
+        await a.press(.char("g"))
+        #expect(a.frame(width: 80, height: 24).text.contains("up a line"))
     }
 
     /// Item 13: at 120 columns every help line is whole.
     @Test func helpLinesAreWholeAt120Columns() async throws {
         let a = try app()
         _ = a.frame(width: 120, height: 40)
-        await a.handle(.char("?"))
+        await a.press(.char("?"))
         let canvas = a.frame(width: 120, height: 40)
-        let box = canvas.lines.filter { line in line.contains("│ ") && KeyMap.help.contains { line.contains($0.1.prefix(12)) } }
-        #expect(box.count >= KeyMap.help.count - 1)
+        let box = canvas.lines.filter { line in line.contains("│ ") && Bindings.table.contains { line.contains($0.help.prefix(12)) } }
+        #expect(box.count >= 30, "\(canvas.text)")
         #expect(!box.contains { $0.contains("…") }, "\(box.filter { $0.contains("…") })")
     }
 
@@ -133,7 +133,7 @@ struct TrustScreenTests {
         let a = try app()
         let text = a.frame(width: 100, height: 30).text
         #expect(text.contains("business") && text.contains("enterprise"))
-        let cols = Renderer.ListColumns(width: 54)
+        let cols = ListPane.Columns(width: 54)
         #expect(cols.name >= 24 && cols.tier == 10 && cols.total == 54)
     }
 
@@ -148,7 +148,7 @@ struct TrustScreenTests {
         let text = a.frame(width: 120, height: 40).text
         a.model.list.search = name
         let found = a.frame(width: 120, height: 40).text
-        for twin in twins { #expect(found.contains(Renderer.idSuffix(twin.id)), "\(found)") }
+        for twin in twins { #expect(found.contains(ListPane.idSuffix(twin.id)), "\(found)") }
         a.model.list.select(id: twins[1].id)
         a.model.refreshDetail()
         #expect(a.frame(width: 120, height: 40).text.contains("\(name) · \(twins[1].id)"))
@@ -160,7 +160,7 @@ struct TrustScreenTests {
         let a = try app(origin: .cacheOnly)
         let before = a.frame(width: 200, height: 50)
         #expect(!before.lines[49].contains("r refresh"))
-        await a.handle(.char("r"))
+        await a.press(.char("r"))
         let text = a.frame(width: 200, height: 50).text
         #expect(text.contains("offline: start without --offline to refresh"))
         #expect(!text.contains("sync failed"))
@@ -170,7 +170,7 @@ struct TrustScreenTests {
     @Test func exportMessageShowsTheFileNameFirst() async throws {
         let a = try app()
         _ = a.frame(width: 80, height: 24)
-        await a.handle(.char("x"))
+        await a.press(.char("x"))
         let status = a.frame(width: 80, height: 24).lines[22]
         #expect(status.hasPrefix("wrote 240 rows to organizations-2026-11-28-20261129T100000Z.csv"), "\(status)")
     }
@@ -181,17 +181,17 @@ struct TrustScreenTests {
         let a = try app()
         a.model.setStatus("first", error: false)
         a.model.setStatus("second", error: false)
-        _ = a.tick(uptime: 100)
+        await a.send(.tick(uptime: 100))
         #expect(a.model.status?.text == "second")
-        _ = a.tick(uptime: 100 + App.infoSeconds - 0.5)
+        await a.send(.tick(uptime: 100 + App.infoSeconds - 0.5))
         #expect(a.model.status?.text == "second")
-        #expect(a.tick(uptime: 100 + App.infoSeconds + 0.1))
+        await a.send(.tick(uptime: 100 + App.infoSeconds + 0.1))
         #expect(a.model.status == nil)
         a.model.setStatus("broken", error: true)
-        _ = a.tick(uptime: 200)
-        _ = a.tick(uptime: 300)
+        await a.send(.tick(uptime: 200))
+        await a.send(.tick(uptime: 300))
         #expect(a.model.status?.text == "broken", "an error does not age out")
-        await a.handle(.char("j"))
+        await a.press(.char("j"))
         #expect(a.model.status == nil, "the next key clears it")
     }
 
@@ -222,16 +222,17 @@ struct TrustScreenTests {
     @Test func keysWhileTooSmallAreIgnored() async throws {
         let a = try app()
         #expect(a.frame(width: 50, height: 12).text.contains("Terminal too small"))
-        for key: Key in [.char("L"), .char("?"), .tab, .char("t"), .enter, .char("x")] { await a.handle(key) }
+        for key: Key in [.char("L"), .char("?"), .tab, .char("t"), .enter, .char("x")] { await a.press(key) }
         #expect(a.model.screen == .list && a.ui.focus == .list && !a.model.list.trialOnly && a.model.status == nil)
-        await a.handle(.char("q"))
+        await a.press(.char("q"))
         #expect(a.shouldQuit)
     }
 
     /// Item 20: Ctrl-L is a key of its own (the loop repaints the whole screen on it).
     @Test func ctrlLIsRepaint() {
         #expect(NCursesBackend.character(12) == .redraw)
-        #expect(KeyMap.help.contains { $0.0 == "Ctrl-L" })
+        #expect(Bindings.binding(for: .redraw, in: .list)?.intent == .repaint)
+        #expect(Bindings.table.contains { $0.label == "Ctrl-L" && $0.help == "repaint the screen" })
     }
 
     /// Item 27: the status line names what the sync does in words ("starting the sync",
@@ -243,14 +244,16 @@ struct TrustScreenTests {
         let info = KeyInfo(providerId: "prv_DEMO00", keyId: "k", algorithm: "ES256", fingerprint: "f", createdAt: nil, permission: "ok", source: "t")
         let model = ExplorerModel(store: store, source: nil, engine: engine, keyInfo: info, origin: .demo, now: { Self.now })
         let a = App(model: model, theme: Theme(colors: false)) { _, _ in "" }
-        model.start()
+        let runtime = Runtime(app: a)
+        runtime.dispatch(.start(restoring: nil))
         var seen: Set<String> = []
         let deadline = Date().addingTimeInterval(30)
         while model.sync.isSyncing || seen.isEmpty, Date() < deadline {
+            runtime.drain()
             seen.insert(a.frame(width: 120, height: 40).lines[38])
             try await Task.sleep(nanoseconds: 20_000_000)
         }
-        model.sync.cancel()
+        runtime.dispatch(.key(.escape))
         #expect(seen.contains { $0.hasPrefix("starting the sync… (Esc cancels)") || $0.hasPrefix("fetching the organization list… (Esc cancels)") }, "\(seen)")
         #expect(!seen.contains { $0.contains("fetching starting") || $0.contains("fetching organizations…") })
     }

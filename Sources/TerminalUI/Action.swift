@@ -1,0 +1,57 @@
+import Explorer
+import Foundation
+import ProviderAPI
+import Sync
+
+/// Everything that can happen to the explorer. The terminal loop (or a test) hands
+/// each one to `App.update`, on the main actor; work that waits (a sync, a fetch, a
+/// credentials command) is started by `update` as an `Effect` and comes back here as
+/// another action. Nothing else changes what the screen shows.
+public enum Action: Sendable {
+    /// A key as the backend decoded it: looked up in `Bindings`.
+    case key(Key)
+    /// What a binding asks for (a key's meaning on the screen it was pressed on).
+    case intent(Intent)
+    /// The terminal's size changed (and once before the first frame).
+    case resize(width: Int, height: Int)
+    /// About ten times a second: the spinner turns and the status line ages.
+    /// `uptime` is the monotonic clock in seconds.
+    case tick(uptime: Double)
+    /// About once a second: the wall clock the whole UI reads, and the token's expiry.
+    case clock(now: Date, tokenExpiry: Date?)
+    /// The explorer opens: read the cache, restore the remembered view, start the sync.
+    case start(restoring: ViewState?)
+    /// A step of the running sync (the inbox keeps only the newest one pending).
+    case syncProgress(SyncProgress)
+    /// The sync ended (a cancel is an error that says so).
+    case syncFinished(Result<SyncSummary, any Error>)
+    /// A report fetched for the period or bill on screen (`error` nil when cached now).
+    case fetched(Fetch, error: (any Error)?)
+    /// A request to the API finished (from any thread): the key pane shows it.
+    case request(RequestOutcome)
+    /// The credentials command ran again after a rejection: the new key, nil when it
+    /// gave the same one, or why it failed.
+    case keyReloaded(Result<KeyInfo?, any Error>)
+}
+
+/// What a key means: the actions of the binding table. Which model call an intent
+/// makes can depend on the screen (`Enter` opens the detail on the list and narrows
+/// the list in the tier matrix), never on the key that produced it.
+public enum Intent: Hashable, Sendable {
+    case up, down, pageUp, pageDown, first, last, left, right
+    case search, searchKeep, searchClear, searchErase
+    case trialOnly, nfrOnly, cycleTier, nextSort, reverseSort
+    case open, tierMatrix, billing, changes, help, back
+    case previous, next, toggleMode, refresh, export, copyId, copyRow
+    case nextPane, previousPane, repaint, pointer, quit
+}
+
+/// Work `update` asks for: run behind (its actions come back through the inbox), or
+/// cancel the running one of an id. At most one effect of an id runs at a time.
+public enum Effect: Sendable {
+    public enum ID: Hashable, Sendable { case sync, keyReload }
+    public typealias Send = @Sendable (Action) -> Void
+
+    case run(id: ID?, work: @Sendable (_ send: @escaping Send) async -> Void)
+    case cancel(ID)
+}

@@ -1,0 +1,92 @@
+import Foundation
+import Synchronization
+
+/// Actions from other threads (effects, the HTTP client's outcomes) wait here for the
+/// main actor. A sync's progress is coalesced: however fast steps arrive, at most one
+/// waits, the newest, in the place of the first. Posting wakes the terminal loop.
+public final class Inbox: Sendable {
+    private let queue = Mutex<[Action]>([])
+    /// A pipe the loop polls beside stdin: a byte in it means actions wait.
+    let wake: (read: Int32, write: Int32)
+
+    public init() {
+        var fds: [Int32] = [-1, -1]
+        if pipe(&fds) == 0 {
+            for fd in fds { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        }
+        wake = (fds[0], fds[1])
+    }
+
+    deinit {
+        close(wake.read)
+        close(wake.write)
+    }
+
+    public func post(_ action: Action) {
+        let first = queue.withLock { queue -> Bool in
+            if case .syncProgress = action, let i = queue.firstIndex(where: { if case .syncProgress = $0 { return true }; return false }) {
+                queue[i] = action
+                return false
+            }
+            queue.append(action)
+            return queue.count == 1
+        }
+        if first, wake.write >= 0 {
+            var byte: UInt8 = 1
+            _ = write(wake.write, &byte, 1)
+        }
+    }
+
+    /// Every waiting action, oldest first.
+    public func take() -> [Action] {
+        if wake.read >= 0 {
+            var buffer = [UInt8](repeating: 0, count: 64)
+            while read(wake.read, &buffer, buffer.count) > 0 {}
+        }
+        return queue.withLock { queue in defer { queue = [] }; return queue }
+    }
+}
+
+/// Runs the app: hands actions to `App.update` and starts the effects it returns,
+/// whose actions come back through the inbox. One of each effect id runs at a time.
+@MainActor
+public final class Runtime {
+    public let app: App
+    public let inbox = Inbox()
+    private var running: [Effect.ID: Task<Void, Never>] = [:]
+
+    public init(app: App) { self.app = app }
+
+    /// Applies `action` now and starts what it asks for.
+    public func dispatch(_ action: Action) {
+        for effect in app.update(action) { start(effect) }
+    }
+
+    /// Applies every action waiting in the inbox; true when there was one.
+    @discardableResult
+    public func drain() -> Bool {
+        let actions = inbox.take()
+        for action in actions { dispatch(action) }
+        return !actions.isEmpty
+    }
+
+    /// Whether an effect of `id` runs.
+    public func isRunning(_ id: Effect.ID) -> Bool { running[id] != nil }
+
+    private func start(_ effect: Effect) {
+        switch effect {
+        case .cancel(let id):
+            running[id]?.cancel()
+        case .run(let id, let work):
+            if let id, running[id] != nil { return }
+            let inbox = self.inbox
+            let task = Task.detached { await work { inbox.post($0) } }
+            guard let id else { return }
+            running[id] = task
+            Task { [weak self] in
+                await task.value
+                self?.running[id] = nil
+            }
+        }
+    }
+}

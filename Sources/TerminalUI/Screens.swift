@@ -1,0 +1,286 @@
+import Explorer
+import Foundation
+import ProviderAPI
+
+/// A pane to draw: its place and its drawing, with its props already read.
+struct PaneDrawing {
+    let rect: Rect
+    let draw: (inout Canvas, Rect, Theme) -> Void
+}
+
+/// Everything a frame shows, read from the models in one pass.
+struct FrameProps {
+    let width: Int
+    let height: Int
+    let tooSmall: Bool
+    let title: TitleBar.Props
+    /// The panes of the screen, in drawing order (help last, over the others).
+    let panes: [PaneDrawing]
+    let status: StatusLine.Props
+    let hints: HintLine.Props
+    let layout: Layout
+}
+
+/// The screens: for each, its props built from the models, and what its own
+/// bindings' intents do. A new screen adds its case here, its pane file, its
+/// bindings in `Bindings.table` and its golden files.
+@MainActor
+enum Screens {
+    // MARK: - Props
+
+    static func props(_ model: ExplorerModel, _ ui: UIState) -> FrameProps {
+        let layout = ui.layout
+        var panes: [PaneDrawing] = []
+        func add(_ r: Rect?, _ draw: @escaping (inout Canvas, Rect, Theme) -> Void) { if let r { panes.append(PaneDrawing(rect: r, draw: draw)) } }
+        if !layout.tooSmall {
+            switch model.screen {
+            case .tierMatrix:
+                let p = tierMatrix(model)
+                add(layout.main) { TierMatrixPane.draw(p, &$0, $1, $2) }
+            case .billing:
+                let p = billing(model)
+                add(layout.main) { BillingPane.draw(p, &$0, $1, $2) }
+            case .changes:
+                let p = changes(model)
+                add(layout.main) { ChangesPane.draw(p, &$0, $1, $2) }
+            case .detail where !layout.isWide:
+                let p = detail(model, ui, focused: true)
+                add(layout.main) { DetailPane.draw(p, &$0, $1, $2) }
+            default:
+                if layout.list != nil {
+                    let p = list(model, ui, focused: !layout.isWide || model.screen == .list)
+                    add(layout.list) { ListPane.draw(p, &$0, $1, $2) }
+                }
+                if layout.detail != nil {
+                    let p = detail(model, ui, focused: model.screen == .detail)
+                    add(layout.detail) { DetailPane.draw(p, &$0, $1, $2) }
+                }
+                if layout.key != nil {
+                    let p = key(model, ui)
+                    add(layout.key) { KeyPane.draw(p, &$0, $1, $2) }
+                }
+            }
+            if model.screen == .help {
+                let p = HelpPane.Props(sections: Bindings.helpSections, scroll: ui.helpScroll)
+                add(layout.main) { HelpPane.draw(p, &$0, $1, $2) }
+            }
+        }
+        let context: Context = ui.searching ? .search : Context(screen: model.screen)
+        let hints = Bindings.hints(for: context, narrow: !layout.isWide, online: model.sync.canSync)
+        return FrameProps(width: ui.width, height: ui.height, tooSmall: layout.tooSmall, title: title(model, ui), panes: panes,
+                          status: status(model, ui), hints: HintLine.Props(pairs: hints), layout: layout)
+    }
+
+    static func title(_ model: ExplorerModel, _ ui: UIState) -> TitleBar.Props {
+        var syncText: String
+        switch model.sync.state {
+        case .syncing(let done, let total, _):
+            syncText = total > 0 ? "\(ui.spinnerGlyph) syncing \(done)/\(total)" : "\(ui.spinnerGlyph) syncing"
+        case .rateLimited(let s): syncText = "\(ui.spinnerGlyph) rate limited, retry in \(s) s"
+        case .failed: syncText = "✗ sync failed"
+        case .idle:
+            syncText = model.sync.lastSuccess.map { "synced \(Age.ago(ui.now.timeIntervalSince($0)))" } ?? "not synced"
+        }
+        if model.isLoading { syncText = "\(ui.spinnerGlyph) loading  " + syncText }
+        return TitleBar.Props(providerId: model.key.info.providerId, origin: model.key.origin, originSummary: model.key.originSummary(at: ui.now),
+                              period: "\(model.period.isDaily ? "daily" : "monthly") \(model.period)",
+                              unseenChanges: model.changes.unseen ?? 0, sync: syncText,
+                              helpKey: Bindings.name(of: .help, in: .list))
+    }
+
+    static func status(_ model: ExplorerModel, _ ui: UIState) -> StatusLine.Props {
+        if ui.searching {
+            return .search(query: model.list.search, keep: Bindings.name(of: .searchKeep, in: .search),
+                           clear: Bindings.name(of: .searchClear, in: .search))
+        }
+        if let status = model.status { return .message(status.text, error: status.isError) }
+        if case .syncing(_, _, let current) = model.sync.state {
+            let doing = current == "starting" ? "starting the sync" : current == "done" ? "finishing the sync" : "fetching \(current)"
+            return .hint("\(doing)… (\(Bindings.name(of: .back, in: .list)) cancels)")
+        }
+        if model.key.origin == .demo {
+            return .hint("DEMO data from the built-in simulator. Real data: --credentials FILE (MSP Admin Panel > Integrations > Provider API)")
+        }
+        return .none
+    }
+
+    static func list(_ model: ExplorerModel, _ ui: UIState, focused: Bool) -> ListPane.Props {
+        let list = model.list
+        let filters = list.filterSummary.isEmpty ? "" : " [\(list.filterSummary)]"
+        let title = "Organizations\(filters) \(list.visible.count)/\(list.allRows.count) · \(list.sortKey.label) \(list.ascending ? "↑" : "↓")"
+        var empty = "No organizations in this report"
+        if !model.periodCached, model.sync.isSyncing {
+            empty = "No cached report for \(model.period) yet: the sync is fetching it"
+        } else if !model.periodCached {
+            empty = "No cached report for \(model.period)" + (model.sync.canSync ? ": \(Bindings.name(of: .refresh, in: .list)) fetches it" : "")
+        } else if list.isFiltered {
+            empty = "No organization matches; \(Bindings.name(of: .back, in: .list)) clears the search and filters"
+        }
+        return ListPane.Props(title: title, focused: focused, rows: list.visible, selected: list.selectedIndex, scroll: ui.listScroll,
+                              sharedNames: list.sharedNames, totals: list.totals, previousCached: model.previousCached, emptyMessage: empty)
+    }
+
+    static func detail(_ model: ExplorerModel, _ ui: UIState, focused: Bool) -> DetailPane.Props {
+        let d = model.detail
+        return DetailPane.Props(row: model.list.selectedRow, focused: focused, previous: model.period.previous,
+                                previousCached: model.previousCached, month: d.month, daily: d.dailySeries, billedTier: d.billedTier,
+                                tierChanged: d.tierChanged, agreement: d.agreement, monthly: d.monthlySeries,
+                                newestMonth: ReportSchedule.newestMonth(at: ui.now))
+    }
+
+    static func key(_ model: ExplorerModel, _ ui: UIState) -> KeyPane.Props {
+        let k = model.key
+        let last: KeyPane.Props.Last = k.lastOutcome == nil ? .none : k.lastOutcome?.error != nil ? .failed : .ok
+        return KeyPane.Props(info: k.info, rejection: k.rejection, lastRequest: k.lastRequestSummary, last: last,
+                             created: k.info.createdAt.map(Format.time), keyAge: k.keyAge(at: ui.now), tokenSecondsLeft: k.tokenSecondsLeft(at: ui.now), origin: k.originSummary(at: ui.now))
+    }
+
+    static func tierMatrix(_ model: ExplorerModel) -> TierMatrixPane.Props {
+        let t = model.tiers
+        return TierMatrixPane.Props(
+            title: "License tiers · \(model.period.isDaily ? "day" : "month") \(model.period)",
+            tiers: t.tiers, types: t.licenseTypes,
+            cells: t.tiers.map { tier in t.licenseTypes.map { t.cell(tier, $0) } },
+            rowTotals: t.tiers.map(t.rowTotal), columnTotals: t.licenseTypes.map(t.columnTotal), grandTotal: t.grandTotal,
+            billable: t.billableSeats, billableByTier: t.tiers.map(t.billableSeats), cursor: t.cursor,
+            narrowKey: Bindings.name(of: .open, in: .tierMatrix))
+    }
+
+    static func billing(_ model: ExplorerModel) -> BillingPane.Props {
+        let b = model.billing
+        let title = "Bill · \(b.month?.description ?? "")" + (b.bill?.currency.map { " · \($0)" } ?? "")
+            + " · \(b.hasPrices ? "by amount" : "by seats (no prices: [prices] in config.toml)")"
+        return BillingPane.Props(title: title, bill: b.bill, lines: b.lines, selected: b.selected, problem: b.problem)
+    }
+
+    static func changes(_ model: ExplorerModel) -> ChangesPane.Props {
+        let m = model.changes
+        return ChangesPane.Props(from: m.from?.description ?? "", to: m.to?.description ?? "", changes: m.changes,
+                                 selected: m.selected, problem: m.problem)
+    }
+
+    // MARK: - What each screen's intents do
+
+    /// The effects of `intent` on `context`, or nil when the screen leaves it to the
+    /// app (quit, help, repaint, panes).
+    static func perform(_ intent: Intent, on context: Context, app: App) -> [Effect]? {
+        let model = app.model
+        switch (context, intent) {
+        // The search prompt.
+        case (.search, .searchKeep): app.ui.searching = false
+        case (.search, .searchClear): model.list.search = ""; app.ui.searching = false
+        case (.search, .searchErase): if !model.list.search.isEmpty { model.list.search.removeLast() }
+        case (.search, .up), (.search, .down): app.move(model.list, intent)
+
+        // Help.
+        case (.help, .back): model.back(); app.ui.helpScroll = 0
+        case (.help, .up), (.help, .down), (.help, .pageUp), (.help, .pageDown), (.help, .first), (.help, .last):
+            let page = max(1, HelpPane.rows(in: app.layout.main))
+            let steps: [Intent: Int] = [.up: -1, .down: 1, .pageUp: -page, .pageDown: page, .first: -Int(Int32.max), .last: Int(Int32.max)]
+            app.ui.helpScroll = min(max(0, app.ui.helpScroll + steps[intent]!), HelpPane.maxScroll(in: app.layout.main))
+
+        // The tier matrix.
+        case (.tierMatrix, .up): model.tiers.moveCursor(rows: -1, columns: 0)
+        case (.tierMatrix, .down): model.tiers.moveCursor(rows: 1, columns: 0)
+        case (.tierMatrix, .left): model.tiers.moveCursor(rows: 0, columns: -1)
+        case (.tierMatrix, .right): model.tiers.moveCursor(rows: 0, columns: 1)
+        case (.tierMatrix, .open): model.narrowToSelectedCell(); app.ui.focus = .list
+        case (.tierMatrix, .back): model.back()
+
+        // The bill.
+        case (.billing, .up), (.billing, .down), (.billing, .pageUp), (.billing, .pageDown), (.billing, .first), (.billing, .last):
+            app.move(model.billing, intent)
+        case (.billing, .previous): return app.run(model.stepBill(by: -1))
+        case (.billing, .next): return app.run(model.stepBill(by: 1))
+        case (.billing, .open):
+            if !app.layout.isWide { app.ui.focus = .detail }
+            return app.run(model.drillIntoBillLine())
+        case (.billing, .export):
+            guard let bill = model.billing.bill else { model.setStatus("nothing to export: no bill for this month", error: false); break }
+            app.export(bill.table, as: "bill-\(bill.month)", what: "the \(bill.month) bill (\(Format.plural(bill.lines.count, "line")))")
+        case (.billing, .copyId): app.copy(model.billing.selectedLine?.organizationId, what: "organization id")
+        case (.billing, .back): model.back()
+
+        // The changes.
+        case (.changes, .up), (.changes, .down), (.changes, .pageUp), (.changes, .pageDown), (.changes, .first), (.changes, .last):
+            app.move(model.changes, intent)
+        case (.changes, .open):
+            model.drillIntoChange()
+            if !app.layout.isWide { app.ui.focus = .detail }
+        case (.changes, .copyId): app.copy(model.changes.selectedChange?.organizationId, what: "organization id")
+        case (.changes, .back): model.back()
+
+        // The list and the detail.
+        case (.list, _), (.detail, _):
+            guard let effects = browse(intent, app: app) else { return nil }
+            model.refreshDetail()
+            return effects
+        default: return nil
+        }
+        model.refreshDetail()
+        return []
+    }
+
+    /// The list's and the detail's intents.
+    private static func browse(_ intent: Intent, app: App) -> [Effect]? {
+        let model = app.model, list = model.list
+        switch intent {
+        case .up, .down, .pageUp, .pageDown, .first, .last: app.move(list, intent)
+        case .search: app.ui.searching = true; app.ui.focus = .list
+        case .trialOnly: list.trialOnly.toggle()
+        case .nfrOnly: list.nfrOnly.toggle()
+        case .cycleTier: list.cycleTier()
+        case .nextSort: list.cycleSort()
+        case .reverseSort: list.reverseSort()
+        case .open:
+            model.open(.detail)
+            if !app.layout.isWide { app.ui.focus = .detail }
+        case .tierMatrix: model.open(.tierMatrix)
+        case .billing: return app.run(model.openBilling())
+        case .changes: model.openChanges()
+        case .copyId: app.copy(list.selectedRow?.id, what: "organization id")
+        case .copyRow:
+            app.copy(list.selectedRow.map { r in
+                ExportTable(columns: [], rows: [[.string(r.name), .string(r.id), .string(r.tier.rawValue), .string(r.licenseType.rawValue),
+                                                 .number(Double(r.consumedLicenses))]]).csv().split(separator: "\r\n").last.map(String.init) ?? ""
+            }, what: "row")
+        case .back:
+            if model.sync.isSyncing { return [.cancel(.sync)] }
+            model.back()
+            if model.screen == .list { app.ui.focus = .list }
+        case .previous: return app.run(model.stepPeriod(by: -1))
+        case .next: return app.run(model.stepPeriod(by: 1))
+        case .toggleMode: return app.run(model.toggleMode())
+        case .refresh: return app.refresh()
+        case .export: exportVisible(app)
+        default: return nil
+        }
+        return []
+    }
+
+    /// A click on the list selects the row under it; the wheel moves three rows.
+    static func pointer(_ key: Key, app: App) {
+        guard case .mouse(let x, let y, let kind) = key, let rows = app.layout.listRows, rows.contains(x: x, y: y) else { return }
+        let list = app.model.list
+        switch kind {
+        case .wheelUp: list.moveSelection(by: -3)
+        case .wheelDown: list.moveSelection(by: 3)
+        case .click:
+            if let index = app.layout.listRow(atX: x, y: y, scroll: app.ui.listScroll), index < list.visible.count {
+                list.select(id: list.visible[index].id)
+            }
+        }
+        app.model.refreshDetail()
+    }
+
+    private static func exportVisible(_ app: App) {
+        let model = app.model, rows = model.list.visible
+        guard !rows.isEmpty else { model.setStatus("nothing to export: no visible rows", error: false); return }
+        let report = UsageReport(period: model.period.reportPeriod, generatedAt: "", rows: rows.map {
+            UsageRow(organizationId: $0.id, organizationName: $0.name, tier: $0.tier, licenseType: $0.licenseType,
+                     trial: $0.isTrial, nfr: $0.isNFR, activeSeats: $0.activeSeats, pendingSeats: $0.pendingSeats,
+                     consumedLicenses: $0.consumedLicenses)
+        })
+        app.export(ExportTable(report: report), as: "organizations-\(model.period)", what: Format.plural(rows.count, "row"))
+    }
+}

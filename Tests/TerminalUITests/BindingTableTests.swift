@@ -1,0 +1,199 @@
+import CNcursesw
+import Observation
+import Foundation
+import Testing
+import TestSupport
+@testable import TerminalUI
+@testable import Explorer
+import ProviderAPI
+import ProviderSimulator
+import UsageStore
+@testable import Sync
+
+/// The binding table is what dispatch, the hint line and help read; the action flow
+/// (update, effects, the inbox) is what every async result goes through.
+@MainActor @Suite(.serialized)
+struct BindingTableTests {
+    nonisolated static let now = Date(timeIntervalSince1970: Day("2026-11-29")!.start.timeIntervalSince1970 + 36_000)
+    let dir = TempDir()
+
+    func app(engine: SyncEngine? = nil, store: UsageStore? = nil) throws -> App {
+        let store = try store ?? {
+            let s = try UsageStore.open(path: dir.file("b-\(UUID().uuidString).sqlite3"))
+            try fill(s, from: DataSet(organizationCount: 60, seed: 1, today: Day("2026-11-29")!))
+            return s
+        }()
+        let info = KeyInfo(providerId: "prv", keyId: "k", algorithm: "ES256", fingerprint: "f", createdAt: nil, permission: "ok", source: "t")
+        let model = ExplorerModel(store: store, source: nil, engine: engine, keyInfo: info, origin: .demo, now: { Self.now })
+        model.start()
+        return App(model: model, theme: Theme(colors: true), now: Self.now) { _, _ in "/tmp/x.csv" }
+    }
+
+    /// The keys that bring a fresh app (the list, 120x40) to each context.
+    static let way: [Context: [Key]] = [
+        .list: [], .detail: [.enter], .tierMatrix: [.char("L")], .billing: [.char("b")], .changes: [.char("c")],
+        .help: [.char("?")], .search: [.char("/")],
+    ]
+
+    /// Every binding's keys, pressed on each screen it names, give its intent: no
+    /// binding is shadowed by an earlier one, and the app is in the context it says.
+    @Test func everyBindingsKeysGiveItsIntentOnEachOfItsScreens() async throws {
+        #expect(Set(Self.way.keys) == Set(Context.allCases))
+        for context in Context.allCases {
+            let a = try app()
+            _ = a.frame(width: 120, height: 40)
+            for key in Self.way[context]! { await a.press(key) }
+            #expect(a.context == context)
+            for (index, binding) in Bindings.table.enumerated() where binding.on.contains(context) {
+                for key in binding.keys {
+                    let found = Bindings.table.firstIndex { $0.on.contains(a.context) && $0.keys.contains(key.pattern) }
+                    #expect(found == index, "\(key.name) on \(context): binding \(String(describing: found)) answers, not \(index) (\(binding.help))")
+                    #expect(a.intent(for: key) == binding.intent, "\(key.name) on \(context)")
+                }
+            }
+        }
+        // A mouse event anywhere matches the mouse binding by its kind.
+        #expect(Bindings.binding(for: .mouse(x: 7, y: 9, kind: .click), in: .list)?.intent == .pointer)
+    }
+
+    /// Help lists exactly the table: every binding once, with its keys and its text.
+    @Test func helpListsExactlyTheTable() async throws {
+        let lines = HelpPane.lines(Bindings.helpSections)
+        let listed = lines.compactMap { if case .binding(let keys, let help) = $0 { return keys + "|" + help }; return nil }
+        #expect(listed.sorted() == Bindings.table.map { $0.label + "|" + $0.help }.sorted())
+        // And on screen: scrolled from the top to the bottom, every line shows.
+        let a = try app()
+        _ = a.frame(width: 200, height: 60)
+        await a.press(.char("?"))
+        var seen = ""
+        for _ in 0..<lines.count {
+            seen += a.frame(width: 200, height: 60).text
+            await a.press(.down)
+        }
+        for b in Bindings.table { #expect(seen.contains(b.help), "\(b.help) not shown") }
+        for section in Bindings.helpSections { #expect(seen.contains(section.title)) }
+    }
+
+    /// The hint line is the table's hints for the screen, in its order; r is not
+    /// offered offline and Tab only in the narrow layout.
+    @Test func theHintLineIsTheTables() throws {
+        let a = try app()
+        let line = a.frame(width: 200, height: 50).lines[49]
+        let pairs = Bindings.hints(for: .list, narrow: false, online: false)
+        #expect(line.hasPrefix(pairs.map { "\($0.keys) \($0.text)" }.joined(separator: "  ")), "\(line)")
+        #expect(!pairs.contains { $0.keys == "r" } && !pairs.contains { $0.keys == "Tab" })
+        #expect(Bindings.hints(for: .list, narrow: true, online: true).prefix(1).map(\.keys) == ["Tab"])
+        #expect(Bindings.hints(for: .list, narrow: true, online: true).contains { $0.keys == "r" })
+        for context in Context.allCases where context != .search {
+            #expect(Bindings.hints(for: context, narrow: true, online: true).last?.keys == "q", "\(context) ends with quit")
+        }
+    }
+
+    /// The acceptance of issue 11: a key literal of the explorer is written in one
+    /// file, the table (the backend's decoding apart).
+    @Test func keyLiteralsLiveInTheTableOnly() throws {
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/TerminalUI")
+        let files = try FileManager.default.contentsOfDirectory(atPath: sources.path).filter { $0.hasSuffix(".swift") }
+        #expect(files.contains("Bindings.swift") && files.count > 10)
+        let literal = try Regex(#"\.char\("|\.(escape|enter|backTab|backspace|ctrlC|redraw|home|tab)\b|\bKey\.[a-z]"#)
+        for file in files where !["Bindings.swift", "Key.swift", "NCursesBackend.swift"].contains(file) {
+            let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
+            for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+            where line.contains(literal) && !line.trimmingCharacters(in: .whitespaces).hasPrefix("///") {
+                Issue.record("\(file):\(n + 1) names a key: \(line)")
+            }
+        }
+    }
+
+    /// The backend's decoding of keys from ncurses codes.
+    @Test func theBackendDecodesKeys() {
+        #expect(NCursesBackend.character(3) == .ctrlC && NCursesBackend.character(12) == .redraw)
+        #expect(NCursesBackend.character(9) == .tab && NCursesBackend.character(10) == .enter && NCursesBackend.character(13) == .enter)
+        #expect(NCursesBackend.character(27) == .escape && NCursesBackend.character(127) == .backspace && NCursesBackend.character(8) == .backspace)
+        #expect(NCursesBackend.character(0x71) == .char("q") && NCursesBackend.character(0x6771) == .char("東"))
+        #expect(NCursesBackend.character(1) == .unknown && NCursesBackend.character(0xD800) == .unknown, "a control or a surrogate is no key")
+        #expect(NCursesBackend.functionKey(KEY_UP) == .up && NCursesBackend.functionKey(KEY_NPAGE) == .pageDown)
+        #expect(NCursesBackend.functionKey(KEY_BTAB) == .backTab && NCursesBackend.functionKey(KEY_RESIZE) == .resize)
+        #expect(NCursesBackend.functionKey(KEY_HOME) == .home && NCursesBackend.functionKey(KEY_END) == .end)
+        #expect(NCursesBackend.functionKey(KEY_F0 + 5) == .unknown)
+    }
+
+    /// The inbox keeps one sync step waiting, the newest, where the first stood; other
+    /// actions keep their order.
+    @Test func theInboxCoalescesSyncSteps() {
+        let inbox = Inbox()
+        inbox.post(.tick(uptime: 1))
+        for done in 1...1_000 { inbox.post(.syncProgress(SyncProgress(done: done, total: 1_000, current: "x"))) }
+        inbox.post(.syncFinished(.success(SyncSummary())))
+        inbox.post(.syncProgress(SyncProgress(done: 1_001, total: 1_000, current: "late")))
+        let taken = inbox.take()
+        #expect(taken.count == 3, "\(taken)")
+        if case .tick = taken[0] {} else { Issue.record("the tick stays first") }
+        if case .syncProgress(let p) = taken[1] { #expect(p.done == 1_001) } else { Issue.record("one step, the newest: \(taken[1])") }
+        if case .syncFinished = taken[2] {} else { Issue.record("the end after the step") }
+        #expect(inbox.take().isEmpty)
+    }
+
+    /// A whole sync through the runtime: each pass applies at most one step however
+    /// many pages arrive, the list changes when reports land (not per page), and the
+    /// end leaves the newest report on screen.
+    @Test func aSyncThroughTheRuntimeIsCoalesced() async throws {
+        let fixture = try SimulatorFixture(organizations: 2000, today: Day("2026-11-29")!)
+        let store = try UsageStore.open(path: dir.file("sync.sqlite3"))
+        let engine = SyncEngine(client: fixture.client(pageSize: 50, timeout: 10), store: store, now: { Self.now })
+        let a = try app(engine: engine, store: store)
+        let runtime = Runtime(app: a)
+        let listChanges = ChangeCounter()
+        listChanges.track { _ = a.model.list.visible }
+        runtime.dispatch(.start(restoring: nil))
+        #expect(a.model.sync.isSyncing && runtime.isRunning(.sync))
+        var passes = 0, steps = 0
+        let deadline = Date().addingTimeInterval(120)
+        while a.model.sync.isSyncing {
+            guard Date() < deadline else { Issue.record("the sync did not end in 120 s"); return }
+            try await Task.sleep(nanoseconds: 10_000_000)
+            let actions = runtime.inbox.take()
+            let stepsNow = actions.filter { if case .syncProgress = $0 { return true }; return false }.count
+            #expect(stepsNow <= 1, "\(stepsNow) steps in one pass")
+            steps += stepsNow
+            passes += 1
+            for action in actions { runtime.dispatch(action) }
+        }
+        let pages = fixture.simulator.requestCount
+        #expect(a.model.sync.state == .idle && a.model.sync.lastSuccess == Self.now)
+        #expect(pages > 500 && steps > 0 && steps < pages, "\(steps) steps applied for \(pages) pages in \(passes) passes")
+        #expect(listChanges.count <= 3, "the list changes when the sync lands, not per page: \(listChanges.count)")
+        #expect(a.model.list.allRows.count == 2000)
+    }
+
+    /// Esc while syncing cancels through the runtime: the effect ends, the state is
+    /// idle and says so.
+    @Test func escCancelsTheSyncEffect() async throws {
+        let fixture = try SimulatorFixture(organizations: 300, today: Day("2026-11-29")!) { $0.latency = 0.1 }
+        let store = try UsageStore.open(path: dir.file("cancel.sqlite3"))
+        let a = try app(engine: SyncEngine(client: fixture.client(), store: store, now: { Self.now }), store: store)
+        let runtime = Runtime(app: a)
+        runtime.dispatch(.start(restoring: nil))
+        _ = a.frame(width: 120, height: 40)
+        runtime.dispatch(.key(.escape))
+        let deadline = Date().addingTimeInterval(60)
+        while runtime.isRunning(.sync) || a.model.sync.isSyncing {
+            guard Date() < deadline else { Issue.record("the cancelled sync did not end in 60 s"); return }
+            try await Task.sleep(nanoseconds: 10_000_000)
+            runtime.drain()
+        }
+        #expect(a.model.sync.lastCancelled && a.model.status?.text == "sync cancelled; what was fetched is kept")
+    }
+}
+
+/// Counts every change of what `read` observes, re-arming after each.
+final class ChangeCounter: @unchecked Sendable {
+    var count = 0
+    func track(_ read: @escaping @MainActor () -> Void) {
+        withObservationTracking { MainActor.assumeIsolated { read() } } onChange: { [self] in
+            count += 1
+            MainActor.assumeIsolated { self.track(read) }
+        }
+    }
+}
