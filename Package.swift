@@ -64,7 +64,8 @@ let package = Package(
         // GoldenScreens/: whole screens as text and styles, read from the source tree.
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Explorer", "ProviderAPI", "UsageStore", "Sync", "ProviderSimulator", "TestSupport"],
                     exclude: ["GoldenScreens"], swiftSettings: strict),
-        .testTarget(name: "CommandLineTests", dependencies: ["ProviderAPI", "ProviderSimulator", "UsageStore", "TestSupport"],
+        // Also the executable itself (@testable), for the config file's parser.
+        .testTarget(name: "CommandLineTests", dependencies: ["ProviderAPI", "ProviderSimulator", "UsageStore", "TestSupport", "Explorer", "provider-explorer"],
                     swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

@@ -24,10 +24,11 @@ enum Format {
 
     /// An amount in minor units for a person: 1855103 → "18,551.03".
     static func money(_ minor: Int64, minorDigits: Int) -> String {
-        let text = MoneyText.amount(minor, minorDigits: minorDigits)
+        // The sign apart: -0.05 has a whole part of 0, which has no sign of its own.
+        let text = MoneyText.amount(minor.magnitude > Int64.max.magnitude ? Int64.max : abs(minor), minorDigits: minorDigits)
         let parts = text.split(separator: ".", maxSplits: 1)
         let whole = Int(parts[0]) ?? 0
-        return count(whole) + (parts.count > 1 ? "." + parts[1] : "")
+        return (minor < 0 ? "-" : "") + count(whole) + (parts.count > 1 ? "." + parts[1] : "")
     }
 
     /// "1 organization", "2 organizations": a count with its noun.

@@ -12,36 +12,28 @@ struct CommandLineTests {
     /// Runs provider-explorer with a clean configuration and state.
     func cli(_ args: [String], env: [String: String] = [:]) throws -> ProcessResult { try runCLI(args, in: dir, env: env) }
 
-    /// `simulate` as a child process; waits until it answers.
+    /// `simulate` as a child process on a port the system picks (`--port 0`): the
+    /// port is read back from what it says once it listens.
     func startSimulator(_ extra: [String]) throws -> (Process, Int) {
-        let port = 20_000 + Int.random(in: 0..<20_000)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: productBinary)
-        process.arguments = ["simulate", "--port", String(port), "--today", "2026-11-29"] + extra
+        process.arguments = ["simulate", "--port", "0", "--today", "2026-11-29"] + extra
         process.environment = ["XDG_STATE_HOME": dir.file("state"), "XDG_CONFIG_HOME": dir.file("config")]
-        let errPath = dir.file("simulator-\(port).err")
+        let errPath = dir.file("simulator-\(UUID().uuidString).err")
         _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         try process.run()
         // Generous: under the whole suite's load on two cores a start can take seconds.
-        for _ in 0..<600 {
-            if FileManager.default.fileExists(atPath: dir.file("c.json")) || !extra.contains("--credentials-out") {
-                let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-                var addr = sockaddr_in()
-                addr.sin_family = sa_family_t(AF_INET)
-                addr.sin_port = UInt16(port).bigEndian
-                inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr)
-                let ok = withUnsafePointer(to: &addr) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(probe, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-                } == 0
-                close(probe)
-                if ok { return (process, port) }
-            }
-            usleep(50_000)
+        let deadline = Date().addingTimeInterval(60)
+        let said = try Regex(#"simulator on http://127\.0\.0\.1:([0-9]+)"#)
+        while Date() < deadline, process.isRunning {
+            let text = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+            if let match = text.firstMatch(of: said), let port = Int(match.output[1].substring ?? "") { return (process, port) }
+            usleep(20_000)
         }
-        process.terminate()
-        let said = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
-        throw ProviderError.unavailable(detail: "simulator did not start on port \(port): \(said)", attempts: 1)
+        if process.isRunning { process.terminate() }
+        let text = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+        throw ProviderError.unavailable(detail: "the simulator did not say its port in 60 s: \(text)", attempts: 1)
     }
 
     @Test func exportDailyMatchesTheSimulatorsTotals() throws {

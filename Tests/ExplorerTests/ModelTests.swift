@@ -82,7 +82,8 @@ struct ModelTests {
         m.list.search = "rocket"
         #expect(m.list.visible.map(\.name) == ["Rocket 🚀 Labs"])
         m.list.search = "rocke"
-        #expect(m.list.visible.count >= 1)
+        #expect(m.list.visible.map(\.name).contains("Rocket 🚀 Labs"))
+        #expect(m.list.visible.allSatisfy { $0.name.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).contains("rocke") })
         m.list.search = "zzzz-no-such"
         #expect(m.list.visible.isEmpty && m.list.selectedIndex == nil && m.list.totals == Totals())
     }
@@ -107,9 +108,8 @@ struct ModelTests {
         let (m, _) = try model()
         func keys<T: Comparable>(_ f: (ListRow) -> T) -> [T] { m.list.visible.map(f) }
         #expect(m.list.sortKey == .name && m.list.ascending)
-        let names = keys { $0.searchKey.map { String($0) }.joined(separator: ",") }
+        #expect(m.list.visible.count == 600)
         #expect(m.list.visible.map(\.searchKey) == m.list.visible.map(\.searchKey).sorted { $0.lexicographicallyPrecedes($1) })
-        #expect(!names.isEmpty)
         m.list.reverseSort()
         #expect(m.list.visible.map(\.searchKey) == m.list.visible.map(\.searchKey).sorted { $1.lexicographicallyPrecedes($0) })
         m.list.sort(by: .seats)
