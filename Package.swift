@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "Sync", dependencies: ["ProviderAPI", "UsageStore",
                                             .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .target(name: "Explorer", dependencies: ["ProviderAPI", "UsageStore", "Sync"], swiftSettings: strict),
-        .target(name: "TerminalUI", dependencies: ["Explorer", "ProviderAPI", "CNcursesw"], swiftSettings: strict),
+        .target(name: "TerminalUI", dependencies: ["Explorer", "ProviderAPI", "Sync", "CNcursesw"], swiftSettings: strict),
         .executableTarget(name: "provider-explorer", dependencies: [
             "ProviderAPI", "ProviderSimulator", "UsageStore", "Sync", "Explorer", "TerminalUI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "ProviderAPI", "UsageStore", "Sync", "ProviderSimulator", "TestSupport"],
                     swiftSettings: strict),
         // GoldenScreens/: whole screens as text and styles, read from the source tree.
-        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Explorer", "ProviderAPI", "UsageStore", "Sync", "ProviderSimulator", "TestSupport"],
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Explorer", "ProviderAPI", "UsageStore", "Sync", "ProviderSimulator", "TestSupport", "CNcursesw"],
                     exclude: ["GoldenScreens"], swiftSettings: strict),
         // Also the executable itself (@testable), for the config file's parser.
         .testTarget(name: "CommandLineTests", dependencies: ["ProviderAPI", "ProviderSimulator", "UsageStore", "TestSupport", "Explorer", "provider-explorer"],

@@ -153,6 +153,7 @@ struct ClientTests {
         fixture.simulator.script([.invalidJSON])
         do {
             _ = try await fixture.client().organizations()
+            Issue.record("invalid JSON was taken for an answer")
         } catch let error as ProviderError {
             #expect(error.exitCode == 65)
             #expect(error.description.contains("not valid JSON"))
