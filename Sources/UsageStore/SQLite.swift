@@ -70,6 +70,9 @@ final class Database {
         }
     }
 
+    /// The rowid of the last row inserted on this connection.
+    var lastInsertRowID: Int { Int(sqlite3_last_insert_rowid(handle)) }
+
     /// The single integer a query returns (a PRAGMA, a count).
     func scalar(_ sql: String) throws -> Int? {
         let s = try prepare(sql)

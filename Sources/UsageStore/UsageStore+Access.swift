@@ -13,11 +13,35 @@ extension UsageStore {
         return .monthly
     }
 
+    /// A period as the usage tables store it: the day's or the month's ordinal.
+    static func ordinal(_ period: ReportPeriod) -> Int {
+        switch period {
+        case .daily(let d): return d.ordinal
+        case .monthly(let m): return m.year * 12 + m.month - 1
+        }
+    }
+
+    /// The text of a stored period ("2026-11-28", "2026-10").
+    static func periodText(_ kind: Kind, _ ordinal: Int) -> String {
+        switch kind {
+        case .daily: return Day(ordinal: ordinal).description
+        case .monthly: return Month(year: ordinal / 12, month: ordinal % 12 + 1)?.description ?? ""
+        }
+    }
+
+    /// The ordinal of a period's text, for range queries (nil when it is not one).
+    static func ordinal(_ kind: Kind, _ text: String) -> Int? {
+        switch kind {
+        case .daily: return Day(text)?.ordinal
+        case .monthly: return Month(text).map { $0.year * 12 + $0.month - 1 }
+        }
+    }
+
     // MARK: - Writes
 
     /// Replaces the organization list with a whole fresh one, in one transaction.
     public func replaceOrganizations(_ organizations: [Organization], fetchedAt: Date) throws {
-        try locked {
+        try writing { db in
             try db.transaction {
                 try db.execute("DELETE FROM organizations")
                 let insert = try db.prepare("INSERT OR REPLACE INTO organizations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
@@ -26,7 +50,7 @@ extension UsageStore {
                                     .text(o.licenseType.rawValue), .optional(o.trialEndsAt), .text(o.createdAt),
                                     .optional(Self.encodeExtra(o.extra))])
                 }
-                try setMeta("organizations_fetched_at", String(fetchedAt.timeIntervalSince1970))
+                try Self.setMeta(db, "organizations_fetched_at", String(fetchedAt.timeIntervalSince1970))
             }
         }
     }
@@ -34,29 +58,37 @@ extension UsageStore {
     /// Writes a whole report in one transaction, replacing any earlier copy of it.
     public func write(_ report: UsageReport, fetchedAt: Date) throws {
         let kind = Self.kind(of: report.period)
-        let period = report.period.description
-        try locked {
-            try db.transaction {
-                try db.prepare("DELETE FROM \(kind.table) WHERE period = ?").run([.text(period)])
-                let insert = try db.prepare("INSERT OR REPLACE INTO \(kind.table) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                for r in report.rows {
-                    try insert.run([.text(period), .text(r.organizationId), .text(r.organizationName), .text(r.tier.rawValue),
-                                    .text(r.licenseType.rawValue), .int(r.trial ? 1 : 0), .int(r.nfr ? 1 : 0),
-                                    .int(r.activeSeats), .int(r.pendingSeats), .int(r.consumedLicenses),
-                                    .optional(Self.encodeExtra(r.extra))])
+        let period = Self.ordinal(report.period)
+        try writing { db in
+            if !refs.loaded { try refs.load(db) }
+            do {
+                try db.transaction {
+                    try db.prepare("DELETE FROM \(kind.table) WHERE period = ?").run([.int(period)])
+                    let insert = try db.prepare("INSERT OR REPLACE INTO \(kind.table) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                    for r in report.rows {
+                        let consumed = r.consumedLicenses == r.activeSeats + r.pendingSeats ? SQLValue.null : .int(r.consumedLicenses)
+                        try insert.run([.int(period), .int(try refs.org(r.organizationId, db)), .int(try refs.name(r.organizationName, db)),
+                                        .int(try refs.tier(r.tier, db)), .int(try refs.license(r.licenseType, db)),
+                                        .int((r.trial ? 1 : 0) + (r.nfr ? 2 : 0)), .int(r.activeSeats), .int(r.pendingSeats),
+                                        consumed, .optional(Self.encodeExtra(r.extra))])
+                    }
+                    try db.prepare("INSERT OR REPLACE INTO reports VALUES (?, ?, ?, ?, ?)")
+                        .run([.text(kind.rawValue), .text(report.period.description), .text(report.generatedAt),
+                              .double(fetchedAt.timeIntervalSince1970), .int(report.rows.count)])
                 }
-                try db.prepare("INSERT OR REPLACE INTO reports VALUES (?, ?, ?, ?, ?)")
-                    .run([.text(kind.rawValue), .text(period), .text(report.generatedAt),
-                          .double(fetchedAt.timeIntervalSince1970), .int(report.rows.count)])
+            } catch {
+                // Refs made in the transaction are gone with it: read them again next time.
+                refs = Refs()
+                throw error
             }
         }
     }
 
     public func setLastSync(_ date: Date) throws {
-        try locked { try setMeta("last_sync_at", String(date.timeIntervalSince1970)) }
+        try writing { try Self.setMeta($0, "last_sync_at", String(date.timeIntervalSince1970)) }
     }
 
-    private func setMeta(_ key: String, _ value: String) throws {
+    private static func setMeta(_ db: Database, _ key: String, _ value: String) throws {
         try db.prepare("INSERT OR REPLACE INTO meta VALUES (?, ?)").run([.text(key), .text(value)])
     }
 
@@ -70,7 +102,7 @@ extension UsageStore {
     }
 
     private func meta(_ key: String) -> String? {
-        locked {
+        reading { db in
             guard let s = try? db.prepare("SELECT value FROM meta WHERE key = ?").bind([.text(key)]), (try? s.step()) == true
             else { return nil }
             return s.text(0)
@@ -78,7 +110,7 @@ extension UsageStore {
     }
 
     public func organizations() throws -> [Organization] {
-        try locked {
+        try reading { db in
             let s = try db.prepare("SELECT id, name, status, tier, license_type, trial_ends_at, created_at, extra FROM organizations ORDER BY position")
             var out: [Organization] = []
             while try s.step() {
@@ -93,7 +125,7 @@ extension UsageStore {
 
     /// The periods cached of one kind, newest first.
     public func cachedPeriods(_ kind: Kind) throws -> [String] {
-        try locked {
+        try reading { db in
             let s = try db.prepare("SELECT period FROM reports WHERE kind = ? ORDER BY period DESC").bind([.text(kind.rawValue)])
             var out: [String] = []
             while try s.step() { out.append(s.text(0)) }
@@ -102,54 +134,71 @@ extension UsageStore {
     }
 
     public func has(_ period: ReportPeriod) -> Bool {
-        locked {
+        reading { db in
             guard let s = try? db.prepare("SELECT 1 FROM reports WHERE kind = ? AND period = ?")
                 .bind([.text(Self.kind(of: period).rawValue), .text(period.description)]) else { return false }
             return (try? s.step()) == true
         }
     }
 
-    /// A cached report whole, or nil.
+    /// A cached report whole, or nil; its rows in the order they were written.
     public func report(_ period: ReportPeriod) throws -> UsageReport? {
         let kind = Self.kind(of: period)
-        return try locked {
+        return try reading { db in
             let head = try db.prepare("SELECT generated_at FROM reports WHERE kind = ? AND period = ?")
                 .bind([.text(kind.rawValue), .text(period.description)])
             guard try head.step() else { return nil }
             let generatedAt = head.text(0)
-            let s = try db.prepare("SELECT \(Self.rowColumns) FROM \(kind.table) WHERE period = ?").bind([.text(period.description)])
+            let labels = try Self.labels(db)
+            let s = try db.prepare("SELECT \(Self.rowColumns) FROM \(kind.table) u \(Self.rowJoins) WHERE u.period = ?")
+                .bind([.int(Self.ordinal(period))])
             var rows: [UsageRow] = []
-            while try s.step() { rows.append(Self.row(s)) }
+            while try s.step() { rows.append(Self.row(s, labels)) }
             return UsageReport(period: period, generatedAt: generatedAt, rows: rows)
         }
     }
 
     /// One organization's rows for the periods from `from` to `to` (as text, inclusive), oldest first.
     public func history(_ kind: Kind, organizationId: String, from: String, to: String) throws -> [(period: String, row: UsageRow)] {
-        try locked {
-            let s = try db.prepare("SELECT period, \(Self.rowColumns) FROM \(kind.table) WHERE organization_id = ? AND period BETWEEN ? AND ? ORDER BY period")
-                .bind([.text(organizationId), .text(from), .text(to)])
+        guard let first = Self.ordinal(kind, from), let last = Self.ordinal(kind, to) else { return [] }
+        return try reading { db in
+            let labels = try Self.labels(db)
+            let s = try db.prepare("""
+                SELECT u.period, \(Self.rowColumns) FROM \(kind.table) u \(Self.rowJoins)
+                WHERE u.org = (SELECT ref FROM org_refs WHERE id = ?) AND u.period BETWEEN ? AND ? ORDER BY u.period
+                """).bind([.text(organizationId), .int(first), .int(last)])
             var out: [(String, UsageRow)] = []
-            while try s.step() { out.append((s.text(0), Self.row(s, offset: 1))) }
+            while try s.step() { out.append((Self.periodText(kind, s.int(0)), Self.row(s, labels, offset: 1))) }
             return out
         }
     }
 
     /// The fetch time of the newest report of `kind`, to say how old the cache is.
     public func newestFetch() -> Date? {
-        locked {
+        reading { db in
             guard let s = try? db.prepare("SELECT max(fetched_at) FROM reports"), (try? s.step()) == true, !s.isNull(0) else { return nil }
             return Date(timeIntervalSince1970: s.double(0))
         }
     }
 
-    static let rowColumns = "organization_id, organization_name, tier, license_type, trial, nfr, active, pending, consumed, extra"
+    /// A row's columns, from `u` (the usage table) joined with its id and name.
+    static let rowColumns = "o.id, n.name, u.tier, u.license, u.flags, u.active, u.pending, u.consumed, u.extra"
+    static let rowJoins = "JOIN org_refs o ON o.ref = u.org JOIN name_refs n ON n.ref = u.name"
 
-    static func row(_ s: Statement, offset o: Int32 = 0) -> UsageRow {
-        UsageRow(organizationId: s.text(o), organizationName: s.text(o + 1), tier: .init(rawValue: s.text(o + 2)),
-                 licenseType: .init(rawValue: s.text(o + 3)), trial: s.int(o + 4) != 0, nfr: s.int(o + 5) != 0,
-                 activeSeats: s.int(o + 6), pendingSeats: s.int(o + 7), consumedLicenses: s.int(o + 8),
-                 extra: decodeExtra(s.optionalText(o + 9)))
+    /// The texts of the tiers and license types the contract does not name, by code.
+    static func labels(_ db: Database) throws -> [Int: String] {
+        let s = try db.prepare("SELECT id, text FROM labels")
+        var out: [Int: String] = [:]
+        while try s.step() { out[100 + s.int(0)] = s.text(1) }
+        return out
+    }
+
+    static func row(_ s: Statement, _ labels: [Int: String], offset o: Int32 = 0) -> UsageRow {
+        let flags = s.int(o + 4), active = s.int(o + 5), pending = s.int(o + 6)
+        return UsageRow(organizationId: s.text(o), organizationName: s.text(o + 1), tier: Refs.tier(code: s.int(o + 2), labels),
+                        licenseType: Refs.license(code: s.int(o + 3), labels), trial: flags & 1 != 0, nfr: flags & 2 != 0,
+                        activeSeats: active, pendingSeats: pending, consumedLicenses: s.isNull(o + 7) ? active + pending : s.int(o + 7),
+                        extra: decodeExtra(s.optionalText(o + 8)))
     }
 
     static func encodeExtra(_ extra: [String: JSONValue]) -> String? {
@@ -160,6 +209,70 @@ extension UsageStore {
     static func decodeExtra(_ text: String?) -> [String: JSONValue] {
         guard let text, let value = try? JSONDecoder().decode([String: JSONValue].self, from: Data(text.utf8)) else { return [:] }
         return value
+    }
+}
+
+/// The writer's map of ids, names and labels to the integers rows refer to them by:
+/// read once, then added to as new ones come.
+struct Refs {
+    private(set) var loaded = false
+    private var orgs: [String: Int] = [:]
+    private var names: [String: Int] = [:]
+    private var labels: [String: Int] = [:]
+
+    static let tiers = [Tier.business.rawValue, Tier.enterprise.rawValue]
+    static let licenses = [LicenseType.standard.rawValue, LicenseType.trial.rawValue, LicenseType.nfr.rawValue]
+
+    mutating func load(_ db: Database) throws {
+        for (table, key, into) in [("org_refs", "id", \Refs.orgs), ("name_refs", "name", \Refs.names)] {
+            let s = try db.prepare("SELECT ref, \(key) FROM \(table)")
+            var map: [String: Int] = [:]
+            while try s.step() { map[s.text(1)] = s.int(0) }
+            self[keyPath: into] = map
+        }
+        let s = try db.prepare("SELECT id, text FROM labels")
+        while try s.step() { labels[s.text(1)] = 100 + s.int(0) }
+        loaded = true
+    }
+
+    private static func intern(_ text: String, _ map: inout [String: Int], _ db: Database, _ sql: String) throws -> Int {
+        if let ref = map[text] { return ref }
+        try db.prepare(sql).run([.text(text)])
+        let ref = db.lastInsertRowID
+        map[text] = ref
+        return ref
+    }
+
+    mutating func org(_ id: String, _ db: Database) throws -> Int {
+        try Self.intern(id, &orgs, db, "INSERT INTO org_refs (id) VALUES (?)")
+    }
+
+    mutating func name(_ name: String, _ db: Database) throws -> Int {
+        try Self.intern(name, &names, db, "INSERT INTO name_refs (name) VALUES (?)")
+    }
+
+    private mutating func label(_ text: String, _ db: Database) throws -> Int {
+        if let code = labels[text] { return code }
+        try db.prepare("INSERT INTO labels (text) VALUES (?)").run([.text(text)])
+        let code = 100 + db.lastInsertRowID
+        labels[text] = code
+        return code
+    }
+
+    mutating func tier(_ tier: Tier, _ db: Database) throws -> Int {
+        try Self.tiers.firstIndex(of: tier.rawValue) ?? label(tier.rawValue, db)
+    }
+
+    mutating func license(_ type: LicenseType, _ db: Database) throws -> Int {
+        try Self.licenses.firstIndex(of: type.rawValue) ?? label(type.rawValue, db)
+    }
+
+    static func tier(code: Int, _ labels: [Int: String]) -> Tier {
+        Tier(rawValue: code < tiers.count ? tiers[code] : labels[code] ?? "")
+    }
+
+    static func license(code: Int, _ labels: [Int: String]) -> LicenseType {
+        LicenseType(rawValue: code < licenses.count ? licenses[code] : labels[code] ?? "")
     }
 }
 
@@ -183,22 +296,22 @@ extension UsageStore {
     /// joined rows never sit in memory all at once beside the caller's.
     public func periodRows<T>(_ period: ReportPeriod, previous: ReportPeriod, _ transform: (PeriodRow) -> T) throws -> [T]? {
         let kind = Self.kind(of: period)
-        return try locked {
+        return try reading { db in
             let head = try db.prepare("SELECT 1 FROM reports WHERE kind = ? AND period = ?")
                 .bind([.text(kind.rawValue), .text(period.description)])
             guard try head.step() else { return nil }
+            let labels = try Self.labels(db)
             let s = try db.prepare("""
-                SELECT u.organization_id, u.organization_name, u.tier, u.license_type, u.trial, u.nfr, u.active, u.pending,
-                       u.consumed, u.extra, o.status, o.trial_ends_at, p.consumed
-                FROM \(kind.table) u
-                LEFT JOIN organizations o ON o.id = u.organization_id
-                LEFT JOIN \(kind.table) p ON p.period = ? AND p.organization_id = u.organization_id
+                SELECT \(Self.rowColumns), org.status, org.trial_ends_at, COALESCE(p.consumed, p.active + p.pending)
+                FROM \(kind.table) u \(Self.rowJoins)
+                LEFT JOIN organizations org ON org.id = o.id
+                LEFT JOIN \(kind.table) p ON p.period = ? AND p.org = u.org
                 WHERE u.period = ?
-                """).bind([.text(previous.description), .text(period.description)])
+                """).bind([.int(Self.ordinal(previous)), .int(Self.ordinal(period))])
             var out: [T] = []
             while try s.step() {
-                out.append(transform(PeriodRow(row: Self.row(s), status: s.optionalText(10), trialEndsAt: s.optionalText(11),
-                                               previousConsumed: s.isNull(12) ? nil : s.int(12))))
+                out.append(transform(PeriodRow(row: Self.row(s, labels), status: s.optionalText(9), trialEndsAt: s.optionalText(10),
+                                               previousConsumed: s.isNull(11) ? nil : s.int(11))))
             }
             return out
         }
@@ -210,16 +323,18 @@ extension UsageStore {
     /// was on, its highest consumed seats on a day, and on how many days it appears.
     /// One grouped query over the month's rows (the bill's daily checks).
     public func dailyFacts(of month: Month) throws -> [String: (tiers: Set<Tier>, peakConsumed: Int, days: Int)] {
-        try locked {
+        try reading { db in
+            let labels = try Self.labels(db)
             let s = try db.prepare("""
-                SELECT organization_id, tier, MAX(consumed), COUNT(*) FROM daily_usage
-                WHERE period >= ? AND period <= ? GROUP BY organization_id, tier
-                """).bind([.text(month.firstDay.description), .text(month.lastDay.description)])
+                SELECT o.id, u.tier, MAX(COALESCE(u.consumed, u.active + u.pending)), COUNT(*)
+                FROM daily_usage u JOIN org_refs o ON o.ref = u.org
+                WHERE u.period BETWEEN ? AND ? GROUP BY u.org, u.tier
+                """).bind([.int(month.firstDay.ordinal), .int(month.lastDay.ordinal)])
             var out: [String: (tiers: Set<Tier>, peakConsumed: Int, days: Int)] = [:]
             while try s.step() {
                 let id = s.text(0)
                 var facts = out[id] ?? ([], 0, 0)
-                facts.tiers.insert(Tier(rawValue: s.text(1)))
+                facts.tiers.insert(Refs.tier(code: s.int(1), labels))
                 facts.peakConsumed = max(facts.peakConsumed, s.int(2))
                 facts.days += s.int(3)
                 out[id] = facts

@@ -5,19 +5,25 @@ import ProviderAPI
 /// one SQLite file per provider and API host. It holds no key and no token. Every
 /// report is written in one transaction, so the cache holds whole reports or none.
 public final class UsageStore: @unchecked Sendable {
-    // One connection, used under `lock`: SQLite calls are short, and a report's write is
-    // one transaction of a few thousand rows.
-    let db: Database
-    let lock = NSLock()
+    // Two connections to the file (WAL mode): the sync writes through `writer`, each
+    // report in one transaction; the screens read through `reader`, which never waits
+    // for a write to end. Each is used under its own lock.
+    let writer: Database
+    let reader: Database
+    let writeLock = NSLock()
+    let readLock = NSLock()
     public let path: String
     /// Said once when a damaged or foreign cache was moved aside on open.
     public private(set) var notice: String?
+    /// The writer's interned organization ids and names (loaded on the first write).
+    var refs = Refs()
 
     static let applicationID = 0x5045_5850   // "PEXP"
-    static let schemaVersion = 1
+    static let schemaVersion = 2
 
-    init(db: Database, path: String, notice: String?) {
-        self.db = db
+    init(db: Database, path: String, notice: String?) throws {
+        self.writer = db
+        self.reader = try Database(path: path)
         self.path = path
         self.notice = notice
     }
@@ -79,7 +85,7 @@ public final class UsageStore: @unchecked Sendable {
             try check(db)
             try migrate(db)
             chmod(path, 0o600)
-            return UsageStore(db: db, path: path, notice: nil)
+            return try UsageStore(db: db, path: path, notice: nil)
         } catch let problem as CacheProblem {
             let aside = path + ".broken-" + String(Int(Date().timeIntervalSince1970))
             try? FileManager.default.moveItem(atPath: path, toPath: aside)
@@ -88,7 +94,7 @@ public final class UsageStore: @unchecked Sendable {
             try migrate(db)
             chmod(path, 0o600)
             let notice = "the cache \(path) \(problem.reason); moved it to \(aside) and started a new one"
-            return UsageStore(db: db, path: path, notice: notice)
+            return try UsageStore(db: db, path: path, notice: notice)
         } catch let failure as Database.Failure {
             throw StoreError.unusable(path: path, reason: failure.message)
         }
@@ -124,37 +130,55 @@ public final class UsageStore: @unchecked Sendable {
         if version > schemaVersion { throw CacheProblem(reason: "was written by a newer provider-explorer (schema \(version))") }
     }
 
-    /// Brings the schema from any earlier version to the current one.
+    /// Brings the schema from any earlier version to the current one: a new file gets
+    /// version 2; a version 1 file is converted in place (its reports kept) and then
+    /// compacted, once.
     static func migrate(_ db: Database) throws {
         try db.execute("PRAGMA journal_mode=WAL")
         try db.execute("PRAGMA synchronous=NORMAL")
         let version = try db.scalar("PRAGMA user_version") ?? 0
-        if version < 1 {
+        if version == 0 {
             try db.transaction {
-                try db.execute(Schema.v1)
+                try db.execute(Schema.v2)
                 try db.execute("PRAGMA application_id=\(applicationID)")
-                try db.execute("PRAGMA user_version=1")
+                try db.execute("PRAGMA user_version=2")
             }
+        } else if version == 1 {
+            try db.transaction {
+                try db.execute(Schema.v1to2)
+                try db.execute("PRAGMA user_version=2")
+            }
+            // The old tables' pages are free now: give them back to the disk.
+            try db.execute("VACUUM")
         }
     }
 
-    /// Runs `body` alone on the connection; SQLite failures come out as `StoreError`.
-    func locked<T>(_ body: () throws -> T) throws -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        do { return try body() } catch let f as Database.Failure {
+    /// Runs `body` alone on the writing connection; SQLite failures come out as `StoreError`.
+    func writing<T>(_ body: (Database) throws -> T) throws -> T {
+        writeLock.lock()
+        defer { writeLock.unlock() }
+        do { return try body(writer) } catch let f as Database.Failure {
             throw StoreError.unusable(path: path, reason: f.message)
         }
     }
 
-    func locked<T>(_ body: () -> T) -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return body()
+    /// Runs `body` on the reading connection, which a write in progress does not block.
+    func reading<T>(_ body: (Database) throws -> T) throws -> T {
+        readLock.lock()
+        defer { readLock.unlock() }
+        do { return try body(reader) } catch let f as Database.Failure {
+            throw StoreError.unusable(path: path, reason: f.message)
+        }
+    }
+
+    func reading<T>(_ body: (Database) -> T) -> T {
+        readLock.lock()
+        defer { readLock.unlock() }
+        return body(reader)
     }
 
     /// The schema version of the file (`PRAGMA user_version`).
-    public var schemaVersion: Int { (try? locked { try db.scalar("PRAGMA user_version") }) ?? 0 }
+    public var schemaVersion: Int { (try? reading { try $0.scalar("PRAGMA user_version") }) ?? 0 }
 
     /// Size of the cache on disk (database and WAL).
     public var bytesOnDisk: Int {
@@ -175,8 +199,9 @@ public enum StoreError: ReportableError, Equatable {
 }
 
 enum Schema {
-    /// A report's rows: the daily and monthly tables share this shape.
-    static func usageTable(_ name: String) -> String {
+    /// Version 1: every row spelled out (ids, names, tiers and periods as text). Kept
+    /// to read an old file from, and for the test that migrates one.
+    static func usageTableV1(_ name: String) -> String {
         """
         CREATE TABLE \(name) (
             period TEXT NOT NULL, organization_id TEXT NOT NULL, organization_name TEXT NOT NULL, tier TEXT NOT NULL,
@@ -197,8 +222,92 @@ enum Schema {
         kind TEXT NOT NULL, period TEXT NOT NULL, generated_at TEXT NOT NULL, fetched_at REAL NOT NULL,
         row_count INTEGER NOT NULL, PRIMARY KEY (kind, period)
     ) WITHOUT ROWID;
-    \(usageTable("daily_usage"))
-    \(usageTable("monthly_usage"))
+    \(usageTableV1("daily_usage"))
+    \(usageTableV1("monthly_usage"))
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
     """
+
+    /// Version 2: a report row is small integers. `period` is the day's ordinal (days
+    /// since 1970-01-01) or the month's (year × 12 + month − 1); `org` and `name` refer
+    /// to `org_refs` and `name_refs`, where each id and name is stored once; `tier` is 0
+    /// business, 1 enterprise, and `license` 0 standard, 1 trial, 2 nfr, any other text
+    /// 100 + its `labels` id; `flags` is 1 trial + 2 nfr; `consumed` is NULL when it is
+    /// active + pending (SQLite stores 0, 1 and NULL in no bytes at all).
+    static func usageTableV2(_ name: String) -> String {
+        """
+        CREATE TABLE \(name) (
+            period INTEGER NOT NULL, org INTEGER NOT NULL, name INTEGER NOT NULL, tier INTEGER NOT NULL,
+            license INTEGER NOT NULL, flags INTEGER NOT NULL, active INTEGER NOT NULL, pending INTEGER NOT NULL,
+            consumed INTEGER, extra TEXT,
+            PRIMARY KEY (period, org)
+        ) WITHOUT ROWID;
+        """
+    }
+
+    static func usageIndexV2(_ name: String) -> String {
+        "CREATE INDEX \(name)_by_org ON \(name) (org, period);"
+    }
+
+    static let refTables = """
+    CREATE TABLE org_refs (ref INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE);
+    CREATE TABLE name_refs (ref INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+    CREATE TABLE labels (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
+    """
+
+    static let v2 = """
+    CREATE TABLE organizations (
+        id TEXT PRIMARY KEY, position INTEGER NOT NULL, name TEXT NOT NULL, status TEXT NOT NULL,
+        tier TEXT NOT NULL, license_type TEXT NOT NULL, trial_ends_at TEXT, created_at TEXT NOT NULL, extra TEXT
+    );
+    CREATE TABLE reports (
+        kind TEXT NOT NULL, period TEXT NOT NULL, generated_at TEXT NOT NULL, fetched_at REAL NOT NULL,
+        row_count INTEGER NOT NULL, PRIMARY KEY (kind, period)
+    ) WITHOUT ROWID;
+    \(refTables)
+    \(usageTableV2("daily_usage"))
+    \(usageIndexV2("daily_usage"))
+    \(usageTableV2("monthly_usage"))
+    \(usageIndexV2("monthly_usage"))
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+    """
+
+    /// SQL for a tier or license text as its code (see `usageTableV2`).
+    static func code(_ column: String, known: [String]) -> String {
+        "CASE \(column) " + known.enumerated().map { "WHEN '\($0.element)' THEN \($0.offset) " }.joined()
+            + "ELSE 100 + (SELECT id FROM labels WHERE text = \(column)) END"
+    }
+
+    /// Version 1 to 2 in one transaction: the refs from every row, then each table's
+    /// rows in key order (so its pages fill), the old tables dropped.
+    static var v1to2: String {
+        var sql = refTables + """
+        INSERT OR IGNORE INTO org_refs (id)
+            SELECT organization_id FROM daily_usage UNION SELECT organization_id FROM monthly_usage ORDER BY 1;
+        INSERT OR IGNORE INTO name_refs (name)
+            SELECT organization_name FROM daily_usage UNION SELECT organization_name FROM monthly_usage ORDER BY 1;
+        INSERT OR IGNORE INTO labels (text)
+            SELECT tier FROM daily_usage WHERE tier NOT IN ('business', 'enterprise')
+            UNION SELECT tier FROM monthly_usage WHERE tier NOT IN ('business', 'enterprise')
+            UNION SELECT license_type FROM daily_usage WHERE license_type NOT IN ('standard', 'trial', 'nfr')
+            UNION SELECT license_type FROM monthly_usage WHERE license_type NOT IN ('standard', 'trial', 'nfr');
+
+        """
+        for (table, ordinal) in [("daily_usage", "CAST(julianday(u.period) - 2440587.5 AS INTEGER)"),
+                                 ("monthly_usage", "CAST(substr(u.period, 1, 4) AS INTEGER) * 12 + CAST(substr(u.period, 6, 2) AS INTEGER) - 1")] {
+            sql += """
+            \(usageTableV2(table + "_v2"))
+            INSERT INTO \(table)_v2
+                SELECT \(ordinal), o.ref, n.ref, \(code("u.tier", known: ["business", "enterprise"])),
+                       \(code("u.license_type", known: ["standard", "trial", "nfr"])), u.trial + 2 * u.nfr, u.active, u.pending,
+                       CASE WHEN u.consumed = u.active + u.pending THEN NULL ELSE u.consumed END, u.extra
+                FROM \(table) u JOIN org_refs o ON o.id = u.organization_id JOIN name_refs n ON n.name = u.organization_name
+                ORDER BY 1, 2;
+            DROP TABLE \(table);
+            ALTER TABLE \(table)_v2 RENAME TO \(table);
+            \(usageIndexV2(table))
+
+            """
+        }
+        return sql
+    }
 }

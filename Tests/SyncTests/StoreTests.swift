@@ -47,7 +47,7 @@ struct StoreTests {
         let store = try UsageStore.open(path: dir.file("b.sqlite3"))
         try store.write(sampleReport("2026-11-02", rows: 5), fetchedAt: Date())
         // A row of the same organization twice with the database told to refuse it.
-        try store.locked { try store.db.execute("CREATE TRIGGER refuse BEFORE INSERT ON daily_usage WHEN NEW.organization_id = 'org_7' BEGIN SELECT RAISE(ABORT, 'disk full'); END") }
+        try store.writing { try $0.execute("CREATE TRIGGER refuse BEFORE INSERT ON daily_usage WHEN NEW.org = (SELECT ref FROM org_refs WHERE id = 'org_7') BEGIN SELECT RAISE(ABORT, 'disk full'); END") }
         #expect(throws: StoreError.self) { try store.write(sampleReport("2026-11-02", rows: 20), fetchedAt: Date()) }
         #expect(try store.report(.daily(Day("2026-11-02")!))?.rows.count == 5)
         #expect(throws: StoreError.self) { try store.write(sampleReport("2026-11-03", rows: 20), fetchedAt: Date()) }
@@ -77,7 +77,7 @@ struct StoreTests {
         let newer = dir.file("n.sqlite3")
         do {
             let store = try UsageStore.open(path: newer)
-            try store.locked { try store.db.execute("PRAGMA user_version=99") }
+            try store.writing { try $0.execute("PRAGMA user_version=99") }
         }
         let reopened = try UsageStore.open(path: newer)
         #expect(reopened.notice?.contains("newer provider-explorer") == true)
@@ -89,7 +89,7 @@ struct StoreTests {
         do {
             let store = try UsageStore.open(path: path)
             for d in 1...20 { try store.write(sampleReport("2026-10-\(d < 10 ? "0" : "")\(d)", rows: 200), fetchedAt: Date()) }
-            try store.locked { try store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
+            try store.writing { try $0.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
         }
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         var bytes = [UInt8](data)

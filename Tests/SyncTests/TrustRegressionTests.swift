@@ -30,7 +30,7 @@ struct TrustRegressionTests {
     @Test func aFullDiskDuringSyncIsACacheErrorNotAnHTTPOne() async throws {
         let fixture = try SimulatorFixture(organizations: 30)
         let store = try UsageStore.open(path: dir.file("full.sqlite3"))
-        try store.locked { try store.db.execute("CREATE TRIGGER refuse BEFORE INSERT ON daily_usage BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END") }
+        try store.writing { try $0.execute("CREATE TRIGGER refuse BEFORE INSERT ON daily_usage BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END") }
         let engine = SyncEngine(client: fixture.client(), store: store, now: { Day("2026-11-29")!.start.addingTimeInterval(36_000) })
         do {
             _ = try await engine.sync()
