@@ -104,3 +104,52 @@ enum RealBinary {
         return rows
     }
 }
+
+/// Spawn to first full frame of the real binary, read from a pseudo-terminal with a
+/// monotonic clock (not tmux polling): the time from fork to the moment the terminal
+/// has received a frame with the totals line and the hint line.
+enum PtyTimer {
+    static let script = """
+    import os, pty, sys, time, select, fcntl, termios, struct
+    cols, rows = int(sys.argv[1]), int(sys.argv[2])
+    args = sys.argv[3:]
+    markers = [m.encode() for m in os.environ.get("PE_MARKERS", "q quit").split("|")]
+    start = time.monotonic()
+    pid, fd = pty.fork()
+    if pid == 0:
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        os.execvp(args[0], args)
+    seen, first = b"", None
+    deadline = start + 60
+    while time.monotonic() < deadline:
+        r, _, _ = select.select([fd], [], [], 0.5)
+        if not r: continue
+        try: chunk = os.read(fd, 65536)
+        except OSError: break
+        seen += chunk
+        if all(m in seen for m in markers):
+            first = time.monotonic() - start
+            break
+    os.write(fd, b"q")
+    try:
+        while os.read(fd, 65536): pass
+    except OSError: pass
+    os.waitpid(pid, 0)
+    print(-1 if first is None else first)
+    """
+
+    /// Seconds from spawn to the first frame holding every marker (as UTF-8).
+    static func firstFrame(binary: String, arguments: [String], environment: [String: String], markers: [String],
+                           width: Int = 200, height: Int = 60) throws -> Double {
+        let scriptPath = NSTemporaryDirectory() + "pe-pty-timer.py"
+        try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
+        var env = environment
+        env["PE_MARKERS"] = markers.joined(separator: "|")
+        env["TERM"] = "xterm-256color"
+        let r = try TestSupport.run("python3", [scriptPath, String(width), String(height), binary] + arguments, environment: env, timeout: 120)
+        guard r.status == 0, let seconds = Double(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)), seconds >= 0 else {
+            throw TmuxError.failed("pty timer: \(r.stdout) \(r.stderr)")
+        }
+        return seconds
+    }
+}

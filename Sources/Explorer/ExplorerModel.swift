@@ -40,6 +40,14 @@ public final class ExplorerModel {
     /// The oldest daily and monthly periods the API has, once a 404 has shown where its
     /// history starts: `[` stops there as `]` stops at the newest.
     @ObservationIgnored private var historyStart: (day: Day?, month: Month?) = (nil, nil)
+    /// Reports of this many rows or more show their first screenful first.
+    @ObservationIgnored let firstScreenFrom: Int
+    /// The load behind of the period on screen, until the front takes it.
+    @ObservationIgnored private var pendingLoad: Load?
+    /// Counts reloads, so a load behind that lands after another reload is dropped.
+    @ObservationIgnored private var loadGeneration = 0
+    /// Whether a load behind is counted in `loading`.
+    @ObservationIgnored private var loadBehind = false
     /// Fetches started and not yet ended.
     @ObservationIgnored private var loading = 0 { didSet { isLoading = loading > 0 } }
     public private(set) var isLoading = false
@@ -62,8 +70,10 @@ public final class ExplorerModel {
     @ObservationIgnored public let now: @Sendable () -> Date
 
     public init(store: UsageStore, source: ReportSource?, engine: SyncEngine?, keyInfo: KeyInfo, origin: DataOrigin,
-                billing: BillingModel = BillingModel(), now: @escaping @Sendable () -> Date = { Date() }) {
+                billing: BillingModel = BillingModel(), firstScreenFrom: Int = 5_000,
+                now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
+        self.firstScreenFrom = firstScreenFrom
         self.billing = billing
         self.source = source
         self.now = now
@@ -87,9 +97,29 @@ public final class ExplorerModel {
         reload()
     }
 
-    /// Reads the period (and the one before, for the change column) from the cache.
+    /// Reads the period (and the one before, for the change column) from the cache. A
+    /// big report shows its first screenful at once and loads the rest behind (`takeLoad`).
     public func reload() {
         let today = Day(containing: now())
+        loadGeneration += 1
+        if let count = store.rowCount(period.reportPeriod), count >= firstScreenFrom, let first = firstRowsQuery(),
+           let preview = try? store.firstRows(period.reportPeriod, previous: period.previous.reportPeriod, first) {
+            periodCached = true
+            if !seenPeriods.contains(period) { seenPeriods.append(period) }
+            previousCached = store.has(period.previous.reportPeriod)
+            if !loadBehind { loading += 1 }
+            loadBehind = true
+            list.showPreview(preview.map { ListRow.make($0, today: today) }, total: count)
+            tiers.load([])
+            pendingLoad = Load(period: period, generation: loadGeneration, store: store, today: today,
+                               sortKey: list.sortKey, ascending: list.ascending)
+            refreshDetail()
+            key.setCacheFetchedAt(store.newestFetch())
+            if !seenChangesView { refreshUnseenChanges() }
+            return
+        }
+        if loadBehind { loadBehind = false; loading = max(0, loading - 1) }
+        pendingLoad = nil
         let read = (try? store.periodRows(period.reportPeriod, previous: period.previous.reportPeriod) { ListRow.make($0, today: today) }) ?? nil
         periodCached = read != nil
         if periodCached, !seenPeriods.contains(period) { seenPeriods.append(period) }
@@ -100,6 +130,43 @@ public final class ExplorerModel {
         refreshDetail()
         key.setCacheFetchedAt(store.newestFetch())
         if !seenChangesView { refreshUnseenChanges() }
+    }
+
+    /// The query of the first screenful, when the list's state allows one (a search,
+    /// a status or a matrix cell, or the trial-end sort, read the whole period first).
+    private func firstRowsQuery() -> FirstRows? {
+        guard list.search.isEmpty, list.status == nil, list.cell == nil else { return nil }
+        let order: FirstRows.Order
+        switch list.sortKey {
+        case .name: order = .name
+        case .seats: order = .seats
+        case .change: order = .change
+        case .trialEnd: return nil
+        }
+        return FirstRows(order: order, ascending: list.ascending, trialOnly: list.trialOnly, nfrOnly: list.nfrOnly,
+                         tier: list.tier, limit: Self.firstScreenRows)
+    }
+
+    /// Rows read first: more than the tallest terminal shows.
+    static let firstScreenRows = 400
+
+    /// The load of the rest of a big report, for the front to run behind; taken once.
+    public func takeLoad() -> Load? {
+        defer { pendingLoad = nil }
+        return pendingLoad
+    }
+
+    /// The rows of a load behind: shown if they are still of the period on screen.
+    public func loaded(_ result: Load.Result) {
+        guard result.generation == loadGeneration else { return }
+        if loadBehind { loadBehind = false; loading = max(0, loading - 1) }
+        guard let rows = result.rows else {
+            setStatus("could not read \(period) from the cache: \(result.error ?? "unknown error")", error: true)
+            return
+        }
+        list.setRows(rows, sortedAs: (result.sortKey, result.ascending))
+        tiers.load(rows)
+        refreshDetail()
     }
 
     // MARK: - Sync
@@ -300,6 +367,36 @@ public final class ExplorerModel {
             setStatus(error.description + " (see the key pane)", error: true)
         } else if outcome.status == 429 {
             sync.noteRateLimited(retryIn: Int(outcome.retryIn ?? 1))
+        }
+    }
+}
+
+/// The rest of a big report, read and sorted off the main actor.
+public struct Load: Sendable {
+    public struct Result: Sendable {
+        let generation: Int
+        let rows: [ListRow]?
+        let error: String?
+        let sortKey: OrganizationListModel.SortKey
+        let ascending: Bool
+    }
+
+    let period: Period
+    let generation: Int
+    let store: UsageStore
+    let today: Day
+    let sortKey: OrganizationListModel.SortKey
+    let ascending: Bool
+
+    /// Reads every row of the period on a connection of its own, and sorts them.
+    public func run() async -> Result {
+        do {
+            let today = self.today
+            let rows = try store.periodRowsApart(period.reportPeriod, previous: period.previous.reportPeriod) { ListRow.make($0, today: today) } ?? []
+            return Result(generation: generation, rows: OrganizationListModel.sorted(rows, by: sortKey, ascending: ascending), error: nil,
+                          sortKey: sortKey, ascending: ascending)
+        } catch {
+            return Result(generation: generation, rows: nil, error: Failure(error).message, sortKey: sortKey, ascending: ascending)
         }
     }
 }

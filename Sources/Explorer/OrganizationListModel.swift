@@ -60,12 +60,31 @@ public final class OrganizationListModel: LineList {
 
     // MARK: - Data
 
+    /// While the period's rows load behind: how many there are (the first screenful is
+    /// shown meanwhile); nil once they are all here.
+    public private(set) var loadingTotal: Int?
+
     /// New rows for the period (a load or a refresh); filters, sort and selection stay.
-    public func setRows(_ rows: [ListRow]) {
+    /// `sortedAs`: the sort the rows already have (sorted behind), so they are not
+    /// sorted again when it is still the list's.
+    public func setRows(_ rows: [ListRow], sortedAs: (key: SortKey, ascending: Bool)? = nil) {
         var seen = Set<String>(minimumCapacity: rows.count), twice = Set<String>()
         for row in rows where !seen.insert(row.name).inserted { twice.insert(row.name) }
         sharedNames = twice
-        allRows = sorted(rows)
+        allRows = sortedAs.map { $0.key == sortKey && $0.ascending == ascending } == true ? rows : sorted(rows)
+        loadingTotal = nil
+        searchResults = [:]
+        refilter()
+    }
+
+    /// The first screenful of a period whose `total` rows load behind: already in the
+    /// list's order and through its filters.
+    public func showPreview(_ rows: [ListRow], total: Int) {
+        var seen = Set<String>(minimumCapacity: rows.count), twice = Set<String>()
+        for row in rows where !seen.insert(row.name).inserted { twice.insert(row.name) }
+        sharedNames = twice
+        allRows = rows
+        loadingTotal = total
         searchResults = [:]
         refilter()
     }
@@ -92,17 +111,35 @@ public final class OrganizationListModel: LineList {
 
     public func reverseSort() { sort(by: sortKey) }
 
+    /// Sets the sort outright (a remembered view): the rows are sorted once, and not at
+    /// all when nothing changes.
+    public func setSort(_ key: SortKey, ascending up: Bool) {
+        guard key != sortKey || up != ascending else { return }
+        sortKey = key
+        ascending = up
+        allRows = sorted(allRows)
+        searchResults = [:]
+        refilter()
+    }
+
     /// Sorts by the current key, either way, ties by id. Rows are ordered through an
     /// index array and a 64-bit key a row (the first 8 bytes of a folded name, or the
     /// number), so 50,000 rows sort without moving the rows at each comparison.
-    private func sorted(_ rows: [ListRow]) -> [ListRow] {
+    private func sorted(_ rows: [ListRow]) -> [ListRow] { Self.sorted(rows, by: sortKey, ascending: ascending) }
+
+    /// The sort itself, on any thread (a load behind sorts before it hands the rows over).
+    nonisolated public static func sorted(_ rows: [ListRow], by sortKey: SortKey, ascending: Bool) -> [ListRow] {
         let n = rows.count
-        var primary = [UInt64](repeating: 0, count: n)
+        var primary = [UInt64](repeating: 0, count: n), secondary = [UInt64](repeating: 0, count: n)
         // Signed numbers to unsigned keys that keep their order.
         func key(_ v: Int) -> UInt64 { UInt64(bitPattern: Int64(v)) ^ (1 << 63) }
         for i in 0..<n {
             switch sortKey {
-            case .name: primary[i] = Self.prefix(rows[i].searchKey)
+            case .name:
+                // Sixteen bytes of the name in two numbers: names that share a long start
+                // ("Adatum AB 2", "Adatum AB 3") are told apart without touching the rows.
+                primary[i] = Self.prefix(rows[i].searchKey)
+                secondary[i] = Self.prefix(rows[i].searchKey, from: 8)
             case .seats: primary[i] = key(rows[i].consumedLicenses)
             case .change: primary[i] = key(rows[i].change ?? Int.min)
             case .trialEnd: primary[i] = key(rows[i].trialEndsAt?.ordinal ?? Int.max)
@@ -110,29 +147,30 @@ public final class OrganizationListModel: LineList {
         }
         let up = ascending, byName = sortKey == .name
         var order = Array(0..<n)
-        primary.withUnsafeBufferPointer { p in
+        primary.withUnsafeBufferPointer { p in secondary.withUnsafeBufferPointer { q in
             order.sort { a, b in
                 if p[a] != p[b] { return up ? p[a] < p[b] : p[a] > p[b] }
-                if byName {
+                if q[a] != q[b] { return up ? q[a] < q[b] : q[a] > q[b] }
+                if byName, rows[a].searchKey.count > 16 || rows[a].searchKey.count != rows[b].searchKey.count {
                     let c = Self.compare(rows[a].searchKey, rows[b].searchKey)
                     if c != 0 { return up ? c < 0 : c > 0 }
                 }
                 return rows[a].id < rows[b].id
             }
-        }
+        } }
         return order.map { rows[$0] }
     }
 
     /// The first 8 bytes of a folded name as a big-endian number (shorter names padded
     /// with zeros), so comparing two prefixes orders as comparing the bytes.
-    static func prefix(_ key: [UInt8]) -> UInt64 {
+    nonisolated static func prefix(_ key: [UInt8], from start: Int = 0) -> UInt64 {
         var v: UInt64 = 0
-        for k in 0..<8 { v = v << 8 | UInt64(k < key.count ? key[k] : 0) }
+        for k in start..<(start + 8) { v = v << 8 | UInt64(k < key.count ? key[k] : 0) }
         return v
     }
 
     /// Three-way byte comparison of folded names, one pass (memcmp).
-    static func compare(_ a: [UInt8], _ b: [UInt8]) -> Int {
+    nonisolated static func compare(_ a: [UInt8], _ b: [UInt8]) -> Int {
         let n = min(a.count, b.count)
         let c = a.withUnsafeBytes { pa in b.withUnsafeBytes { pb in n == 0 ? 0 : memcmp(pa.baseAddress!, pb.baseAddress!, n) } }
         if c != 0 { return c < 0 ? -1 : 1 }
@@ -184,10 +222,19 @@ public final class OrganizationListModel: LineList {
     }
 
     private func rebuildCodes() {
-        tierCodes = allRows.map { code($0.tier.rawValue) }
-        licenseCodes = allRows.map { code($0.licenseType.rawValue) }
-        statusCodes = allRows.map { code($0.status.rawValue) }
-        keys = allRows.map(\.searchKey)
+        // One pass over the rows, read in place (a `map` over the rows copied each one).
+        let n = allRows.count
+        var tiers = [Int32](), licenses = [Int32](), statuses = [Int32](), names = [[UInt8]]()
+        tiers.reserveCapacity(n); licenses.reserveCapacity(n); statuses.reserveCapacity(n); names.reserveCapacity(n)
+        allRows.withUnsafeBufferPointer { rows in
+            for i in 0..<n {
+                tiers.append(code(rows[i].tier.rawValue))
+                licenses.append(code(rows[i].licenseType.rawValue))
+                statuses.append(code(rows[i].status.rawValue))
+                names.append(rows[i].searchKey)
+            }
+        }
+        tierCodes = tiers; licenseCodes = licenses; statusCodes = statuses; keys = names
     }
 
     private func refilter(narrowing: Bool = false) {

@@ -58,19 +58,17 @@ extension ExplorerModel {
     }
 
     /// Opens as the user left it: the filters, the sort, the mode (on its newest
-    /// period), the selection.
-    /// Returns the fetch of the remembered mode's period when it is not cached.
+    /// period), the selection. Set before the rows are read, so they are sorted once;
+    /// returns the fetch of the remembered mode's period when it is not cached.
     public func restore(_ state: ViewState) -> Fetch? {
         list.trialOnly = state.trialOnly
         list.nfrOnly = state.nfrOnly
         list.tier = state.tier.map(Tier.init(rawValue:))
-        if let key = OrganizationListModel.SortKey(rawValue: state.sort) {
-            list.sort(by: key)
-            if list.ascending != state.ascending { list.reverseSort() }
-        }
+        if let key = OrganizationListModel.SortKey(rawValue: state.sort) { list.setSort(key, ascending: state.ascending) }
         if let id = state.selectedOrganization { list.select(id: id) }
         remembered = state
-        let fetch = state.monthly && period.isDaily ? toggleMode() : nil
+        var fetch: Fetch?
+        if state.monthly, period.isDaily { fetch = toggleMode() } else { reload() }
         if let id = state.selectedOrganization { list.select(id: id) }
         refreshDetail()
         refreshUnseenChanges()

@@ -27,6 +27,8 @@ public enum Action: Sendable {
     case syncFinished(Result<SyncSummary, any Error>)
     /// A report fetched for the period or bill on screen (`error` nil when cached now).
     case fetched(Fetch, error: (any Error)?)
+    /// The rest of a big report, read and sorted behind.
+    case loaded(Load.Result)
     /// A request to the API finished (from any thread): the key pane shows it.
     case request(RequestOutcome)
     /// The credentials command ran again after a rejection: the new key, nil when it

@@ -58,8 +58,8 @@ public final class App {
             ui.now = now
             model.key.setTokenExpiry(expiry)
         case .start(let remembered):
-            model.start()
-            if let remembered, let fetch = model.restore(remembered) { effects.append(run(fetch)) }
+            // The remembered view first: the rows are read and sorted once, as it was left.
+            if let remembered { effects += run(model.restore(remembered)) } else { model.start() }
             if let runner = model.beginSync() { effects.append(sync(runner)) }
         case .syncProgress(let progress):
             model.syncProgressed(progress)
@@ -67,6 +67,8 @@ public final class App {
             model.syncFinished(result)
         case .fetched(let fetch, let error):
             model.fetched(fetch, error: error)
+        case .loaded(let result):
+            model.loaded(result)
         case .request(let outcome):
             model.record(outcome)
             // A rejected key from a credentials command: run the command again (one run
@@ -83,6 +85,8 @@ public final class App {
         case .keyReloaded(.failure(let error)):
             model.setStatus(Failure(error).message, error: true)
         }
+        // A big report read in this update: the rest of it loads behind.
+        if let load = model.takeLoad() { effects.append(.run(id: nil) { send in send(.loaded(await load.run())) }) }
         followCursor()
         return effects
     }

@@ -13,6 +13,8 @@ enum ListPane {
         let scroll: Int
         let sharedNames: Set<String>
         let totals: Totals
+        /// While the rest of the rows load behind: how many there are.
+        let loading: Int?
         let previousCached: Bool
         /// What an empty list says.
         let emptyMessage: String
@@ -59,7 +61,12 @@ enum ListPane {
             drawRow(rows[index], &c, x: inner.x, y: rowsTop + i, cols: cols, selected: index == selected && p.focused,
                     shared: p.sharedNames.contains(rows[index].name), previousCached: p.previousCached, theme)
         }
-        drawTotals(p.totals, &c, Rect(x: inner.x, y: inner.maxY - 1, width: inner.width, height: 1), theme)
+        let foot = Rect(x: inner.x, y: inner.maxY - 1, width: inner.width, height: 1)
+        if let loading = p.loading {
+            c.put("Σ loading \(Format.plural(loading, "organization"))…", x: foot.x, y: foot.y, style: theme.header, maxWidth: foot.width)
+        } else {
+            drawTotals(p.totals, &c, foot, theme)
+        }
         if rows.count > rowsHeight, rowsHeight > 0 {
             let pos = rowsTop + (rowsHeight - 1) * scroll / max(1, rows.count - rowsHeight)
             c.put("▐", x: r.maxX - 1, y: pos, style: theme.focusedBorder)

@@ -107,7 +107,8 @@ enum Screens {
     static func list(_ model: ExplorerModel, _ ui: UIState, focused: Bool) -> ListPane.Props {
         let list = model.list
         let filters = list.filterSummary.isEmpty ? "" : " [\(list.filterSummary)]"
-        let title = "Organizations\(filters) \(list.visible.count)/\(list.allRows.count) · \(list.sortKey.label) \(list.ascending ? "↑" : "↓")"
+        let count = list.loadingTotal.map { "loading \(Format.count($0))…" } ?? "\(list.visible.count)/\(list.allRows.count)"
+        let title = "Organizations\(filters) \(count) · \(list.sortKey.label) \(list.ascending ? "↑" : "↓")"
         var empty = "No organizations in this report"
         if !model.periodCached, model.sync.isSyncing {
             empty = "No cached report for \(model.period) yet: the sync is fetching it"
@@ -117,7 +118,8 @@ enum Screens {
             empty = "No organization matches; \(Bindings.name(of: .back, in: .list)) clears the search and filters"
         }
         return ListPane.Props(title: title, focused: focused, rows: list.visible, selected: list.selectedIndex, scroll: ui.listScroll,
-                              sharedNames: list.sharedNames, totals: list.totals, previousCached: model.previousCached, emptyMessage: empty)
+                              sharedNames: list.sharedNames, totals: list.totals, loading: list.loadingTotal,
+                              previousCached: model.previousCached, emptyMessage: empty)
     }
 
     static func detail(_ model: ExplorerModel, _ ui: UIState, focused: Bool) -> DetailPane.Props {
@@ -138,7 +140,8 @@ enum Screens {
     static func tierMatrix(_ model: ExplorerModel) -> TierMatrixPane.Props {
         let t = model.tiers
         return TierMatrixPane.Props(
-            title: "License tiers · \(model.period.isDaily ? "day" : "month") \(model.period)",
+            title: "License tiers · \(model.period.isDaily ? "day" : "month") \(model.period)"
+                + (model.list.loadingTotal.map { " · loading \(Format.count($0)) rows…" } ?? ""),
             tiers: t.tiers, types: t.licenseTypes,
             cells: t.tiers.map { tier in t.licenseTypes.map { t.cell(tier, $0) } },
             rowTotals: t.tiers.map(t.rowTotal), columnTotals: t.licenseTypes.map(t.columnTotal), grandTotal: t.grandTotal,
@@ -252,7 +255,12 @@ enum Screens {
         case .next: return app.run(model.stepPeriod(by: 1))
         case .toggleMode: return app.run(model.toggleMode())
         case .refresh: return app.refresh()
-        case .export: exportVisible(app)
+        case .export:
+            if let total = list.loadingTotal {
+                model.setStatus("still reading the \(Format.count(total)) rows of \(model.period); press \(Bindings.name(of: .export, in: .list)) again in a moment", error: false)
+            } else {
+                exportVisible(app)
+            }
         default: return nil
         }
         return []

@@ -70,6 +70,20 @@ final class Database {
         }
     }
 
+    /// Adds `pe_fold(text)` to SQL: the name folded as the list orders and searches
+    /// names (`TextSearch.fold`), as a blob (for the migration that fills `name_refs`).
+    func addFoldFunction() {
+        sqlite3_create_function_v2(handle, "pe_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nil, { context, _, values in
+            guard let value = values?[0], let text = sqlite3_value_text(value) else { sqlite3_result_null(context); return }
+            let name = String(decoding: UnsafeBufferPointer(start: text, count: Int(sqlite3_value_bytes(value))), as: UTF8.self)
+            let folded = TextSearch.fold(name)
+            folded.withUnsafeBytes { raw in
+                if raw.isEmpty { sqlite3_result_zeroblob(context, 0) }
+                else { sqlite3_result_blob(context, raw.baseAddress, Int32(raw.count), unsafeBitCast(-1, to: sqlite3_destructor_type.self)) }
+            }
+        }, nil, nil, nil)
+    }
+
     /// The rowid of the last row inserted on this connection.
     var lastInsertRowID: Int { Int(sqlite3_last_insert_rowid(handle)) }
 
@@ -112,6 +126,11 @@ final class Statement {
                             : sqlite3_bind_text(stmt, index, chars.baseAddress, Int32(chars.count), Self.transient)
                     }
                 }
+            case .blob(let bytes):
+                _ = bytes.withUnsafeBytes { raw in
+                    raw.isEmpty ? sqlite3_bind_zeroblob(stmt, index, 0)
+                        : sqlite3_bind_blob(stmt, index, raw.baseAddress, Int32(raw.count), Self.transient)
+                }
             case .null: sqlite3_bind_null(stmt, index)
             }
         }
@@ -147,6 +166,7 @@ enum SQLValue {
     case int(Int)
     case double(Double)
     case text(String)
+    case blob([UInt8])
     case null
 
     static func optional(_ s: String?) -> SQLValue { s.map(SQLValue.text) ?? .null }

@@ -248,7 +248,11 @@ struct Refs {
     }
 
     mutating func name(_ name: String, _ db: Database) throws -> Int {
-        try Self.intern(name, &names, db, "INSERT INTO name_refs (name) VALUES (?)")
+        if let ref = names[name] { return ref }
+        try db.prepare("INSERT INTO name_refs (name, fold) VALUES (?, ?)").run([.text(name), .blob(TextSearch.fold(name))])
+        let ref = db.lastInsertRowID
+        names[name] = ref
+        return ref
     }
 
     private mutating func label(_ text: String, _ db: Database) throws -> Int {
@@ -315,6 +319,96 @@ extension UsageStore {
             }
             return out
         }
+    }
+}
+
+/// The first rows of a period in the list's order, read before the rest: the order
+/// and the filters a list can open with (a remembered view).
+public struct FirstRows: Sendable, Equatable {
+    public enum Order: Sendable, Equatable {
+        /// By folded name (`TextSearch.fold`), as the list sorts names.
+        case name
+        /// By consumed seats.
+        case seats
+        /// By consumed seats against the period before (none: lowest).
+        case change
+    }
+
+    public var order: Order
+    public var ascending: Bool
+    public var trialOnly = false
+    public var nfrOnly = false
+    public var tier: Tier?
+    public var limit: Int
+
+    public init(order: Order, ascending: Bool, trialOnly: Bool = false, nfrOnly: Bool = false, tier: Tier? = nil, limit: Int) {
+        self.order = order; self.ascending = ascending; self.trialOnly = trialOnly; self.nfrOnly = nfrOnly
+        self.tier = tier; self.limit = limit
+    }
+}
+
+extension UsageStore {
+    /// How many rows the cached report of `period` has, if it is cached.
+    public func rowCount(_ period: ReportPeriod) -> Int? {
+        reading { db in
+            guard let s = try? db.prepare("SELECT row_count FROM reports WHERE kind = ? AND period = ?")
+                .bind([.text(Self.kind(of: period).rawValue), .text(period.description)]), (try? s.step()) == true else { return nil }
+            return s.int(0)
+        }
+    }
+
+    /// The first `first.limit` rows of `period` that pass its filters, in its order
+    /// (ties by organization id, as the list breaks them), joined as `periodRows` joins
+    /// them; nil when the period is not cached. SQLite keeps only the best rows as it
+    /// reads, so this costs a pass over the period's small rows, not a sort of them.
+    public func firstRows(_ period: ReportPeriod, previous: ReportPeriod, _ first: FirstRows) throws -> [PeriodRow]? {
+        let kind = Self.kind(of: period)
+        return try reading { db in
+            let head = try db.prepare("SELECT 1 FROM reports WHERE kind = ? AND period = ?")
+                .bind([.text(kind.rawValue), .text(period.description)])
+            guard try head.step() else { return nil }
+            let labels = try Self.labels(db)
+            var conditions = ["u.period = ?"]
+            var values: [SQLValue] = [.int(Self.ordinal(previous)), .int(Self.ordinal(period))]
+            if first.trialOnly { conditions.append("u.license = \(Refs.licenses.firstIndex(of: LicenseType.trial.rawValue)!)") }
+            if first.nfrOnly { conditions.append("u.license = \(Refs.licenses.firstIndex(of: LicenseType.nfr.rawValue)!)") }
+            if let tier = first.tier {
+                if let code = Refs.tiers.firstIndex(of: tier.rawValue) { conditions.append("u.tier = \(code)") }
+                else { conditions.append("u.tier = (SELECT 100 + id FROM labels WHERE text = ?)"); values.append(.text(tier.rawValue)) }
+            }
+            let direction = first.ascending ? "ASC" : "DESC"
+            let seats = "COALESCE(u.consumed, u.active + u.pending)"
+            let key: String
+            switch first.order {
+            case .name: key = "n.fold"
+            case .seats: key = seats
+            case .change: key = "COALESCE(\(seats) - COALESCE(p.consumed, p.active + p.pending), -9223372036854775808)"
+            }
+            values.append(.int(first.limit))
+            let s = try db.prepare("""
+                SELECT \(Self.rowColumns), org.status, org.trial_ends_at, COALESCE(p.consumed, p.active + p.pending)
+                FROM \(kind.table) u \(Self.rowJoins)
+                LEFT JOIN organizations org ON org.id = o.id
+                LEFT JOIN \(kind.table) p ON p.period = ? AND p.org = u.org
+                WHERE \(conditions.joined(separator: " AND "))
+                ORDER BY \(key) \(direction), o.id ASC
+                LIMIT ?
+                """).bind(values)
+            var out: [PeriodRow] = []
+            while try s.step() {
+                out.append(PeriodRow(row: Self.row(s, labels), status: s.optionalText(9), trialEndsAt: s.optionalText(10),
+                                     previousConsumed: s.isNull(11) ? nil : s.int(11)))
+            }
+            return out
+        }
+    }
+
+    /// The rows of `period` read on a connection of their own (a load behind the
+    /// screen, which must not hold up the screen's reads), each turned into what the
+    /// caller keeps as it is read.
+    public func periodRowsApart<T>(_ period: ReportPeriod, previous: ReportPeriod, _ transform: (PeriodRow) -> T) throws -> [T]? {
+        let apart = try UsageStore(db: Database(path: path), path: path, notice: nil)
+        return try apart.periodRows(period, previous: previous, transform)
     }
 }
 

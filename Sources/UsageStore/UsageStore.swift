@@ -144,6 +144,7 @@ public final class UsageStore: @unchecked Sendable {
                 try db.execute("PRAGMA user_version=2")
             }
         } else if version == 1 {
+            db.addFoldFunction()
             try db.transaction {
                 try db.execute(Schema.v1to2)
                 try db.execute("PRAGMA user_version=2")
@@ -227,7 +228,9 @@ enum Schema {
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
     """
 
-    /// Version 2: a report row is small integers. `period` is the day's ordinal (days
+    /// Version 2: a report row is small integers.
+    /// `name_refs.fold` is the name folded as the list sorts and searches names, so the
+    /// first screenful can be read in the list's order. `period` is the day's ordinal (days
     /// since 1970-01-01) or the month's (year × 12 + month − 1); `org` and `name` refer
     /// to `org_refs` and `name_refs`, where each id and name is stored once; `tier` is 0
     /// business, 1 enterprise, and `license` 0 standard, 1 trial, 2 nfr, any other text
@@ -250,7 +253,7 @@ enum Schema {
 
     static let refTables = """
     CREATE TABLE org_refs (ref INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE);
-    CREATE TABLE name_refs (ref INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+    CREATE TABLE name_refs (ref INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, fold BLOB NOT NULL);
     CREATE TABLE labels (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
     """
 
@@ -283,8 +286,9 @@ enum Schema {
         var sql = refTables + """
         INSERT OR IGNORE INTO org_refs (id)
             SELECT organization_id FROM daily_usage UNION SELECT organization_id FROM monthly_usage ORDER BY 1;
-        INSERT OR IGNORE INTO name_refs (name)
-            SELECT organization_name FROM daily_usage UNION SELECT organization_name FROM monthly_usage ORDER BY 1;
+        INSERT OR IGNORE INTO name_refs (name, fold)
+            SELECT name, pe_fold(name) FROM (SELECT organization_name AS name FROM daily_usage
+                                              UNION SELECT organization_name FROM monthly_usage) ORDER BY 1;
         INSERT OR IGNORE INTO labels (text)
             SELECT tier FROM daily_usage WHERE tier NOT IN ('business', 'enterprise')
             UNION SELECT tier FROM monthly_usage WHERE tier NOT IN ('business', 'enterprise')

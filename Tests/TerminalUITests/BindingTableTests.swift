@@ -187,6 +187,38 @@ struct BindingTableTests {
     }
 }
 
+extension BindingTableTests {
+    /// A big report on screen: the first screenful with "loading" where the counts go,
+    /// keys that work on it, then the whole list when the load behind comes back.
+    @Test func theFirstScreenfulShowsWhileTheRestLoads() async throws {
+        let store = try UsageStore.open(path: dir.file("big.sqlite3"))
+        try fill(store, from: DataSet(organizationCount: 900, seed: 1, today: Day("2026-11-29")!))
+        let info = KeyInfo(providerId: "prv", keyId: "k", algorithm: "ES256", fingerprint: "f", createdAt: nil, permission: "ok", source: "t")
+        let model = ExplorerModel(store: store, source: nil, engine: nil, keyInfo: info, origin: .cacheOnly, firstScreenFrom: 500,
+                                  now: { Self.now })
+        let a = App(model: model, theme: Theme(colors: false)) { _, _ in "/tmp/x.csv" }
+        _ = a.frame(width: 120, height: 40)
+        let effects = a.update(.start(restoring: nil))
+        #expect(effects.count == 1, "the load behind")
+        var text = a.frame(width: 120, height: 40).text
+        #expect(text.contains("Organizations loading 900… · name ↑") && text.contains("Σ loading 900 organizations…") && text.contains("loading"))
+        await a.press(.down, .char("x"))
+        #expect(model.list.selectedIndex == 1)
+        #expect(model.status?.text.hasPrefix("still reading the 900 rows of 2026-11-28") == true)
+        await a.press(.char("t"))
+        for effect in effects {
+            guard case .run(_, let work) = effect else { continue }
+            let sent = Sent()
+            await work { sent.append($0) }
+            for action in sent.all { await a.send(action) }
+        }
+        text = a.frame(width: 120, height: 40).text
+        let trials = model.list.allRows.filter(\.isTrial).count
+        #expect(model.list.allRows.count == 900 && text.contains("Organizations [trial] \(trials)/900 · name ↑"), "\(text)")
+        #expect(!text.contains("loading"))
+    }
+}
+
 /// Counts every change of what `read` observes, re-arming after each.
 final class ChangeCounter: @unchecked Sendable {
     var count = 0

@@ -2,7 +2,8 @@ import Foundation
 
 /// Case- and accent-insensitive substring search over many names, fast enough to run
 /// on every keystroke over 50,000 organizations: names are folded once to UTF-8 bytes,
-/// and a query is folded the same way and searched as bytes.
+/// and a query is folded the same way and searched as bytes. (Here, below the cache,
+/// because the cache keeps each name's folded bytes for its name order.)
 public enum TextSearch {
     /// "Société Générale" -> "societe generale"; "ÅNGSTRÖM" -> "angstrom"; "Łódź" ->
     /// "lodz", "Ærø" -> "aero", "Straße" -> "strasse"; CJK unchanged. The list's name

@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Explorer
+import ProviderAPI
+import ProviderSimulator
+import UsageStore
+
+/// A big report shows its first screenful first, read in the list's order by SQL, and
+/// the rest loads behind: the first rows are exactly the first rows of the whole list,
+/// for every order and filter a list can open with.
+@MainActor @Suite(.serialized)
+struct FirstScreenTests {
+    nonisolated static let today = Day("2026-11-29")!
+    nonisolated static let now = Date(timeIntervalSince1970: today.start.timeIntervalSince1970 + 36_000)
+    let dir = TempDir()
+
+    func store() throws -> UsageStore {
+        let store = try UsageStore.open(path: dir.file("first-\(UUID().uuidString).sqlite3"))
+        try fill(store, from: DataSet(organizationCount: 1_200, seed: 5, today: Self.today))
+        return store
+    }
+
+    func model(_ store: UsageStore, firstScreenFrom: Int) -> ExplorerModel {
+        let info = KeyInfo(providerId: "prv", keyId: "k", algorithm: "ES256", fingerprint: "f", createdAt: nil, permission: "ok", source: "t")
+        return ExplorerModel(store: store, source: nil, engine: nil, keyInfo: info, origin: .cacheOnly, firstScreenFrom: firstScreenFrom,
+                             now: { Self.now })
+    }
+
+    @Test func theFirstRowsAreTheWholeListsFirstRowsInEveryOrder() async throws {
+        let store = try store()
+        let whole = model(store, firstScreenFrom: .max)
+        whole.start()
+        #expect(whole.list.loadingTotal == nil && whole.list.allRows.count == 1_200)
+        let quick = model(store, firstScreenFrom: 100)
+        for key in [OrganizationListModel.SortKey.name, .seats, .change] {
+            for ascending in [true, false] {
+                for filter in 0..<4 {
+                    for m in [whole, quick] {
+                        m.list.clearFilters()
+                        m.list.setSort(key, ascending: ascending)
+                        m.list.trialOnly = filter == 1
+                        m.list.nfrOnly = filter == 2
+                        m.list.tier = filter == 3 ? .enterprise : nil
+                    }
+                    quick.reload()
+                    #expect(quick.list.loadingTotal == 1_200, "the first screenful, with the rest to come")
+                    let first = quick.list.visible.map(\.id)
+                    let expected = whole.list.visible.map(\.id).prefix(first.count)
+                    #expect(!first.isEmpty && first.count == min(ExplorerModel.firstScreenRows, whole.list.visible.count))
+                    #expect(Array(expected) == first, "\(key) \(ascending ? "up" : "down"), filter \(filter)")
+                    // The rows themselves are the same as the whole load's.
+                    #expect(quick.list.visible.first == whole.list.visible.first)
+                    // The rest lands: the same list as a whole load.
+                    let load = try #require(quick.takeLoad())
+                    quick.loaded(await load.run())
+                    #expect(quick.list.loadingTotal == nil && quick.list.visible.map(\.id) == whole.list.visible.map(\.id))
+                    #expect(quick.list.totals == whole.list.totals && !quick.isLoading)
+                }
+            }
+        }
+    }
+
+    /// A filter and a sort pressed before the rest lands apply to all of it; a load of
+    /// a period left behind is dropped.
+    @Test func keysPressedWhileLoadingApplyWhenItLands() async throws {
+        let store = try store()
+        let m = model(store, firstScreenFrom: 100)
+        m.start()
+        let load = try #require(m.takeLoad())
+        #expect(m.isLoading && m.list.visible.count == ExplorerModel.firstScreenRows)
+        m.list.trialOnly = true
+        m.list.sort(by: .seats)
+        m.loaded(await load.run())
+        #expect(!m.isLoading && m.list.visible.allSatisfy(\.isTrial))
+        #expect(m.list.visible.count == m.list.allRows.filter(\.isTrial).count && m.list.allRows.count == 1_200)
+        let seats = m.list.visible.map(\.consumedLicenses)
+        #expect(seats == seats.sorted(by: >), "sorted by seats after it landed")
+        // Another period while a load runs: the old load's rows never show.
+        m.list.trialOnly = false
+        let stale = m.stepPeriod(by: -1)
+        #expect(stale == nil)
+        let older = try #require(m.takeLoad())
+        _ = m.stepPeriod(by: -1)
+        let newest = try #require(m.takeLoad())
+        m.loaded(await older.run())
+        let rowsOfTheNewest = try #require(store.rowCount(.daily(Day("2026-11-26")!)))
+        #expect(m.list.loadingTotal == rowsOfTheNewest, "a load of a period no longer shown is dropped")
+        m.loaded(await newest.run())
+        #expect(m.list.loadingTotal == nil && m.period == .day(Day("2026-11-26")!) && !m.isLoading)
+    }
+
+    /// A search (or a status, or a cell, or the trial-end sort) reads the whole period
+    /// at once: SQL cannot order or match names as the list does there.
+    @Test func aSearchReadsTheWholePeriod() throws {
+        let m = model(try store(), firstScreenFrom: 100)
+        m.list.search = "con"
+        m.start()
+        #expect(m.list.loadingTotal == nil && m.takeLoad() == nil && !m.isLoading)
+        m.list.search = ""
+        m.list.setSort(.trialEnd, ascending: true)
+        m.reload()
+        #expect(m.list.loadingTotal == nil && m.takeLoad() == nil)
+    }
+}
