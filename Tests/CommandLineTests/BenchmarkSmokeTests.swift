@@ -1,0 +1,21 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The benchmark of BENCHMARKS.md at toy sizes: every section runs to its end and
+/// prints its figures, so it cannot rot between full runs. No timing is asserted.
+struct BenchmarkSmokeTests {
+    @Test func everySectionRunsAndPrintsItsFigures() throws {
+        let bench = (productBinary as NSString).deletingLastPathComponent + "/provider-explorer-bench"
+        #expect(FileManager.default.isExecutableFile(atPath: bench), "swift build --build-tests builds it")
+        let result = try run(bench, ["--smoke"], timeout: 600)
+        #expect(result.status == 0, "\(result.stderr)")
+        for figure in ["JWT ES256 tokens/s", "first full sync, 100 orgs", "open to first frame, warm cache of 300 orgs",
+                       "cursor move (with detail) to a drawn Canvas, 300 orgs |",
+                       "cursor move (with detail) to a drawn Canvas, 300 orgs, while a sync writes",
+                       "real binary: spawn to first full frame, 100 orgs", "real binary: spawn to first full frame, 300 orgs",
+                       "first frame at 300 / at 100 orgs", "bytes to the terminal per cursor move", "real binary: peak RSS browsing 300 orgs"] {
+            #expect(result.stdout.contains(figure), "\(figure) is missing:\n\(result.stdout)")
+        }
+    }
+}
