@@ -107,9 +107,15 @@ if runs("profile") {
     let q = try Measure.seconds { joined = try store.periodRows(period, previous: .daily(today.adding(days: -2))) ?? [] }
     let m = Measure.seconds { for row in joined { _ = TextSearch.fold(row.row.organizationName) } }
     let models = Measure.seconds {
-        let model = ExplorerModel(store: store, source: nil, engine: nil, keyInfo: KeyInfo(providerId: "p", keyId: "k", algorithm: "a", fingerprint: "f", createdAt: nil, permission: "", source: ""), origin: .cacheOnly, now: { fixedNow })
+        // The whole period read at once (the path of reports under 5,000 rows).
+        let model = ExplorerModel(store: store, source: nil, engine: nil, keyInfo: KeyInfo(providerId: "p", keyId: "k", algorithm: "a", fingerprint: "f", createdAt: nil, permission: "", source: ""), origin: .cacheOnly, firstScreenFrom: .max, now: { fixedNow })
         model.start()
     }
+    var preview: [PeriodRow] = []
+    let first = try Measure.seconds {
+        preview = try store.firstRows(period, previous: .daily(today.adding(days: -2)), FirstRows(order: .name, ascending: true, limit: 400)) ?? []
+    }
+    print("profile: first screenful query (\(preview.count) of \(joined.count) rows by name) \(Measure.ms(first))")
     let today0 = Day(containing: fixedNow)
     var built: [ListRow] = []
     let make = Measure.seconds { built = joined.map { ListRow.make($0, today: today0) } }
@@ -119,19 +125,35 @@ if runs("profile") {
     let tiersLoad = Measure.seconds { tierModel.load(built) }
     print("profile: joined query \(Measure.ms(q)), fold names \(Measure.ms(m)), ListRow.make \(Measure.ms(make)), setRows \(Measure.ms(set)), tiers \(Measure.ms(tiersLoad)), whole model start \(Measure.ms(models))")
 }
-var opens: [Double] = []
+/// Runs the effects an update returned, and applies what they send, to their end.
+func finish(_ effects: [Effect], on app: App) async {
+    for effect in effects {
+        guard case .run(_, let work) = effect else { continue }
+        let sent = Mutex<[Action]>([])
+        await work { action in sent.withLock { $0.append(action) } }
+        for action in sent.withLock({ $0 }) { await finish(app.update(action), on: app) }
+    }
+}
+var opens: [Double] = [], loads: [Double] = []
 var app: App!
 for _ in 0..<5 {
-    opens.append(try Measure.seconds {
-            let store = try UsageStore.open(path: bigStore.path)
-            let model = ExplorerModel(store: store, source: nil, engine: nil, keyInfo: info, origin: .cacheOnly, now: { fixedNow })
-            model.start()
-            app = App(model: model, theme: Theme(colors: true)) { _, _ in "" }
-            _ = app.frame(width: 200, height: 60)
-    })
+    let start = DispatchTime.now().uptimeNanoseconds
+    let store = try UsageStore.open(path: bigStore.path)
+    let model = ExplorerModel(store: store, source: nil, engine: nil, keyInfo: info, origin: .cacheOnly, now: { fixedNow })
+    app = App(model: model, theme: Theme(colors: true)) { _, _ in "" }
+    let effects = app.update(.start(restoring: nil))
+    _ = app.frame(width: 200, height: 60)
+    opens.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    // Then the rest, loaded behind, to the frame of the whole list.
+    await finish(effects, on: app)
+    _ = app.frame(width: 200, height: 60)
+    loads.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    precondition(model.list.loadingTotal == nil && model.list.allRows.count == big)
 }
 rows.append(Row(name: "open to first frame, warm cache of \(big) orgs (in process)", value: "median " + Measure.ms(Measure.median(opens)),
                 target: "< 300 ms", met: Measure.median(opens) < 0.3))
+rows.append(Row(name: "open to the whole list loaded, \(big) orgs (in process)", value: "median " + Measure.ms(Measure.median(loads)),
+                target: "-", met: nil))
 
 do {
     func keystrokes(_ n: Int, _ action: @MainActor (Int) -> Void) -> [Double] {
@@ -173,8 +195,9 @@ if runs("sync-ui") {
                                 concurrency: 6, logger: SimulatorFixture.quietLogger)
     let engine = SyncEngine(client: client, store: bigStore, now: { Date(timeIntervalSince1970: later.start.timeIntervalSince1970 + 36_000) })
     let model = ExplorerModel(store: bigStore, source: nil, engine: nil, keyInfo: info, origin: .cacheOnly, now: { fixedNow })
-    model.start()
     let uiApp = App(model: model, theme: Theme(colors: true)) { _, _ in "" }
+    await finish(uiApp.update(.start(restoring: nil)), on: uiApp)
+    precondition(model.list.allRows.count == big)
     _ = uiApp.frame(width: 200, height: 60)
     let syncStart = Date()
     let finished = Atomic<Bool>(false)

@@ -63,6 +63,7 @@ extension UsageStore {
             if !refs.loaded { try refs.load(db) }
             do {
                 try db.transaction {
+                    try refs.internNames(report.rows.map(\.organizationName), db)
                     try db.prepare("DELETE FROM \(kind.table) WHERE period = ?").run([.int(period)])
                     let insert = try db.prepare("INSERT OR REPLACE INTO \(kind.table) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                     for r in report.rows {
@@ -216,6 +217,8 @@ extension UsageStore {
 /// read once, then added to as new ones come.
 struct Refs {
     private(set) var loaded = false
+    /// Whether name refs have stopped following the name order (`meta.name_order`).
+    private var nameOrderBroken = false
     private var orgs: [String: Int] = [:]
     private var names: [String: Int] = [:]
     private var labels: [String: Int] = [:]
@@ -232,6 +235,7 @@ struct Refs {
         }
         let s = try db.prepare("SELECT id, text FROM labels")
         while try s.step() { labels[s.text(1)] = 100 + s.int(0) }
+        nameOrderBroken = try db.prepare("SELECT 1 FROM meta WHERE key = 'name_order' AND value = 'broken'").step()
         loaded = true
     }
 
@@ -247,10 +251,62 @@ struct Refs {
         try Self.intern(id, &orgs, db, "INSERT INTO org_refs (id) VALUES (?)")
     }
 
+    /// Interns a report's names before its rows: into an empty table (a first sync),
+    /// all at once, numbered in the list's order with even gaps; else one at a time.
+    mutating func internNames(_ all: [String], _ db: Database) throws {
+        guard names.isEmpty, try db.scalar("SELECT count(*) FROM name_refs") == 0 else { return }
+        let fresh = Set(all).map { (name: $0, fold: TextSearch.fold($0)) }.sorted {
+            let c = Self.compare($0.fold, $1.fold)
+            return c != 0 ? c < 0 : Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8))
+        }
+        let insert = try db.prepare("INSERT INTO name_refs (ref, name, fold) VALUES (?, ?, ?)")
+        for (i, entry) in fresh.enumerated() {
+            let ref = (i + 1) * Self.nameSpacing
+            try insert.run([.int(ref), .text(entry.name), .blob(entry.fold)])
+            names[entry.name] = ref
+        }
+    }
+
+    /// Byte order of two folded names (SQLite's order of blobs).
+    static func compare(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        for (x, y) in zip(a, b) where x != y { return x < y ? -1 : 1 }
+        return a.count == b.count ? 0 : a.count < b.count ? -1 : 1
+    }
+
+    /// The gap between neighbouring names' refs when they are numbered afresh.
+    static let nameSpacing = 4_096
+
     mutating func name(_ name: String, _ db: Database) throws -> Int {
         if let ref = names[name] { return ref }
-        try db.prepare("INSERT INTO name_refs (name, fold) VALUES (?, ?)").run([.text(name), .blob(TextSearch.fold(name))])
-        let ref = db.lastInsertRowID
+        let fold = TextSearch.fold(name)
+        if nameOrderBroken {
+            let ref = try (db.scalar("SELECT max(ref) FROM name_refs") ?? 0) + Self.nameSpacing
+            try db.prepare("INSERT INTO name_refs (ref, name, fold) VALUES (?, ?, ?)").run([.int(ref), .text(name), .blob(fold)])
+            names[name] = ref
+            return ref
+        }
+        // The refs of the names just before and after in the list's order: the new one
+        // takes the middle of the gap, so refs keep that order.
+        let before = try db.prepare("SELECT ref FROM name_refs WHERE (fold, name) < (?, ?) ORDER BY fold DESC, name DESC LIMIT 1")
+            .bind([.blob(fold), .text(name)])
+        let low = try before.step() ? before.int(0) : 0
+        let after = try db.prepare("SELECT ref FROM name_refs WHERE (fold, name) > (?, ?) ORDER BY fold, name LIMIT 1")
+            .bind([.blob(fold), .text(name)])
+        let high = try after.step() ? after.int(0) : nil
+        var ref: Int
+        if let high {
+            ref = low + (high - low) / 2
+            if ref == low {
+                // No room left between the two: the order by ref no longer holds, and
+                // from now on a new name goes after every other.
+                try db.prepare("INSERT OR REPLACE INTO meta VALUES ('name_order', 'broken')").run()
+                nameOrderBroken = true
+                ref = (try db.scalar("SELECT max(ref) FROM name_refs") ?? 0) + Self.nameSpacing
+            }
+        } else {
+            ref = low + Self.nameSpacing
+        }
+        try db.prepare("INSERT INTO name_refs (ref, name, fold) VALUES (?, ?, ?)").run([.int(ref), .text(name), .blob(fold)])
         names[name] = ref
         return ref
     }
@@ -359,8 +415,10 @@ extension UsageStore {
 
     /// The first `first.limit` rows of `period` that pass its filters, in its order
     /// (ties by organization id, as the list breaks them), joined as `periodRows` joins
-    /// them; nil when the period is not cached. SQLite keeps only the best rows as it
-    /// reads, so this costs a pass over the period's small rows, not a sort of them.
+    /// them; nil when the period is not cached. The order is read from small integers
+    /// alone (name refs are in name order; seats and change are numbers): SQLite keeps
+    /// the best rows as it passes over the period, then the rows that tie with the last
+    /// one are added, and only those few are joined and put in the exact order here.
     public func firstRows(_ period: ReportPeriod, previous: ReportPeriod, _ first: FirstRows) throws -> [PeriodRow]? {
         let kind = Self.kind(of: period)
         return try reading { db in
@@ -368,38 +426,78 @@ extension UsageStore {
                 .bind([.text(kind.rawValue), .text(period.description)])
             guard try head.step() else { return nil }
             let labels = try Self.labels(db)
-            var conditions = ["u.period = ?"]
-            var values: [SQLValue] = [.int(Self.ordinal(previous)), .int(Self.ordinal(period))]
+            let current = Self.ordinal(period), before = Self.ordinal(previous)
+            var conditions = ["u.period = \(current)"]
+            var filterValues: [SQLValue] = []
             if first.trialOnly { conditions.append("u.license = \(Refs.licenses.firstIndex(of: LicenseType.trial.rawValue)!)") }
             if first.nfrOnly { conditions.append("u.license = \(Refs.licenses.firstIndex(of: LicenseType.nfr.rawValue)!)") }
             if let tier = first.tier {
                 if let code = Refs.tiers.firstIndex(of: tier.rawValue) { conditions.append("u.tier = \(code)") }
-                else { conditions.append("u.tier = (SELECT 100 + id FROM labels WHERE text = ?)"); values.append(.text(tier.rawValue)) }
+                else { conditions.append("u.tier = (SELECT 100 + id FROM labels WHERE text = ?)"); filterValues.append(.text(tier.rawValue)) }
             }
-            let direction = first.ascending ? "ASC" : "DESC"
             let seats = "COALESCE(u.consumed, u.active + u.pending)"
-            let key: String
+            let previousSeats = "COALESCE(p.consumed, p.active + p.pending)"
+            let nameOrderHolds = (try db.prepare("SELECT 1 FROM meta WHERE key = 'name_order' AND value = 'broken'").step()) == false
+            // The order's key, from the row (and what it needs joined); rows with equal
+            // keys are the ties the exact order settles below.
+            let key: String, join: String, tie: String
             switch first.order {
-            case .name: key = "n.fold"
-            case .seats: key = seats
-            case .change: key = "COALESCE(\(seats) - COALESCE(p.consumed, p.active + p.pending), -9223372036854775808)"
+            case .name where nameOrderHolds:
+                key = "u.name"; join = ""
+                tie = "u.name IN (SELECT ref FROM name_refs WHERE fold = (SELECT fold FROM name_refs WHERE ref = ?))"
+            case .name:
+                key = "n.fold"; join = "JOIN name_refs n ON n.ref = u.name"; tie = "n.fold = (SELECT fold FROM name_refs WHERE ref = ?)"
+            case .seats:
+                key = seats; join = ""; tie = "\(seats) = ?"
+            case .change:
+                key = "COALESCE(\(seats) - \(previousSeats), -9223372036854775808)"
+                join = "LEFT JOIN \(kind.table) p ON p.period = \(before) AND p.org = u.org"; tie = "\(key) = ?"
             }
-            values.append(.int(first.limit))
+            let whereClause = conditions.joined(separator: " AND ")
+            let best = try db.prepare("""
+                SELECT u.org, \(key), u.name FROM \(kind.table) u \(join) WHERE \(whereClause)
+                ORDER BY \(key) \(first.ascending ? "ASC" : "DESC") LIMIT ?
+                """).bind(filterValues + [.int(first.limit)])
+            var orgs: [Int] = [], last: (key: SQLValue, name: Int)?
+            while try best.step() {
+                orgs.append(best.int(0))
+                last = (first.order == .name ? .null : .int(best.int(1)), best.int(2))
+            }
+            if let last, orgs.count == first.limit {
+                let tieValue: SQLValue = first.order == .name ? .int(last.name) : last.key
+                let ties = try db.prepare("SELECT u.org FROM \(kind.table) u \(join) WHERE \(whereClause) AND \(tie)")
+                    .bind(filterValues + [tieValue])
+                var seen = Set(orgs)
+                while try ties.step() { if seen.insert(ties.int(0)).inserted { orgs.append(ties.int(0)) } }
+            }
+            guard !orgs.isEmpty else { return [] }
             let s = try db.prepare("""
-                SELECT \(Self.rowColumns), org.status, org.trial_ends_at, COALESCE(p.consumed, p.active + p.pending)
+                SELECT \(Self.rowColumns), org.status, org.trial_ends_at, \(previousSeats), n.fold
                 FROM \(kind.table) u \(Self.rowJoins)
                 LEFT JOIN organizations org ON org.id = o.id
-                LEFT JOIN \(kind.table) p ON p.period = ? AND p.org = u.org
-                WHERE \(conditions.joined(separator: " AND "))
-                ORDER BY \(key) \(direction), o.id ASC
-                LIMIT ?
-                """).bind(values)
-            var out: [PeriodRow] = []
+                LEFT JOIN \(kind.table) p ON p.period = \(before) AND p.org = u.org
+                WHERE u.period = \(current) AND u.org IN (\(orgs.map(String.init).joined(separator: ",")))
+                """)
+            var rows: [(row: PeriodRow, fold: [UInt8])] = []
             while try s.step() {
-                out.append(PeriodRow(row: Self.row(s, labels), status: s.optionalText(9), trialEndsAt: s.optionalText(10),
-                                     previousConsumed: s.isNull(11) ? nil : s.int(11)))
+                rows.append((PeriodRow(row: Self.row(s, labels), status: s.optionalText(9), trialEndsAt: s.optionalText(10),
+                                       previousConsumed: s.isNull(11) ? nil : s.int(11)), s.blob(12)))
             }
-            return out
+            // The list's exact order: the key either way, then the id (always ascending).
+            func number(_ r: PeriodRow) -> Int {
+                first.order == .seats ? r.row.consumedLicenses : r.previousConsumed.map { r.row.consumedLicenses - $0 } ?? Int.min
+            }
+            rows.sort { a, b in
+                if first.order == .name {
+                    let c = Refs.compare(a.fold, b.fold)
+                    if c != 0 { return first.ascending ? c < 0 : c > 0 }
+                } else {
+                    let x = number(a.row), y = number(b.row)
+                    if x != y { return first.ascending ? x < y : x > y }
+                }
+                return a.row.row.organizationId < b.row.row.organizationId
+            }
+            return rows.prefix(first.limit).map(\.row)
         }
     }
 

@@ -229,8 +229,12 @@ enum Schema {
     """
 
     /// Version 2: a report row is small integers.
-    /// `name_refs.fold` is the name folded as the list sorts and searches names, so the
-    /// first screenful can be read in the list's order. `period` is the day's ordinal (days
+    /// `name_refs.fold` is the name folded as the list sorts and searches names, and
+    /// name refs are spaced out in that order (a new name takes the middle of the gap
+    /// between its neighbours), so a period's rows in the list's name order are its rows
+    /// by `name`, with no join: the first screenful costs a pass over small integers.
+    /// Should a gap ever run out, `meta.name_order` says `broken` and the order is read
+    /// through the join instead. `period` is the day's ordinal (days
     /// since 1970-01-01) or the month's (year × 12 + month − 1); `org` and `name` refer
     /// to `org_refs` and `name_refs`, where each id and name is stored once; `tier` is 0
     /// business, 1 enterprise, and `license` 0 standard, 1 trial, 2 nfr, any other text
@@ -254,6 +258,7 @@ enum Schema {
     static let refTables = """
     CREATE TABLE org_refs (ref INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE);
     CREATE TABLE name_refs (ref INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, fold BLOB NOT NULL);
+    CREATE INDEX name_refs_by_fold ON name_refs (fold, name);
     CREATE TABLE labels (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
     """
 
@@ -286,9 +291,10 @@ enum Schema {
         var sql = refTables + """
         INSERT OR IGNORE INTO org_refs (id)
             SELECT organization_id FROM daily_usage UNION SELECT organization_id FROM monthly_usage ORDER BY 1;
-        INSERT OR IGNORE INTO name_refs (name, fold)
-            SELECT name, pe_fold(name) FROM (SELECT organization_name AS name FROM daily_usage
-                                              UNION SELECT organization_name FROM monthly_usage) ORDER BY 1;
+        INSERT INTO name_refs (ref, name, fold)
+            SELECT \(Refs.nameSpacing) * ROW_NUMBER() OVER (ORDER BY fold, name), name, fold
+            FROM (SELECT name, pe_fold(name) AS fold FROM (SELECT organization_name AS name FROM daily_usage
+                                                          UNION SELECT organization_name FROM monthly_usage));
         INSERT OR IGNORE INTO labels (text)
             SELECT tier FROM daily_usage WHERE tier NOT IN ('business', 'enterprise')
             UNION SELECT tier FROM monthly_usage WHERE tier NOT IN ('business', 'enterprise')

@@ -100,4 +100,50 @@ struct MigrationTests {
         let perRow = Double(store.bytesOnDisk) / Double(orgs * 20)
         #expect(perRow < 50, "\(perRow) bytes a row")
     }
+
+    /// Name refs keep the list's name order as names arrive one at a time (each takes
+    /// the middle of its gap); when a gap runs out the cache says so and the first rows
+    /// are read through the join, in the same exact order.
+    @Test func nameRefsKeepTheNameOrderOrSaySo() throws {
+        let store = try UsageStore.open(path: dir.file("names.sqlite3"))
+        func report(_ day: Int, _ names: [String]) -> UsageReport {
+            UsageReport(period: .daily(Day(ordinal: Day("2026-11-01")!.ordinal + day)), generatedAt: "x", rows: names.enumerated().map { i, name in
+                UsageRow(organizationId: "org_\(name.unicodeScalars.map { String($0.value, radix: 16) }.joined())", organizationName: name,
+                         tier: .business, licenseType: .standard, trial: false, nfr: false, activeSeats: i % 3, pendingSeats: 0,
+                         consumedLicenses: i % 3, extra: [:])
+            })
+        }
+        func inOrder() throws -> Bool {
+            try store.reading { db in
+                let s = try db.prepare("SELECT fold, name FROM name_refs ORDER BY ref")
+                var all: [([UInt8], String)] = []
+                while try s.step() { all.append((s.blob(0), s.text(1))) }
+                let sorted = all.sorted { Refs.compare($0.0, $1.0) != 0 ? Refs.compare($0.0, $1.0) < 0 : Array($0.1.utf8).lexicographicallyPrecedes(Array($1.1.utf8)) }
+                return all.map(\.1) == sorted.map(\.1)
+            }
+        }
+        func firstRowsAreExact(_ day: Int, _ names: [String]) throws {
+            let rows = try #require(try store.firstRows(.daily(Day(ordinal: Day("2026-11-01")!.ordinal + day)), previous: .daily(Day("2026-10-01")!),
+                                                      FirstRows(order: .name, ascending: true, limit: 5)))
+            let expected = report(day, names).rows.sorted {
+                let c = Refs.compare(TextSearch.fold($0.organizationName), TextSearch.fold($1.organizationName))
+                return c != 0 ? c < 0 : $0.organizationId < $1.organizationId
+            }
+            #expect(rows.map(\.row.organizationId) == expected.prefix(5).map(\.organizationId))
+        }
+        let first = ["Delta", "alpha", "Ærø", "charlie", "ÁLPHA", "Bravo", "echo"]
+        try store.write(report(0, first), fetchedAt: Date())
+        #expect(try inOrder())
+        let more = first + ["Beta", "Álpha 2", "zulu", "Aardvark"]
+        try store.write(report(1, more), fetchedAt: Date())
+        #expect(try inOrder())
+        try firstRowsAreExact(1, more)
+        // Fourteen names, each just after "charlie" and before the one before it: the gap
+        // after "charlie" halves each time until it is gone.
+        let squeeze = more + (0..<14).map { "charlie " + String(UnicodeScalar(UInt8(ascii: "z") - UInt8($0))) }
+        try store.write(report(2, squeeze), fetchedAt: Date())
+        let broken = try store.reading { try $0.prepare("SELECT value FROM meta WHERE key = 'name_order'").step() }
+        #expect(broken, "the cache says the order by ref no longer holds")
+        try firstRowsAreExact(2, squeeze)
+    }
 }
