@@ -1,3 +1,4 @@
+import CNcursesw
 import Explorer
 import Foundation
 import ProviderAPI
@@ -99,6 +100,12 @@ public enum TerminalLoop {
         }
         return 0
     }
+
+    /// Two malloc arenas for the whole process, set before any thread allocates: a big
+    /// report is read and sorted on a worker thread, and glibc would give each such
+    /// thread an arena of its own that stays resident after the rows moved on (measured
+    /// browsing 50,000 organizations: 116 MB peak with an arena a thread, 102 MB with two).
+    public static func limitMallocArenas() { pe_limit_malloc_arenas() }
 
     /// Waits on a worker thread until stdin has input, an action is posted, a signal
     /// interrupts, or the time is up.

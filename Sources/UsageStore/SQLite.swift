@@ -137,6 +137,27 @@ final class Statement {
         return self
     }
 
+    // Binds one value at a time, for a statement run once a row (a report's write):
+    // no array of values is made for each row.
+    func reset() { sqlite3_reset(stmt) }
+    func bind(_ index: Int32, _ n: Int) { sqlite3_bind_int64(stmt, index, Int64(n)) }
+    func bindNull(_ index: Int32) { sqlite3_bind_null(stmt, index) }
+    func bind(_ index: Int32, _ text: String) {
+        var text = text
+        _ = text.withUTF8 { utf8 in
+            utf8.withMemoryRebound(to: CChar.self) { chars in
+                chars.isEmpty ? sqlite3_bind_text(stmt, index, "", 0, Self.transient)
+                    : sqlite3_bind_text(stmt, index, chars.baseAddress, Int32(chars.count), Self.transient)
+            }
+        }
+    }
+
+    /// Runs a statement bound one value at a time, which returns no rows.
+    func execute() throws {
+        let rc = sqlite3_step(stmt)
+        guard rc == SQLITE_DONE || rc == SQLITE_ROW else { throw db.failure(rc) }
+    }
+
     /// Advances; true while there is a row.
     func step() throws -> Bool {
         let rc = sqlite3_step(stmt)

@@ -67,11 +67,18 @@ extension UsageStore {
                     try db.prepare("DELETE FROM \(kind.table) WHERE period = ?").run([.int(period)])
                     let insert = try db.prepare("INSERT OR REPLACE INTO \(kind.table) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                     for r in report.rows {
-                        let consumed = r.consumedLicenses == r.activeSeats + r.pendingSeats ? SQLValue.null : .int(r.consumedLicenses)
-                        try insert.run([.int(period), .int(try refs.org(r.organizationId, db)), .int(try refs.name(r.organizationName, db)),
-                                        .int(try refs.tier(r.tier, db)), .int(try refs.license(r.licenseType, db)),
-                                        .int((r.trial ? 1 : 0) + (r.nfr ? 2 : 0)), .int(r.activeSeats), .int(r.pendingSeats),
-                                        consumed, .optional(Self.encodeExtra(r.extra))])
+                        insert.reset()
+                        insert.bind(1, period)
+                        insert.bind(2, try refs.org(r.organizationId, db))
+                        insert.bind(3, try refs.name(r.organizationName, db))
+                        insert.bind(4, try refs.tier(r.tier, db))
+                        insert.bind(5, try refs.license(r.licenseType, db))
+                        insert.bind(6, (r.trial ? 1 : 0) + (r.nfr ? 2 : 0))
+                        insert.bind(7, r.activeSeats)
+                        insert.bind(8, r.pendingSeats)
+                        if r.consumedLicenses == r.activeSeats + r.pendingSeats { insert.bindNull(9) } else { insert.bind(9, r.consumedLicenses) }
+                        if let extra = Self.encodeExtra(r.extra) { insert.bind(10, extra) } else { insert.bindNull(10) }
+                        try insert.execute()
                     }
                     try db.prepare("INSERT OR REPLACE INTO reports VALUES (?, ?, ?, ?, ?)")
                         .run([.text(kind.rawValue), .text(report.period.description), .text(report.generatedAt),
@@ -355,26 +362,31 @@ extension UsageStore {
     /// The same rows, each turned into what the caller keeps as it is read, so the
     /// joined rows never sit in memory all at once beside the caller's.
     public func periodRows<T>(_ period: ReportPeriod, previous: ReportPeriod, _ transform: (PeriodRow) -> T) throws -> [T]? {
+        try reading { try Self.periodRows(in: $0, period, previous: previous, transform) }
+    }
+
+    static func periodRows<T>(in db: Database, _ period: ReportPeriod, previous: ReportPeriod, _ transform: (PeriodRow) -> T) throws -> [T]? {
         let kind = Self.kind(of: period)
-        return try reading { db in
-            let head = try db.prepare("SELECT 1 FROM reports WHERE kind = ? AND period = ?")
-                .bind([.text(kind.rawValue), .text(period.description)])
-            guard try head.step() else { return nil }
-            let labels = try Self.labels(db)
-            let s = try db.prepare("""
-                SELECT \(Self.rowColumns), org.status, org.trial_ends_at, COALESCE(p.consumed, p.active + p.pending)
-                FROM \(kind.table) u \(Self.rowJoins)
-                LEFT JOIN organizations org ON org.id = o.id
-                LEFT JOIN \(kind.table) p ON p.period = ? AND p.org = u.org
-                WHERE u.period = ?
-                """).bind([.int(Self.ordinal(previous)), .int(Self.ordinal(period))])
-            var out: [T] = []
-            while try s.step() {
-                out.append(transform(PeriodRow(row: Self.row(s, labels), status: s.optionalText(9), trialEndsAt: s.optionalText(10),
-                                               previousConsumed: s.isNull(11) ? nil : s.int(11))))
-            }
-            return out
+        let head = try db.prepare("SELECT row_count FROM reports WHERE kind = ? AND period = ?")
+            .bind([.text(kind.rawValue), .text(period.description)])
+        guard try head.step() else { return nil }
+        let count = head.int(0)
+        let labels = try Self.labels(db)
+        let s = try db.prepare("""
+            SELECT \(Self.rowColumns), org.status, org.trial_ends_at, COALESCE(p.consumed, p.active + p.pending)
+            FROM \(kind.table) u \(Self.rowJoins)
+            LEFT JOIN organizations org ON org.id = o.id
+            LEFT JOIN \(kind.table) p ON p.period = ? AND p.org = u.org
+            WHERE u.period = ?
+            """).bind([.int(Self.ordinal(previous)), .int(Self.ordinal(period))])
+        // Room for every row at once: an array that grows by doubling copies itself.
+        var out: [T] = []
+        out.reserveCapacity(count)
+        while try s.step() {
+            out.append(transform(PeriodRow(row: Self.row(s, labels), status: s.optionalText(9), trialEndsAt: s.optionalText(10),
+                                           previousConsumed: s.isNull(11) ? nil : s.int(11))))
         }
+        return out
     }
 }
 
@@ -505,8 +517,14 @@ extension UsageStore {
     /// screen, which must not hold up the screen's reads), each turned into what the
     /// caller keeps as it is read.
     public func periodRowsApart<T>(_ period: ReportPeriod, previous: ReportPeriod, _ transform: (PeriodRow) -> T) throws -> [T]? {
-        let apart = try UsageStore(db: Database(path: path), path: path, notice: nil)
-        return try apart.periodRows(period, previous: previous, transform)
+        do {
+            let db = try Database(path: path)
+            // A small page cache: this connection reads the period once, front to back.
+            try db.execute("PRAGMA cache_size=-512")
+            return try Self.periodRows(in: db, period, previous: previous, transform)
+        } catch let f as Database.Failure {
+            throw StoreError.unusable(path: path, reason: f.message)
+        }
     }
 }
 
