@@ -63,7 +63,7 @@ enum RealBinary {
         let firstFrame = Date().timeIntervalSince(started)
         guard first.contains("Organizations") else { return [Row(name: "real binary", value: "did not draw", target: "-", met: false)] }
         rows.append(Row(name: "real binary: spawn to the whole list loaded, \(organizations) orgs (tmux, 50 ms polling)",
-                        value: Measure.ms(firstFrame), target: "< 300 ms", met: firstFrame < 0.3))
+                        value: Measure.ms(firstFrame), target: "-", met: nil))
         let log = work + "/pane.bytes"
         try tmux.tmux(["pipe-pane", "-o", "-t", tmux.session, "cat >> \(log)"])
         usleep(500_000)
