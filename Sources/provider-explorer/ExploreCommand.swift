@@ -31,7 +31,8 @@ struct ExploreCommand: AsyncParsableCommand {
         abstract: "The terminal explorer (the default): organizations, usage detail and key status.",
         discussion: """
         With no credentials anywhere it opens on the built-in simulator with demo data \
-        and says DEMO in the title bar. The cache draws at once; the sync runs behind.
+        and says DEMO in the title bar. The cache draws at once (a big report, its \
+        first screenful, the rest read behind); the sync runs behind.
 
         Examples:
           provider-explorer
