@@ -214,7 +214,8 @@ enum Schema {
         """
     }
 
-    static let v1 = """
+    /// The organization list and the list of reports cached: the same in both versions.
+    static let listAndReports = """
     CREATE TABLE organizations (
         id TEXT PRIMARY KEY, position INTEGER NOT NULL, name TEXT NOT NULL, status TEXT NOT NULL,
         tier TEXT NOT NULL, license_type TEXT NOT NULL, trial_ends_at TEXT, created_at TEXT NOT NULL, extra TEXT
@@ -223,6 +224,10 @@ enum Schema {
         kind TEXT NOT NULL, period TEXT NOT NULL, generated_at TEXT NOT NULL, fetched_at REAL NOT NULL,
         row_count INTEGER NOT NULL, PRIMARY KEY (kind, period)
     ) WITHOUT ROWID;
+    """
+
+    static let v1 = """
+    \(listAndReports)
     \(usageTableV1("daily_usage"))
     \(usageTableV1("monthly_usage"))
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -263,14 +268,7 @@ enum Schema {
     """
 
     static let v2 = """
-    CREATE TABLE organizations (
-        id TEXT PRIMARY KEY, position INTEGER NOT NULL, name TEXT NOT NULL, status TEXT NOT NULL,
-        tier TEXT NOT NULL, license_type TEXT NOT NULL, trial_ends_at TEXT, created_at TEXT NOT NULL, extra TEXT
-    );
-    CREATE TABLE reports (
-        kind TEXT NOT NULL, period TEXT NOT NULL, generated_at TEXT NOT NULL, fetched_at REAL NOT NULL,
-        row_count INTEGER NOT NULL, PRIMARY KEY (kind, period)
-    ) WITHOUT ROWID;
+    \(listAndReports)
     \(refTables)
     \(usageTableV2("daily_usage"))
     \(usageIndexV2("daily_usage"))

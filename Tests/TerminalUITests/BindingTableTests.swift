@@ -219,13 +219,3 @@ extension BindingTableTests {
     }
 }
 
-/// Counts every change of what `read` observes, re-arming after each.
-final class ChangeCounter: @unchecked Sendable {
-    var count = 0
-    func track(_ read: @escaping @MainActor () -> Void) {
-        withObservationTracking { MainActor.assumeIsolated { read() } } onChange: { [self] in
-            count += 1
-            MainActor.assumeIsolated { self.track(read) }
-        }
-    }
-}

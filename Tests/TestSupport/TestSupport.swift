@@ -1,4 +1,5 @@
 import Foundation
+import Observation
 import Logging
 import ProviderAPI
 import ProviderSimulator
@@ -166,4 +167,16 @@ public func runCLI(_ args: [String], in dir: TempDir, env: [String: String] = [:
                        "NORDPASS_PROVIDER_CREDENTIALS_COMMAND": "", "NORDPASS_PROVIDER_BASE_URL": ""]
     for (k, v) in env { environment[k] = v }
     return try run(productBinary, args, environment: environment)
+}
+
+/// Counts every change of what `read` observes (Observation), re-arming after each.
+public final class ChangeCounter: @unchecked Sendable {
+    public var count = 0
+    public init() {}
+    public func track(_ read: @escaping @MainActor () -> Void) {
+        withObservationTracking { MainActor.assumeIsolated { read() } } onChange: { [self] in
+            count += 1
+            MainActor.assumeIsolated { self.track(read) }
+        }
+    }
 }
