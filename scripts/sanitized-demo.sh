@@ -5,6 +5,8 @@
 #
 #   scripts/sanitized-demo.sh address     # AddressSanitizer (+ stack-use-after-return)
 #   scripts/sanitized-demo.sh thread      # ThreadSanitizer
+#   PROVIDER_EXPLORER_DEMO_ORGS=6000 scripts/sanitized-demo.sh thread
+#                                         # reports big enough to be read behind the first screenful
 set -euo pipefail
 kind=${1:?usage: scripts/sanitized-demo.sh address|thread}
 case "$kind" in address|thread) ;; *) echo "usage: scripts/sanitized-demo.sh address|thread" >&2; exit 64 ;; esac
@@ -19,7 +21,7 @@ report="$work/report"
 export ASAN_OPTIONS="detect_stack_use_after_return=1:abort_on_error=0:log_path=$report"
 export TSAN_OPTIONS="log_path=$report:halt_on_error=0"
 tmux -L "$socket" new-session -d -x 120 -y 40 \
-  "env XDG_CACHE_HOME=$work/cache XDG_STATE_HOME=$work/state XDG_CONFIG_HOME=$work/config NORDPASS_PROVIDER_CREDENTIALS= $binary; echo \"exit \$?\" > $work/status; sleep 30"
+  "env XDG_CACHE_HOME=$work/cache XDG_STATE_HOME=$work/state XDG_CONFIG_HOME=$work/config NORDPASS_PROVIDER_CREDENTIALS= PROVIDER_EXPLORER_DEMO_ORGS=${PROVIDER_EXPLORER_DEMO_ORGS:-240} $binary; echo \"exit \$?\" > $work/status; sleep 30"
 screen() { tmux -L "$socket" capture-pane -p; }
 wait_for() { # text, seconds
   local deadline=$((SECONDS + $2))
