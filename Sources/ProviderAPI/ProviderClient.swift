@@ -30,9 +30,9 @@ public final class ProviderClient: Sendable {
     private let transport: HTTPTransport
     private let logger: Logger
     private let counter = Atomic<Int>(0)
-    private let last = Mutex<RequestOutcome?>(nil)
+    private let last = Locked<RequestOutcome?>(nil)
     /// Whether the clock correction has been logged (once a run).
-    private let clockNoted = Mutex(false)
+    private let clockNoted = Locked(false)
     private let observer: (@Sendable (RequestOutcome) -> Void)?
 
     public init(baseURL: URL, minter: TokenMinter, transport: HTTPTransport, policy: RetryPolicy = RetryPolicy(),

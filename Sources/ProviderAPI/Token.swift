@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// The JWS header and claims of a Provider API token (contract, "The token").
 public struct TokenHeader: Codable, Sendable, Equatable {
@@ -28,16 +27,16 @@ public struct MintedToken: Sendable {
 public final class TokenMinter: Sendable {
     public let providerId: String
     private let clock: @Sendable () -> Date
-    private let current = Mutex<MintedToken?>(nil)
+    private let current = Locked<MintedToken?>(nil)
     /// The key id, the key, and the encoded header (which never changes for a key:
     /// encoded once); replaced together when a rotated key is picked up.
-    private let signer: Mutex<(keyId: String, key: PrivateKey, headerPart: String)>
+    private let signer: Locked<(keyId: String, key: PrivateKey, headerPart: String)>
 
     public init(providerId: String, keyId: String, key: PrivateKey,
                 clock: @escaping @Sendable () -> Date = { Date() }) {
         self.providerId = providerId
         self.clock = clock
-        signer = Mutex((keyId, key, Self.header(keyId: keyId, key: key)))
+        signer = Locked((keyId, key, Self.header(keyId: keyId, key: key)))
     }
 
     static func header(keyId: String, key: PrivateKey) -> String {
@@ -47,7 +46,7 @@ public final class TokenMinter: Sendable {
 
     /// Seconds to add to this machine's clock to get the server's, when they differ by
     /// more than the tolerance (see `ProviderClient`); 0 otherwise.
-    private let offset = Mutex<Double>(0)
+    private let offset = Locked<Double>(0)
     public var clockOffset: Double { offset.withLock { $0 } }
 
     /// The time tokens are minted on: this machine's clock, corrected to the server's.

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,7 +10,7 @@ import Glibc
 public final class TracingTransport: HTTPTransport, Sendable {
     let inner: HTTPTransport
     let fd: Int32
-    let lock = Mutex(0)
+    let lock = Locked(0)
     public static let bodyLimit = 64 * 1024
 
     public init(wrapping inner: HTTPTransport, path: String) throws {

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Logging
-import Synchronization
 import ProviderAPI
 import ProviderSimulator
 import Sync
@@ -126,7 +125,7 @@ final class Session {
 
 /// Forwards request outcomes to a handler set after the client exists.
 final class OutcomeRelay: Sendable {
-    private let handler = Mutex<(@Sendable (RequestOutcome) -> Void)?>(nil)
+    private let handler = Locked<(@Sendable (RequestOutcome) -> Void)?>(nil)
     func set(_ h: @escaping @Sendable (RequestOutcome) -> Void) { handler.withLock { $0 = h } }
     var forward: @Sendable (RequestOutcome) -> Void { { [self] outcome in handler.withLock { $0 }?(outcome) } }
 }

@@ -1,5 +1,6 @@
 import Explorer
 import Foundation
+import ProviderAPI
 import Sync
 
 /// The model's asynchronous work run as the front runs it: a fetch awaited and handed
@@ -12,11 +13,28 @@ extension ExplorerModel {
     }
 
     /// Starts a sync behind; cancelling the task cancels the sync. Nil when offline.
+    /// Its steps reach the model as the front's inbox hands them over: at most one
+    /// waits, the newest.
     func startSync() -> Task<Void, Never>? {
         guard let runner = beginSync() else { return nil }
+        let pending = Locked<(latest: SyncProgress?, scheduled: Bool)>((nil, false))
         return Task { @MainActor in
             do {
-                let summary = try await runner { p in Task { @MainActor in self.syncProgressed(p) } }
+                let summary = try await runner { p in
+                    let schedule = pending.withLock { state -> Bool in
+                        state.latest = p
+                        defer { state.scheduled = true }
+                        return !state.scheduled
+                    }
+                    guard schedule else { return }
+                    Task { @MainActor in
+                        let latest = pending.withLock { state -> SyncProgress? in
+                            defer { state = (nil, false) }
+                            return state.latest
+                        }
+                        if let latest { self.syncProgressed(latest) }
+                    }
+                }
                 syncFinished(.success(summary))
             } catch {
                 syncFinished(.failure(error))
