@@ -41,7 +41,7 @@ public final class ChangesModel: LineList {
     }
 
     /// The changes from `from` to `to`, from the cached reports.
-    static func compute(from: Period, to: Period, store: UsageStore, rules: ChangeRules) -> Result<[Change], Missing> {
+    nonisolated static func compute(from: Period, to: Period, store: UsageStore, rules: ChangeRules) -> Result<[Change], Missing> {
         guard let after = try? store.report(to.reportPeriod) else {
             return .failure(Missing(message: "no cached report for \(to)"))
         }
@@ -88,14 +88,31 @@ extension ExplorerModel {
             changes.setUnseen(nil); return
         }
         // reload() calls this on every period change: a count is kept per pair of
-        // periods until a sync writes to the cache (syncProgressed and afterSync forget
-        // it). A pair with a report missing is not kept: show() may fetch it next.
+        // periods until a sync writes to the cache (syncProgressed and syncFinished
+        // forget it). Counting reads two whole reports, so it is done behind (the front
+        // takes `takeUnseenCount`); the badge shows when it comes back. A pair with a
+        // report missing is not kept: show() may fetch it next.
         let pair = ComparedPeriods(from: seen, to: period, rules: changes.rules)
-        if unseenCount?.pair != pair {
-            unseenCount = (try? ChangesModel.compute(from: seen, to: period, store: store, rules: changes.rules).get())
-                .map { (pair, $0.count) }
+        wantedUnseen = pair
+        if let counted = unseenCount, counted.pair == pair {
+            changes.setUnseen(counted.count)
+        } else {
+            changes.setUnseen(nil)
+            pendingUnseen = UnseenCount(pair: pair, store: store)
         }
-        changes.setUnseen(unseenCount?.count)
+    }
+
+    /// The count of unseen changes to make behind, taken once.
+    public func takeUnseenCount() -> UnseenCount? {
+        defer { pendingUnseen = nil }
+        return pendingUnseen
+    }
+
+    /// A count made behind: shown if it is still of the periods compared on screen.
+    public func unseenCounted(_ result: UnseenCount.Result) {
+        guard !seenChangesView, result.pair == wantedUnseen else { return }
+        if let count = result.count { unseenCount = (result.pair, count) }
+        changes.setUnseen(result.count)
     }
 
     /// Enter in the changes view: the organization in the list (its detail on the period).
@@ -108,8 +125,24 @@ extension ExplorerModel {
     }
 }
 
+/// The title bar's count of unseen changes, made off the main actor.
+public struct UnseenCount: Sendable {
+    public struct Result: Sendable {
+        let pair: ComparedPeriods
+        let count: Int?
+    }
+
+    let pair: ComparedPeriods
+    let store: UsageStore
+
+    /// Compares the two reports from the cache (nil when one is not cached).
+    public func run() async -> Result {
+        Result(pair: pair, count: (try? ChangesModel.compute(from: pair.from, to: pair.to, store: store, rules: pair.rules).get())?.count)
+    }
+}
+
 /// The periods and rules a count of unseen changes was made with.
-struct ComparedPeriods: Equatable {
+struct ComparedPeriods: Equatable, Sendable {
     let from: Period
     let to: Period
     let rules: ChangeRules

@@ -28,6 +28,9 @@ public final class ExplorerModel {
     @ObservationIgnored var seenChangesView = false
     /// The title bar's count of unseen changes and what it was counted from.
     @ObservationIgnored var unseenCount: (pair: ComparedPeriods, count: Int)?
+    /// The periods the badge should compare now, and a count of them to make behind.
+    @ObservationIgnored var wantedUnseen: ComparedPeriods?
+    @ObservationIgnored var pendingUnseen: UnseenCount?
 
     public private(set) var period: Period
     public internal(set) var screens: [Screen] = [.list]

@@ -29,6 +29,8 @@ public enum Action: Sendable {
     case fetched(Fetch, error: (any Error)?)
     /// The rest of a big report, read and sorted behind.
     case loaded(Load.Result)
+    /// The count of changes since the user last looked, made behind.
+    case unseenCounted(UnseenCount.Result)
     /// A request to the API finished (from any thread): the key pane shows it.
     case request(RequestOutcome)
     /// The credentials command ran again after a rejection: the new key, nil when it

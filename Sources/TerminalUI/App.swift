@@ -69,6 +69,8 @@ public final class App {
             model.fetched(fetch, error: error)
         case .loaded(let result):
             model.loaded(result)
+        case .unseenCounted(let result):
+            model.unseenCounted(result)
         case .request(let outcome):
             model.record(outcome)
             // A rejected key from a credentials command: run the command again (one run
@@ -87,6 +89,8 @@ public final class App {
         }
         // A big report read in this update: the rest of it loads behind.
         if let load = model.takeLoad() { effects.append(.run(id: nil) { send in send(.loaded(await load.run())) }) }
+        // So does the count of what changed since the user last looked.
+        if let count = model.takeUnseenCount() { effects.append(.run(id: nil) { send in send(.unseenCounted(await count.run())) }) }
         followCursor()
         return effects
     }

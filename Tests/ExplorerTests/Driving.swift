@@ -12,6 +12,11 @@ extension ExplorerModel {
         fetched(fetch, error: await fetch.run())
     }
 
+    /// Makes the count of unseen changes the model asked for, as the front does behind.
+    func countUnseen() async {
+        if let count = takeUnseenCount() { unseenCounted(await count.run()) }
+    }
+
     /// Starts a sync behind; cancelling the task cancels the sync. Nil when offline.
     /// Its steps reach the model as the front's inbox hands them over: at most one
     /// waits, the newest.

@@ -305,12 +305,15 @@ struct ModelTests {
         var state = ViewState()
         state.lastSeenDay = seen.description
         await m.complete(m.restore(state))
+        await m.countUnseen()
         let to28 = try expected(to: d28)
         #expect(to28 > 0 && m.changes.unseen == to28)
         await m.complete(m.show(.day(d27)))
+        await m.countUnseen()
         let to27 = try expected(to: d27)
         #expect(m.changes.unseen == to27)
         await m.complete(m.show(.day(d28)))
+        await m.countUnseen()
         #expect(m.changes.unseen == to28)
         // A sync brings a new organization into the day on screen: one change more.
         var report = try #require(try store.report(.daily(d28)))
@@ -320,6 +323,7 @@ struct ModelTests {
         report.rows.append(newcomer)
         try store.write(report, fetchedAt: ModelTests.now)
         m.syncFinished(.success(SyncSummary()))
+        await m.countUnseen()
         let after = try expected(to: d28)
         #expect(after == to28 + 1 && m.changes.unseen == after)
         m.openChanges()
