@@ -205,7 +205,8 @@ if runs("sync-ui") {
     let finished = Atomic<Bool>(false)
     let sync = Task.detached {
         defer { finished.store(true, ordering: .releasing) }
-        return try await engine.sync()
+        // As the app runs it: the sync's threads give way to the screen.
+        return try await engine.sync { _ in yieldToTheScreen() }
     }
     var samples: [Double] = []
     var i = 0

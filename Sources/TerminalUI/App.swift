@@ -170,7 +170,7 @@ public final class App {
     /// The sync run behind: each step comes back as `.syncProgress`, its end as `.syncFinished`.
     func sync(_ runner: @escaping SyncRunner) -> Effect {
         .run(id: .sync) { send in
-            do { send(.syncFinished(.success(try await runner { send(.syncProgress($0)) }))) }
+            do { send(.syncFinished(.success(try await runner { yieldToTheScreen(); send(.syncProgress($0)) }))) }
             catch { send(.syncFinished(.failure(error))) }
         }
     }

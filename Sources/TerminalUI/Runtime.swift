@@ -49,6 +49,14 @@ public final class Inbox: @unchecked Sendable {
     }
 }
 
+/// Background work gives way to the screen: the calling thread's scheduling priority
+/// is lowered (nice 10; on Linux, per thread). The sync calls it from the threads that
+/// decode and write its reports, so on two busy cores a key's frame is not preempted
+/// by them.
+public func yieldToTheScreen() {
+    _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+}
+
 /// Runs the app: hands actions to `App.update` and starts the effects it returns,
 /// whose actions come back through the inbox. One of each effect id runs at a time.
 @MainActor
