@@ -157,7 +157,7 @@ public enum FastDecoder {
             while i < bytes.count {
                 let b = bytes[i]
                 if b == 0x22 {
-                    let s = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
+                    let s = Self.utf8(UnsafeBufferPointer(rebasing: bytes[start..<i]))
                     i += 1
                     return s
                 }
@@ -165,6 +165,18 @@ public enum FastDecoder {
                 i += 1
             }
             return nil
+        }
+
+        /// The bytes as a String if they are valid UTF-8. `String(validating:as:)` goes
+        /// through Foundation's every-encoding path here, about 1,500 instructions a
+        /// call (generic metadata looked up each time) for an 8-byte key; decoding is a
+        /// few dozen, and a string that was not valid UTF-8 comes back repaired, so it
+        /// no longer equals its bytes.
+        static func utf8(_ buffer: UnsafeBufferPointer<UInt8>) -> String? {
+            let s = String(decoding: buffer, as: UTF8.self)
+            var ascii = true
+            for b in buffer where b >= 0x80 { ascii = false; break }
+            return ascii || s.utf8.elementsEqual(buffer) ? s : nil
         }
 
         /// A string or null: .some(nil) for null, nil when neither.

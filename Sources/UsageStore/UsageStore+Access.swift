@@ -63,7 +63,7 @@ extension UsageStore {
             if !refs.loaded { try refs.load(db) }
             do {
                 try db.transaction {
-                    try refs.internNames(report.rows.map(\.organizationName), db)
+                    if refs.hasNoNames { try refs.internNames(report.rows.map(\.organizationName), db) }
                     try db.prepare("DELETE FROM \(kind.table) WHERE period = ?").run([.int(period)])
                     let insert = try db.prepare("INSERT OR REPLACE INTO \(kind.table) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                     for r in report.rows {
@@ -261,6 +261,9 @@ struct Refs {
     mutating func org(_ id: String, _ db: Database) throws -> Int {
         try Self.intern(id, &orgs, db, "INSERT INTO org_refs (id) VALUES (?)")
     }
+
+    /// Whether no name is known yet (a first sync's first report).
+    var hasNoNames: Bool { names.isEmpty }
 
     /// Interns a report's names before its rows: into an empty table (a first sync),
     /// all at once, numbered in the list's order with even gaps; else one at a time.

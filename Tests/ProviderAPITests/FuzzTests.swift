@@ -193,6 +193,22 @@ struct FastDecoderTests {
         #expect(FastDecoder.decode(UsagePage.self, from: Data(ok.utf8))?.data.first?.consumedLicenses == 123_456_789_012_345_678)
     }
 
+    /// Strings are taken as UTF-8 by bytes (not through Foundation's every-encoding
+    /// path): a valid non-ASCII name is kept exactly, and bytes that are not UTF-8 are
+    /// never taken (a repaired name would differ from what was sent).
+    @Test func namesAreTakenAsValidUTF8Only() throws {
+        func page(_ name: [UInt8]) -> Data {
+            Data(#"{"data": [{"id": "o1", "name": ""#.utf8 + name + #"", "status": "active", "tier": "business", "licenseType": "standard", "trialEndsAt": null, "createdAt": "c"}], "nextCursor": null}"#.utf8)
+        }
+        for name in ["Łódź Spółka", "東京データ株式会社", "Rocket 🚀 Labs", "e\u{301}cole", "\u{FFFD} kept"] {
+            #expect(FastDecoder.decode(Page<Organization>.self, from: page(Array(name.utf8)))?.data.first?.name == name)
+        }
+        for bad: [UInt8] in [[0x41, 0xFF, 0x42], [0xC3], [0xE6, 0x9D], [0xED, 0xA0, 0x80], [0xF8, 0x88, 0x80, 0x80, 0x80], [0xC0, 0xAF]] {
+            #expect(FastDecoder.decode(Page<Organization>.self, from: page(bad)) == nil, "\(bad)")
+            #expect((try? JSONDecoder().decode(Page<Organization>.self, from: page(bad))) == nil, "JSONDecoder refuses it too")
+        }
+    }
+
     @Test func mutatedPagesNeverDisagree() throws {
         let seeds = try ["organizations", "daily", "monthly"].map { name in
             [UInt8](try Data(contentsOf: #require(Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Golden"))))
