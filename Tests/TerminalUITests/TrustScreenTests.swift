@@ -247,8 +247,9 @@ struct TrustScreenTests {
         let runtime = Runtime(app: a)
         runtime.dispatch(.start(restoring: nil))
         var seen: Set<String> = []
-        let deadline = Date().addingTimeInterval(30)
-        while model.sync.isSyncing || seen.isEmpty, Date() < deadline {
+        let deadline = Date().addingTimeInterval(120)
+        while model.sync.isSyncing || seen.isEmpty {
+            guard Date() < deadline else { Issue.record("the sync did not end in 120 s"); break }
             runtime.drain()
             seen.insert(a.frame(width: 120, height: 40).lines[38])
             try await Task.sleep(nanoseconds: 20_000_000)
