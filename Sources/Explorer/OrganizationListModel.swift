@@ -174,7 +174,7 @@ public final class OrganizationListModel: LineList {
                 if p[a] != p[b] { return up ? p[a] < p[b] : p[a] > p[b] }
                 if q[a] != q[b] { return up ? q[a] < q[b] : q[a] > q[b] }
                 if byName, rows[a].searchKey.count > 16 || rows[a].searchKey.count != rows[b].searchKey.count {
-                    let c = Self.compare(rows[a].searchKey, rows[b].searchKey)
+                    let c = TextSearch.compare(rows[a].searchKey, rows[b].searchKey)
                     if c != 0 { return up ? c < 0 : c > 0 }
                 }
                 return rows[a].id < rows[b].id
@@ -189,14 +189,6 @@ public final class OrganizationListModel: LineList {
         var v: UInt64 = 0
         for k in start..<(start + 8) { v = v << 8 | UInt64(k < key.count ? key[k] : 0) }
         return v
-    }
-
-    /// Three-way byte comparison of folded names, one pass (memcmp).
-    nonisolated static func compare(_ a: [UInt8], _ b: [UInt8]) -> Int {
-        let n = min(a.count, b.count)
-        let c = a.withUnsafeBytes { pa in b.withUnsafeBytes { pb in n == 0 ? 0 : memcmp(pa.baseAddress!, pb.baseAddress!, n) } }
-        if c != 0 { return c < 0 ? -1 : 1 }
-        return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
     }
 
     // MARK: - Filtering

@@ -42,6 +42,15 @@ public enum TextSearch {
         return out
     }
 
+    /// Three-way byte order of two folded names (memcmp, then the shorter first): the
+    /// list's name order, and SQLite's order of the same bytes as blobs.
+    public static func compare(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        let n = min(a.count, b.count)
+        let c = a.withUnsafeBytes { pa in b.withUnsafeBytes { pb in n == 0 ? 0 : memcmp(pa.baseAddress!, pb.baseAddress!, n) } }
+        if c != 0 { return c < 0 ? -1 : 1 }
+        return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
+    }
+
     /// Whether `needle` occurs in `haystack` (both folded).
     @inline(__always)
     public static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {

@@ -270,7 +270,7 @@ struct Refs {
     mutating func internNames(_ all: [String], _ db: Database) throws {
         guard names.isEmpty, try db.scalar("SELECT count(*) FROM name_refs") == 0 else { return }
         let fresh = Set(all).map { (name: $0, fold: TextSearch.fold($0)) }.sorted {
-            let c = Self.compare($0.fold, $1.fold)
+            let c = TextSearch.compare($0.fold, $1.fold)
             return c != 0 ? c < 0 : Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8))
         }
         let insert = try db.prepare("INSERT INTO name_refs (ref, name, fold) VALUES (?, ?, ?)")
@@ -279,12 +279,6 @@ struct Refs {
             try insert.run([.int(ref), .text(entry.name), .blob(entry.fold)])
             names[entry.name] = ref
         }
-    }
-
-    /// Byte order of two folded names (SQLite's order of blobs).
-    static func compare(_ a: [UInt8], _ b: [UInt8]) -> Int {
-        for (x, y) in zip(a, b) where x != y { return x < y ? -1 : 1 }
-        return a.count == b.count ? 0 : a.count < b.count ? -1 : 1
     }
 
     /// The gap between neighbouring names' refs when they are numbered afresh.
@@ -508,7 +502,7 @@ extension UsageStore {
             }
             rows.sort { a, b in
                 if first.order == .name {
-                    let c = Refs.compare(a.fold, b.fold)
+                    let c = TextSearch.compare(a.fold, b.fold)
                     if c != 0 { return first.ascending ? c < 0 : c > 0 }
                 } else {
                     let x = number(a.row), y = number(b.row)

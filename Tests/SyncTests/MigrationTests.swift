@@ -118,7 +118,7 @@ struct MigrationTests {
                 let s = try db.prepare("SELECT fold, name FROM name_refs ORDER BY ref")
                 var all: [([UInt8], String)] = []
                 while try s.step() { all.append((s.blob(0), s.text(1))) }
-                let sorted = all.sorted { Refs.compare($0.0, $1.0) != 0 ? Refs.compare($0.0, $1.0) < 0 : Array($0.1.utf8).lexicographicallyPrecedes(Array($1.1.utf8)) }
+                let sorted = all.sorted { TextSearch.compare($0.0, $1.0) != 0 ? TextSearch.compare($0.0, $1.0) < 0 : Array($0.1.utf8).lexicographicallyPrecedes(Array($1.1.utf8)) }
                 return all.map(\.1) == sorted.map(\.1)
             }
         }
@@ -126,7 +126,7 @@ struct MigrationTests {
             let rows = try #require(try store.firstRows(.daily(Day(ordinal: Day("2026-11-01")!.ordinal + day)), previous: .daily(Day("2026-10-01")!),
                                                       FirstRows(order: .name, ascending: true, limit: 5)))
             let expected = report(day, names).rows.sorted {
-                let c = Refs.compare(TextSearch.fold($0.organizationName), TextSearch.fold($1.organizationName))
+                let c = TextSearch.compare(TextSearch.fold($0.organizationName), TextSearch.fold($1.organizationName))
                 return c != 0 ? c < 0 : $0.organizationId < $1.organizationId
             }
             #expect(rows.map(\.row.organizationId) == expected.prefix(5).map(\.organizationId))
