@@ -287,36 +287,35 @@ struct Refs {
     mutating func name(_ name: String, _ db: Database) throws -> Int {
         if let ref = names[name] { return ref }
         let fold = TextSearch.fold(name)
-        if nameOrderBroken {
-            let ref = try (db.scalar("SELECT max(ref) FROM name_refs") ?? 0) + Self.nameSpacing
-            try db.prepare("INSERT INTO name_refs (ref, name, fold) VALUES (?, ?, ?)").run([.int(ref), .text(name), .blob(fold)])
-            names[name] = ref
-            return ref
+        let ref: Int
+        if !nameOrderBroken, let middle = try Self.middleOfGap(fold, name, db) {
+            ref = middle
+        } else {
+            if !nameOrderBroken {
+                // No room left between the two: the order by ref no longer holds, and
+                // from now on a new name goes after every other.
+                try db.prepare("INSERT OR REPLACE INTO meta VALUES ('name_order', 'broken')").run()
+                nameOrderBroken = true
+            }
+            ref = try (db.scalar("SELECT max(ref) FROM name_refs") ?? 0) + Self.nameSpacing
         }
-        // The refs of the names just before and after in the list's order: the new one
-        // takes the middle of the gap, so refs keep that order.
+        try db.prepare("INSERT INTO name_refs (ref, name, fold) VALUES (?, ?, ?)").run([.int(ref), .text(name), .blob(fold)])
+        names[name] = ref
+        return ref
+    }
+
+    /// The ref a new name takes between the names just before and after it in the
+    /// list's order (the middle of their gap), so refs keep that order; nil when the
+    /// gap has no room left.
+    private static func middleOfGap(_ fold: [UInt8], _ name: String, _ db: Database) throws -> Int? {
         let before = try db.prepare("SELECT ref FROM name_refs WHERE (fold, name) < (?, ?) ORDER BY fold DESC, name DESC LIMIT 1")
             .bind([.blob(fold), .text(name)])
         let low = try before.step() ? before.int(0) : 0
         let after = try db.prepare("SELECT ref FROM name_refs WHERE (fold, name) > (?, ?) ORDER BY fold, name LIMIT 1")
             .bind([.blob(fold), .text(name)])
-        let high = try after.step() ? after.int(0) : nil
-        var ref: Int
-        if let high {
-            ref = low + (high - low) / 2
-            if ref == low {
-                // No room left between the two: the order by ref no longer holds, and
-                // from now on a new name goes after every other.
-                try db.prepare("INSERT OR REPLACE INTO meta VALUES ('name_order', 'broken')").run()
-                nameOrderBroken = true
-                ref = (try db.scalar("SELECT max(ref) FROM name_refs") ?? 0) + Self.nameSpacing
-            }
-        } else {
-            ref = low + Self.nameSpacing
-        }
-        try db.prepare("INSERT INTO name_refs (ref, name, fold) VALUES (?, ?, ?)").run([.int(ref), .text(name), .blob(fold)])
-        names[name] = ref
-        return ref
+        guard try after.step() else { return low + nameSpacing }
+        let middle = low + (after.int(0) - low) / 2
+        return middle == low ? nil : middle
     }
 
     private mutating func label(_ text: String, _ db: Database) throws -> Int {
