@@ -1,13 +1,13 @@
 import Foundation
+import ProviderAPI
 
 /// Actions from other threads (effects, the HTTP client's outcomes) wait here for the
 /// main actor. A sync's progress is coalesced: however fast steps arrive, at most one
 /// waits, the newest, in the place of the first. Posting wakes the terminal loop.
-public final class Inbox: @unchecked Sendable {
-    // An NSLock (a pthread mutex) rather than Synchronization's Mutex: posts come from
-    // many threads at once, and ThreadSanitizer sees through a pthread mutex only.
-    private let lock = NSLock()
-    private var queue: [Action] = []
+public final class Inbox: Sendable {
+    // Posts come from many threads at once: `Locked` (a pthread mutex), which
+    // ThreadSanitizer sees through.
+    private let queue = Locked<[Action]>([])
     /// A pipe the loop polls beside stdin: a byte in it means actions wait.
     let wake: (read: Int32, write: Int32)
 
@@ -25,7 +25,7 @@ public final class Inbox: @unchecked Sendable {
     }
 
     public func post(_ action: Action) {
-        let first = lock.withLock { () -> Bool in
+        let first = queue.withLock { queue -> Bool in
             if case .syncProgress = action, let i = queue.firstIndex(where: { if case .syncProgress = $0 { return true }; return false }) {
                 queue[i] = action
                 return false
@@ -45,7 +45,7 @@ public final class Inbox: @unchecked Sendable {
             var buffer = [UInt8](repeating: 0, count: 64)
             while read(wake.read, &buffer, buffer.count) > 0 {}
         }
-        return lock.withLock { defer { queue = [] }; return queue }
+        return queue.withLock { queue in defer { queue = [] }; return queue }
     }
 }
 
