@@ -108,28 +108,23 @@ public final class ExplorerModel {
         if let count = store.rowCount(period.reportPeriod), count >= firstScreenFrom, let first = firstRowsQuery(),
            let preview = try? store.firstRows(period.reportPeriod, previous: period.previous.reportPeriod, first) {
             periodCached = true
-            if !seenPeriods.contains(period) { seenPeriods.append(period) }
-            previousCached = store.has(period.previous.reportPeriod)
             if !loadBehind { loading += 1 }
             loadBehind = true
             list.showPreview(preview.map { ListRow.make($0, today: today) }, total: count)
             tiers.load([])
             pendingLoad = Load(period: period, generation: loadGeneration, store: store, today: today,
                                sortKey: list.sortKey, ascending: list.ascending)
-            refreshDetail()
-            key.setCacheFetchedAt(store.newestFetch())
-            if !seenChangesView { refreshUnseenChanges() }
-            return
+        } else {
+            if loadBehind { loadBehind = false; loading = max(0, loading - 1) }
+            pendingLoad = nil
+            let read = (try? store.periodRows(period.reportPeriod, previous: period.previous.reportPeriod) { ListRow.make($0, today: today) }) ?? nil
+            periodCached = read != nil
+            let rows = read ?? []
+            list.setRows(rows)
+            tiers.load(rows)
         }
-        if loadBehind { loadBehind = false; loading = max(0, loading - 1) }
-        pendingLoad = nil
-        let read = (try? store.periodRows(period.reportPeriod, previous: period.previous.reportPeriod) { ListRow.make($0, today: today) }) ?? nil
-        periodCached = read != nil
         if periodCached, !seenPeriods.contains(period) { seenPeriods.append(period) }
-        previousCached = read != nil && store.has(period.previous.reportPeriod)
-        let rows = read ?? []
-        list.setRows(rows)
-        tiers.load(rows)
+        previousCached = periodCached && store.has(period.previous.reportPeriod)
         refreshDetail()
         key.setCacheFetchedAt(store.newestFetch())
         if !seenChangesView { refreshUnseenChanges() }
