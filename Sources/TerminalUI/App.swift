@@ -37,7 +37,7 @@ public final class App {
     var layout: Layout { ui.layout }
 
     /// Where keys go now: the search prompt while it is open, else the screen on top.
-    public var context: Context { ui.searching ? .search : Context(screen: model.screen) }
+    public var context: Context { Context(ui, on: model.screen) }
 
     /// Applies `action`; returns the effects to start (a sync, a fetch, a command).
     public func update(_ action: Action) -> [Effect] {

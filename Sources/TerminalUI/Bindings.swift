@@ -16,6 +16,11 @@ public enum Context: Hashable, Sendable, CaseIterable {
         }
     }
 
+    /// Where keys go: the search prompt while it is open, else the screen on top.
+    init(_ ui: UIState, on screen: ExplorerModel.Screen) {
+        self = ui.searching ? .search : Context(screen: screen)
+    }
+
     /// Its heading in the help screen.
     var title: String {
         switch self {
@@ -150,8 +155,9 @@ public enum Bindings {
     }
 
     /// The help screen: every binding once, under the heading of where it applies
-    /// ("Everywhere" for the ones of most screens).
-    static var helpSections: [(title: String, bindings: [Binding])] {
+    /// ("Everywhere" for the ones of most screens). Made once: help reads it on every
+    /// frame and every scroll.
+    static let helpSections: [(title: String, bindings: [Binding])] = {
         var sections: [(title: String, bindings: [Binding])] = []
         for b in table {
             let title = b.on.count >= 5 ? "Everywhere" : Context.allCases.first { b.on.contains($0) }!.title
@@ -160,7 +166,7 @@ public enum Bindings {
         }
         if let i = sections.firstIndex(where: { $0.title == "Everywhere" }) { sections.insert(sections.remove(at: i), at: 0) }
         return sections
-    }
+    }()
 }
 
 extension Key {

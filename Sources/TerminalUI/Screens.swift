@@ -65,8 +65,7 @@ enum Screens {
                 add(layout.main) { HelpPane.draw(p, &$0, $1, $2) }
             }
         }
-        let context: Context = ui.searching ? .search : Context(screen: model.screen)
-        let hints = Bindings.hints(for: context, narrow: !layout.isWide, online: model.sync.canSync)
+        let hints = Bindings.hints(for: Context(ui, on: model.screen), narrow: !layout.isWide, online: model.sync.canSync)
         return FrameProps(width: ui.width, height: ui.height, tooSmall: layout.tooSmall, title: title(model, ui), panes: panes,
                           status: status(model, ui), hints: HintLine.Props(pairs: hints), layout: layout)
     }
