@@ -160,21 +160,19 @@ public final class App {
 
     // MARK: - Effects
 
-    /// A fetch run behind; its end comes back as `.fetched`.
-    func run(_ fetch: Fetch) -> Effect {
-        .run(id: nil) { send in send(.fetched(fetch, error: await fetch.run())) }
+    /// The fetch a model call asked for (if any), run behind; its end comes back as `.fetched`.
+    func run(_ fetch: Fetch?) -> [Effect] {
+        guard let fetch else { return [] }
+        return [.run(id: nil) { send in send(.fetched(fetch, error: await fetch.run())) }]
     }
 
-    func run(_ fetch: Fetch?) -> [Effect] { fetch.map { [run($0)] } ?? [] }
-
     /// The sync run behind: each step comes back as `.syncProgress`, its end as `.syncFinished`.
-    func sync(_ runner: @escaping SyncRunner) -> Effect {
+    func sync(_ runner: @escaping SyncModel.Runner) -> Effect {
         .run(id: .sync) { send in
             do { send(.syncFinished(.success(try await runner { yieldToTheScreen(); send(.syncProgress($0)) }))) }
             catch { send(.syncFinished(.failure(error))) }
         }
     }
-    typealias SyncRunner = SyncModel.Runner
 
     /// `r`: a sync, unless offline or one runs (the status line says which).
     func refresh() -> [Effect] {
