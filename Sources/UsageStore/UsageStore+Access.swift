@@ -141,12 +141,13 @@ extension UsageStore {
         }
     }
 
-    public func has(_ period: ReportPeriod) -> Bool {
-        reading { db in
-            guard let s = try? db.prepare("SELECT 1 FROM reports WHERE kind = ? AND period = ?")
-                .bind([.text(Self.kind(of: period).rawValue), .text(period.description)]) else { return false }
-            return (try? s.step()) == true
-        }
+    public func has(_ period: ReportPeriod) -> Bool { rowCount(period) != nil }
+
+    /// The row count the reports table holds for `period`: nil when it is not cached.
+    static func rowCount(in db: Database, _ period: ReportPeriod) throws -> Int? {
+        let s = try db.prepare("SELECT row_count FROM reports WHERE kind = ? AND period = ?")
+            .bind([.text(kind(of: period).rawValue), .text(period.description)])
+        return try s.step() ? s.int(0) : nil
     }
 
     /// A cached report whole, or nil; its rows in the order they were written.
@@ -246,7 +247,7 @@ struct Refs {
         }
         let s = try db.prepare("SELECT id, text FROM labels")
         while try s.step() { labels[s.text(1)] = 100 + s.int(0) }
-        nameOrderBroken = try db.prepare("SELECT 1 FROM meta WHERE key = 'name_order' AND value = 'broken'").step()
+        nameOrderBroken = try Self.nameOrderBroken(in: db)
         loaded = true
     }
 
@@ -279,6 +280,11 @@ struct Refs {
             try insert.run([.int(ref), .text(entry.name), .blob(entry.fold)])
             names[entry.name] = ref
         }
+    }
+
+    /// Whether the cache says name refs stopped following the name order.
+    static func nameOrderBroken(in db: Database) throws -> Bool {
+        try db.prepare("SELECT 1 FROM meta WHERE key = 'name_order' AND value = 'broken'").step()
     }
 
     /// The gap between neighbouring names' refs when they are numbered afresh.
@@ -367,10 +373,7 @@ extension UsageStore {
 
     static func periodRows<T>(in db: Database, _ period: ReportPeriod, previous: ReportPeriod, _ transform: (PeriodRow) -> T) throws -> [T]? {
         let kind = Self.kind(of: period)
-        let head = try db.prepare("SELECT row_count FROM reports WHERE kind = ? AND period = ?")
-            .bind([.text(kind.rawValue), .text(period.description)])
-        guard try head.step() else { return nil }
-        let count = head.int(0)
+        guard let count = try rowCount(in: db, period) else { return nil }
         let labels = try Self.labels(db)
         let s = try db.prepare("""
             SELECT \(Self.rowColumns), org.status, org.trial_ends_at, COALESCE(p.consumed, p.active + p.pending)
@@ -418,11 +421,7 @@ public struct FirstRows: Sendable, Equatable {
 extension UsageStore {
     /// How many rows the cached report of `period` has, if it is cached.
     public func rowCount(_ period: ReportPeriod) -> Int? {
-        reading { db in
-            guard let s = try? db.prepare("SELECT row_count FROM reports WHERE kind = ? AND period = ?")
-                .bind([.text(Self.kind(of: period).rawValue), .text(period.description)]), (try? s.step()) == true else { return nil }
-            return s.int(0)
-        }
+        reading { db in (try? Self.rowCount(in: db, period)) ?? nil }
     }
 
     /// The first `first.limit` rows of `period` that pass its filters, in its order
@@ -434,9 +433,7 @@ extension UsageStore {
     public func firstRows(_ period: ReportPeriod, previous: ReportPeriod, _ first: FirstRows) throws -> [PeriodRow]? {
         let kind = Self.kind(of: period)
         return try reading { db in
-            let head = try db.prepare("SELECT 1 FROM reports WHERE kind = ? AND period = ?")
-                .bind([.text(kind.rawValue), .text(period.description)])
-            guard try head.step() else { return nil }
+            guard try Self.rowCount(in: db, period) != nil else { return nil }
             let labels = try Self.labels(db)
             let current = Self.ordinal(period), before = Self.ordinal(previous)
             var conditions = ["u.period = \(current)"]
@@ -449,7 +446,7 @@ extension UsageStore {
             }
             let seats = "COALESCE(u.consumed, u.active + u.pending)"
             let previousSeats = "COALESCE(p.consumed, p.active + p.pending)"
-            let nameOrderHolds = (try db.prepare("SELECT 1 FROM meta WHERE key = 'name_order' AND value = 'broken'").step()) == false
+            let nameOrderHolds = try !Refs.nameOrderBroken(in: db)
             // The order's key, from the row (and what it needs joined); rows with equal
             // keys are the ties the exact order settles below.
             let key: String, join: String, tie: String
