@@ -105,8 +105,12 @@ public final class ExplorerModel {
     public func reload() {
         let today = Day(containing: now())
         loadGeneration += 1
-        if let count = store.rowCount(period.reportPeriod), count >= firstScreenFrom, let first = firstRowsQuery(),
-           let preview = try? store.firstRows(period.reportPeriod, previous: period.previous.reportPeriod, first) {
+        if let count = store.rowCount(period.reportPeriod), count >= firstScreenFrom {
+            // The first screenful when SQL can pick it in the list's order; none when the
+            // list's state needs every row first (a search, a status, a cell, the
+            // trial-end sort). Either way the old rows go before the new ones are read:
+            // two big reports are never held at once.
+            let preview = firstRowsQuery().flatMap { try? store.firstRows(period.reportPeriod, previous: period.previous.reportPeriod, $0) } ?? []
             periodCached = true
             if !loadBehind { loading += 1 }
             loadBehind = true

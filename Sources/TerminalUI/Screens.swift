@@ -113,6 +113,8 @@ enum Screens {
             empty = "No cached report for \(model.period) yet: the sync is fetching it"
         } else if !model.periodCached {
             empty = "No cached report for \(model.period)" + (model.sync.canSync ? ": \(Bindings.name(of: .refresh, in: .list)) fetches it" : "")
+        } else if let total = list.loadingTotal {
+            empty = "Reading the \(Format.plural(total, "organization")) of \(model.period)…"
         } else if list.isFiltered {
             empty = "No organization matches; \(Bindings.name(of: .back, in: .list)) clears the search and filters"
         }

@@ -90,16 +90,26 @@ struct FirstScreenTests {
         #expect(m.list.loadingTotal == nil && m.period == .day(Day("2026-11-26")!) && !m.isLoading)
     }
 
-    /// A search (or a status, or a cell, or the trial-end sort) reads the whole period
-    /// at once: SQL cannot order or match names as the list does there.
-    @Test func aSearchReadsTheWholePeriod() throws {
-        let m = model(try store(), firstScreenFrom: 100)
-        m.list.search = "con"
-        m.start()
-        #expect(m.list.loadingTotal == nil && m.takeLoad() == nil && !m.isLoading)
-        m.list.search = ""
-        m.list.setSort(.trialEnd, ascending: true)
-        m.reload()
-        #expect(m.list.loadingTotal == nil && m.takeLoad() == nil)
+    /// A search (or a status, or a cell, or the trial-end sort) needs every row: SQL
+    /// cannot order or match names as the list does there. The list empties (the old
+    /// period's rows are let go first) and says it is reading; the whole period loads
+    /// behind and lands searched and sorted.
+    @Test func aSearchWaitsForTheWholePeriod() async throws {
+        let store = try store()
+        let whole = model(store, firstScreenFrom: .max)
+        let m = model(store, firstScreenFrom: 100)
+        for setUp in [{ (l: OrganizationListModel) in l.search = "con" },
+                      { (l: OrganizationListModel) in l.search = ""; l.setSort(.trialEnd, ascending: true) }] {
+            setUp(whole.list)
+            setUp(m.list)
+            whole.reload()
+            m.reload()
+            #expect(m.list.loadingTotal == 1_200 && m.list.allRows.isEmpty && m.isLoading)
+            let load = try #require(m.takeLoad())
+            m.loaded(await load.run())
+            #expect(m.list.loadingTotal == nil && !m.isLoading && m.list.allRows.count == 1_200)
+            #expect(!m.list.visible.isEmpty && m.list.visible.map(\.id) == whole.list.visible.map(\.id))
+        }
+        #expect(whole.list.visible.count == 1_200, "the second round lists all, by trial end")
     }
 }
