@@ -394,8 +394,9 @@ public struct Load: Sendable {
     public func run() async -> Result {
         do {
             let today = self.today
-            let rows = try store.periodRowsApart(period.reportPeriod, previous: period.previous.reportPeriod) { ListRow.make($0, today: today) } ?? []
-            return Result(generation: generation, rows: OrganizationListModel.sorted(rows, by: sortKey, ascending: ascending), error: nil,
+            var rows = try store.periodRowsApart(period.reportPeriod, previous: period.previous.reportPeriod) { ListRow.make($0, today: today) } ?? []
+            OrganizationListModel.sort(&rows, by: sortKey, ascending: ascending)
+            return Result(generation: generation, rows: rows, error: nil,
                           sortKey: sortKey, ascending: ascending)
         } catch {
             return Result(generation: generation, rows: nil, error: Failure(error).message, sortKey: sortKey, ascending: ascending)

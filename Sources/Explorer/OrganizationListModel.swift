@@ -71,7 +71,13 @@ public final class OrganizationListModel: LineList {
         var seen = Set<String>(minimumCapacity: rows.count), twice = Set<String>()
         for row in rows where !seen.insert(row.name).inserted { twice.insert(row.name) }
         sharedNames = twice
-        allRows = sortedAs.map { $0.key == sortKey && $0.ascending == ascending } == true ? rows : sorted(rows)
+        if sortedAs.map({ $0.key == sortKey && $0.ascending == ascending }) == true {
+            allRows = rows
+        } else {
+            var rows = rows
+            Self.sort(&rows, by: sortKey, ascending: ascending)
+            allRows = rows
+        }
         loadingTotal = nil
         searchResults = [:]
         refilter()
@@ -94,7 +100,7 @@ public final class OrganizationListModel: LineList {
     /// Sorts by `key`; choosing the current key again reverses the order.
     public func sort(by key: SortKey) {
         if key == sortKey { ascending.toggle() } else { sortKey = key; ascending = key == .name || key == .trialEnd }
-        allRows = sorted(allRows)
+        resort()
         searchResults = [:]
         refilter()
     }
@@ -104,7 +110,7 @@ public final class OrganizationListModel: LineList {
         let keys = SortKey.allCases
         sortKey = keys[(keys.firstIndex(of: sortKey)! + 1) % keys.count]
         ascending = sortKey == .name || sortKey == .trialEnd
-        allRows = sorted(allRows)
+        resort()
         searchResults = [:]
         refilter()
     }
@@ -117,21 +123,27 @@ public final class OrganizationListModel: LineList {
         guard key != sortKey || up != ascending else { return }
         sortKey = key
         ascending = up
-        allRows = sorted(allRows)
+        resort()
         searchResults = [:]
         refilter()
     }
 
-    /// Sorts by the current key, either way, ties by id. Rows are ordered through an
-    /// index array and a 64-bit key a row (the first 8 bytes of a folded name, or the
-    /// number), so 50,000 rows sort without moving the rows at each comparison.
-    private func sorted(_ rows: [ListRow]) -> [ListRow] { Self.sorted(rows, by: sortKey, ascending: ascending) }
+    /// Sorts the rows by the current key, either way, ties by id. The rows are let go
+    /// by the list (and its view) first, so they move in place: no second copy of
+    /// 50,000 rows exists at once.
+    private func resort() {
+        var rows = allRows
+        allRows = []
+        visible = RowView(rows: [], indices: [])
+        Self.sort(&rows, by: sortKey, ascending: ascending)
+        allRows = rows
+    }
 
     /// The sort itself, on any thread (a load behind sorts before it hands the rows
-    /// over). The rows move in place when the array is not shared: no second copy of
-    /// 50,000 rows exists at once.
-    nonisolated public static func sorted(_ rows: consuming [ListRow], by sortKey: SortKey, ascending: Bool) -> [ListRow] {
-        var rows = rows
+    /// over). Rows are ordered through an index array and a 64-bit key a row (the first
+    /// 8 bytes of a folded name, or the number), so 50,000 rows sort without moving the
+    /// rows at each comparison; then they move in place, cycle by cycle.
+    nonisolated public static func sort(_ rows: inout [ListRow], by sortKey: SortKey, ascending: Bool) {
         let order = ordering(rows, by: sortKey, ascending: ascending)
         // Apply the permutation cycle by cycle: rows[i] takes the row at order[i].
         var placed = [Bool](repeating: false, count: rows.count)
@@ -146,7 +158,6 @@ public final class OrganizationListModel: LineList {
                 i = from
             }
         }
-        return rows
     }
 
     /// The positions of `rows` in sorted order.
@@ -301,24 +312,26 @@ public final class OrganizationListModel: LineList {
         t.organizations = out.count
         visible = RowView(rows: allRows, indices: out)
         totals = t
-        indexCache = nil
+        filterings += 1
     }
 
     // MARK: - Selection
 
-    @ObservationIgnored private var indexCache: [String: Int]?
+    /// Where the selected organization was last found among the visible rows (-1: not
+    /// among them), and for which filtering of the rows (`filterings`): a move knows the
+    /// row it lands on, so only a new filter or sort makes the list look for it again.
+    @ObservationIgnored private var found: (id: String, filtering: Int, index: Int)?
+    @ObservationIgnored private var filterings = 0
 
     /// The index of the selected row among the visible ones: the remembered
     /// organization if visible, else the first row; nil when nothing is visible.
     public var selectedIndex: Int? {
         guard !visible.isEmpty else { return nil }
         guard let selectedID else { return 0 }
-        if indexCache == nil {
-            var map = [String: Int](minimumCapacity: visible.count)
-            for (position, i) in visible.indices32.enumerated() { map[allRows[Int(i)].id] = position }
-            indexCache = map
-        }
-        return indexCache?[selectedID] ?? 0
+        if let found, found.id == selectedID, found.filtering == filterings { return max(0, found.index) }
+        let index = visible.firstIndex { $0.id == selectedID } ?? -1
+        found = (selectedID, filterings, index)
+        return max(0, index)
     }
 
     public var selectedRow: ListRow? { selectedIndex.map { visible[$0] } }
@@ -328,14 +341,18 @@ public final class OrganizationListModel: LineList {
     /// Moves the cursor by `delta` rows (negative is up), stopping at the ends.
     public func moveSelection(by delta: Int) {
         guard !visible.isEmpty else { return }
-        let target = min(max(0, (selectedIndex ?? 0) + delta), visible.count - 1)
-        selectedID = visible[target].id
+        select(at: min(max(0, (selectedIndex ?? 0) + delta), visible.count - 1))
+    }
+
+    private func select(at index: Int) {
+        selectedID = visible[index].id
+        found = (visible[index].id, filterings, index)
     }
 
     /// The movement keys' name for `moveSelection(by:)` (the list is a `LineList`).
     public func move(by delta: Int) { moveSelection(by: delta) }
-    public func selectFirst() { if let first = visible.first { selectedID = first.id } }
-    public func selectLast() { if let last = visible.last { selectedID = last.id } }
+    public func selectFirst() { if !visible.isEmpty { select(at: 0) } }
+    public func selectLast() { if !visible.isEmpty { select(at: visible.count - 1) } }
 }
 
 /// The visible rows: a view of the period's rows through the indices that pass.
