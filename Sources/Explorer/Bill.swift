@@ -73,13 +73,22 @@ public struct Bill: Sendable, Equatable {
 
     public init(month: Month, rows: [UsageRow], daily: [String: MonthDailyFacts], prices: PriceList,
                 customers: [String: Customer] = [:], includeFree: Bool = false) {
+        self.init(month: month, prices: prices, customers: customers, includeFree: includeFree, capacity: rows.count) { add in
+            for row in rows { add(row, daily[row.organizationId]) }
+        }
+    }
+
+    /// The bill of the rows `read` hands over one at a time, each with its facts from
+    /// the month's daily reports: a month can be billed as it is read, without its
+    /// monthly report or its daily facts held whole (`UsageStore.monthlyRowsWithDailyFacts`).
+    public init(month: Month, prices: PriceList, customers: [String: Customer] = [:], includeFree: Bool = false, capacity: Int = 0,
+                _ read: ((UsageRow, MonthDailyFacts?) -> Void) throws -> Void) rethrows {
         self.month = month
         currency = prices.currency
         let digits = prices.currency.map(Currency.minorDigits) ?? 2
         var lines: [BillLine] = []
-        lines.reserveCapacity(rows.count)
-        for row in rows {
-            let facts = daily[row.organizationId]
+        lines.reserveCapacity(capacity)
+        try read { row, facts in
             let isNFR = row.nfr || row.licenseType == .nfr
             let isTrial = !isNFR && (row.trial || row.licenseType == .trial)
             var notes: [String] = []
@@ -97,7 +106,7 @@ public struct Bill: Sendable, Equatable {
                 notes.append("check: monthly below daily peak \(facts.peakConsumed)")
             }
             if isNFR || isTrial {
-                guard includeFree else { continue }
+                guard includeFree else { return }
                 notes.insert(isNFR ? "free: Not For Resale" : "free: trial", at: 0)
             }
             let customer = customers[row.organizationId]

@@ -20,7 +20,7 @@ public final class BillingModel: LineList {
     public private(set) var month: Month?
     public private(set) var bill: Bill?
     /// The bill's lines in the view's order: amount (or seats), largest first.
-    public private(set) var lines: [BillLine] = []
+    public private(set) var lines = BillLines()
     public private(set) var selected = 0
     /// Why there is no bill (the month is not cached, say).
     public private(set) var problem: String?
@@ -36,24 +36,31 @@ public final class BillingModel: LineList {
     public var hasPrices: Bool { !prices.isEmpty || customers.values.contains { !$0.prices.isEmpty } }
 
     /// Builds the bill of `month` from the cache (the monthly report and the month's
-    /// cached daily reports).
+    /// cached daily reports), billed as it is read: neither is held whole.
     func load(_ month: Month, store: UsageStore) {
         self.month = month
-        let keep = lines.indices.contains(selected) ? lines[selected].organizationId : nil
-        guard let report = try? store.report(.monthly(month)) else {
-            bill = nil; lines = []; selected = 0
+        let keep = selectedLine?.organizationId
+        bill = nil; lines = BillLines()
+        var found = false
+        let bill = Bill(month: month, prices: prices, customers: customers, capacity: store.rowCount(.monthly(month)) ?? 0) { add in
+            found = (try? store.monthlyRowsWithDailyFacts(month) { row, facts in add(row, facts.map(MonthDailyFacts.init)) }) == true
+        }
+        guard found else {
+            selected = 0
             problem = "no monthly report for \(month) in the cache"
             return
         }
-        let facts = (try? MonthDailyFacts.of(month, in: store)) ?? [:]
-        let bill = Bill(month: month, rows: report.rows, daily: facts, prices: prices, customers: customers)
         self.bill = bill
         problem = nil
         let byAmount = hasPrices
-        lines = bill.lines.sorted { a, b in
+        let all = bill.lines
+        var order = Array(Int32(0)..<Int32(all.count))
+        order.sort { i, j in
+            let a = all[Int(i)], b = all[Int(j)]
             let (x, y) = byAmount ? (a.amount ?? -1, b.amount ?? -1) : (Int64(a.seats), Int64(b.seats))
             return x != y ? x > y : (a.organizationName, a.organizationId) < (b.organizationName, b.organizationId)
         }
+        lines = BillLines(bill: all, order: order)
         selected = keep.flatMap { id in lines.firstIndex { $0.organizationId == id } } ?? 0
     }
 
@@ -68,9 +75,21 @@ public final class BillingModel: LineList {
     public func selectLast() { selected = max(0, lines.count - 1) }
 }
 
+/// A bill's lines in another order, without a second copy of them.
+public struct BillLines: RandomAccessCollection, Sendable {
+    let bill: [BillLine]
+    let order: [Int32]
+    init(bill: [BillLine] = [], order: [Int32] = []) { self.bill = bill; self.order = order }
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { order.count }
+    public subscript(i: Int) -> BillLine { bill[Int(order[i])] }
+}
+
 extension MonthDailyFacts {
+    init(_ facts: DailyFacts) { self.init(tiers: facts.tiers, peakConsumed: facts.peakConsumed, days: facts.days) }
+
     /// What the cached daily reports of `month` say of each organization, by its id.
     public static func of(_ month: Month, in store: UsageStore) throws -> [String: MonthDailyFacts] {
-        try store.dailyFacts(of: month).mapValues { MonthDailyFacts(tiers: $0.tiers, peakConsumed: $0.peakConsumed, days: $0.days) }
+        try store.dailyFacts(of: month).mapValues(MonthDailyFacts.init)
     }
 }

@@ -39,36 +39,13 @@ public enum Changes {
         let before = Dictionary(from.map { ($0.organizationId, $0) }, uniquingKeysWith: { a, _ in a })
         let after = Dictionary(to.map { ($0.organizationId, $0) }, uniquingKeysWith: { a, _ in a })
         let orgs = Dictionary(organizations.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        var out: [Change] = []
-        func add(_ kind: Change.Kind, _ row: UsageRow, _ b: String, _ a: String, _ delta: Int? = nil) {
-            out.append(Change(kind: kind, organizationId: row.organizationId, organizationName: row.organizationName,
-                              before: b, after: a, delta: delta))
-        }
-        for row in to where before[row.organizationId] == nil { add(.added, row, "", String(row.consumedLicenses)) }
-        for row in from where after[row.organizationId] == nil { add(.removed, row, String(row.consumedLicenses), "") }
+        var finder = ChangeFinder(lastDay: lastDay, rules: rules)
         for row in to {
-            guard let old = before[row.organizationId] else { continue }
-            if old.tier != row.tier { add(.tier, row, old.tier.rawValue, row.tier.rawValue) }
-            if licence(old) != licence(row) { add(.license, row, licence(old), licence(row)) }
-            let delta = row.consumedLicenses - old.consumedLicenses
-            let percent = old.consumedLicenses == 0 ? Double.infinity : Double(abs(delta)) * 100 / Double(old.consumedLicenses)
-            if abs(delta) >= max(1, rules.minSeats), percent >= rules.minPercent {
-                add(.seats, row, String(old.consumedLicenses), String(row.consumedLicenses), delta)
-            }
+            let org = orgs[row.organizationId]
+            finder.compare(before[row.organizationId], row, status: org?.status, trialEndsAt: org?.trialEndsAt)
         }
-        for row in to {
-            if orgs[row.organizationId]?.status == .suspended, row.consumedLicenses > 0 {
-                add(.suspended, row, "", String(row.consumedLicenses))
-            }
-            if licence(row) == LicenseType.trial.rawValue, let text = orgs[row.organizationId]?.trialEndsAt,
-               let end = Day(String(text.prefix(10))), (0...rules.trialDays).contains(end - lastDay) {
-                add(.trialEnding, row, "", end.description)
-            }
-        }
-        let order = Dictionary(uniqueKeysWithValues: Change.Kind.allCases.enumerated().map { ($1, $0) })
-        return out.sorted { a, b in
-            (order[a.kind]!, a.organizationName, a.organizationId) < (order[b.kind]!, b.organizationName, b.organizationId)
-        }
+        for row in from where after[row.organizationId] == nil { finder.removed(row) }
+        return finder.changes
     }
 
     /// The license as a word: the type, with the trial and NFR flags counted in.
@@ -83,5 +60,53 @@ public enum Changes {
             [.string(c.kind.rawValue), .string(c.organizationId), .string(c.organizationName), .string(c.before), .string(c.after),
              c.delta.map { .number(Double($0)) } ?? .null]
         })
+    }
+}
+
+/// The changes of two reports found one organization at a time, so that the two can be
+/// compared as they are read (`UsageStore.compare`) as well as whole (`Changes.compute`).
+public struct ChangeFinder {
+    let lastDay: Day
+    let rules: ChangeRules
+    private var found: [Change] = []
+
+    public init(lastDay: Day, rules: ChangeRules) { self.lastDay = lastDay; self.rules = rules }
+
+    /// An organization of the later report, with its row in the earlier one (nil: it
+    /// was added) and its status and trial end now.
+    public mutating func compare(_ old: UsageRow?, _ row: UsageRow, status: OrganizationStatus?, trialEndsAt: String?) {
+        if let old {
+            if old.tier != row.tier { add(.tier, row, old.tier.rawValue, row.tier.rawValue) }
+            let was = Changes.licence(old), now = Changes.licence(row)
+            if was != now { add(.license, row, was, now) }
+            let delta = row.consumedLicenses - old.consumedLicenses
+            let percent = old.consumedLicenses == 0 ? Double.infinity : Double(abs(delta)) * 100 / Double(old.consumedLicenses)
+            if abs(delta) >= max(1, rules.minSeats), percent >= rules.minPercent {
+                add(.seats, row, String(old.consumedLicenses), String(row.consumedLicenses), delta)
+            }
+        } else {
+            add(.added, row, "", String(row.consumedLicenses))
+        }
+        if status == .suspended, row.consumedLicenses > 0 { add(.suspended, row, "", String(row.consumedLicenses)) }
+        if Changes.licence(row) == LicenseType.trial.rawValue, let text = trialEndsAt,
+           let end = Day(String(text.prefix(10))), (0...rules.trialDays).contains(end - lastDay) {
+            add(.trialEnding, row, "", end.description)
+        }
+    }
+
+    /// An organization only the earlier report has.
+    public mutating func removed(_ row: UsageRow) { add(.removed, row, String(row.consumedLicenses), "") }
+
+    private mutating func add(_ kind: Change.Kind, _ row: UsageRow, _ before: String, _ after: String, _ delta: Int? = nil) {
+        found.append(Change(kind: kind, organizationId: row.organizationId, organizationName: row.organizationName,
+                            before: before, after: after, delta: delta))
+    }
+
+    /// What was found, by kind (in the order of `Change.Kind`), then name, then id.
+    public var changes: [Change] {
+        let order = Dictionary(uniqueKeysWithValues: Change.Kind.allCases.enumerated().map { ($1, $0) })
+        return found.sorted { a, b in
+            (order[a.kind]!, a.organizationName, a.organizationId) < (order[b.kind]!, b.organizationName, b.organizationId)
+        }
     }
 }

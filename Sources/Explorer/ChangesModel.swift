@@ -40,16 +40,21 @@ public final class ChangesModel: LineList {
         let message: String
     }
 
-    /// The changes from `from` to `to`, from the cached reports.
+    /// The changes from `from` to `to`, from the cached reports, compared as they are
+    /// read (neither report is held whole).
     nonisolated static func compute(from: Period, to: Period, store: UsageStore, rules: ChangeRules) -> Result<[Change], Missing> {
-        guard let after = try? store.report(to.reportPeriod) else {
-            return .failure(Missing(message: "no cached report for \(to)"))
+        var finder = ChangeFinder(lastDay: to.lastDay, rules: rules)
+        let compared = try? store.compare(from.reportPeriod, to.reportPeriod) { pair in
+            if let after = pair.after {
+                finder.compare(pair.before, after, status: pair.status.map(OrganizationStatus.init(rawValue:)), trialEndsAt: pair.trialEndsAt)
+            } else if let before = pair.before {
+                finder.removed(before)
+            }
         }
-        guard let before = try? store.report(from.reportPeriod) else {
-            return .failure(Missing(message: "no cached report for \(from) to compare with"))
+        guard compared == true else {
+            return .failure(Missing(message: store.has(to.reportPeriod) ? "no cached report for \(from) to compare with" : "no cached report for \(to)"))
         }
-        return .success(Changes.compute(from: before.rows, to: after.rows, organizations: (try? store.organizations()) ?? [],
-                                        lastDay: to.lastDay, rules: rules))
+        return .success(finder.changes)
     }
 
     func setUnseen(_ count: Int?) { unseen = count }

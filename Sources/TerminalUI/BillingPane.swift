@@ -8,7 +8,7 @@ enum BillingPane {
         let title: String
         let bill: Bill?
         /// The bill's lines in the view's order.
-        let lines: [BillLine]
+        let lines: BillLines
         let selected: Int
         /// Why there is no bill.
         let problem: String?

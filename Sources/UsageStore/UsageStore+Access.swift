@@ -514,11 +514,19 @@ extension UsageStore {
     /// screen, which must not hold up the screen's reads), each turned into what the
     /// caller keeps as it is read.
     public func periodRowsApart<T>(_ period: ReportPeriod, previous: ReportPeriod, _ transform: (PeriodRow) -> T) throws -> [T]? {
+        try apart { try Self.periodRows(in: $0, period, previous: previous, transform) }
+    }
+
+    /// A read on a connection of its own, in one snapshot of the cache: a long read
+    /// (a whole period, two compared) neither waits for nor holds up the screen's.
+    func apart<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             let db = try Database(path: path)
-            // A small page cache: this connection reads the period once, front to back.
+            // A small page cache: these reads pass over their rows once, front to back.
             try db.execute("PRAGMA cache_size=-512")
-            return try Self.periodRows(in: db, period, previous: previous, transform)
+            try db.execute("BEGIN")
+            defer { try? db.execute("COMMIT") }
+            return try body(db)
         } catch let f as Database.Failure {
             throw StoreError.unusable(path: path, reason: f.message)
         }
@@ -529,24 +537,97 @@ extension UsageStore {
     /// What the cached daily reports of `month` say of each organization: the tiers it
     /// was on, its highest consumed seats on a day, and on how many days it appears.
     /// One grouped query over the month's rows (the bill's daily checks).
-    public func dailyFacts(of month: Month) throws -> [String: (tiers: Set<Tier>, peakConsumed: Int, days: Int)] {
+    public func dailyFacts(of month: Month) throws -> [String: DailyFacts] {
         try reading { db in
             let labels = try Self.labels(db)
-            let s = try db.prepare("""
-                SELECT o.id, u.tier, MAX(COALESCE(u.consumed, u.active + u.pending)), COUNT(*)
-                FROM daily_usage u JOIN org_refs o ON o.ref = u.org
-                WHERE u.period BETWEEN ? AND ? GROUP BY u.org, u.tier
-                """).bind([.int(month.firstDay.ordinal), .int(month.lastDay.ordinal)])
-            var out: [String: (tiers: Set<Tier>, peakConsumed: Int, days: Int)] = [:]
-            while try s.step() {
-                let id = s.text(0)
-                var facts = out[id] ?? ([], 0, 0)
-                facts.tiers.insert(Refs.tier(code: s.int(1), labels))
-                facts.peakConsumed = max(facts.peakConsumed, s.int(2))
-                facts.days += s.int(3)
-                out[id] = facts
-            }
+            let s = try db.prepare("SELECT o.id, f.peak, f.days, f.tiers FROM (\(Self.factsQuery)) f JOIN org_refs o ON o.ref = f.org")
+                .bind([.int(month.firstDay.ordinal), .int(month.lastDay.ordinal)])
+            var out: [String: DailyFacts] = [:]
+            while try s.step() { out[s.text(0)] = Self.facts(s, 1, labels) }
             return out
+        }
+    }
+
+    /// The rows of the monthly report of `month`, each handed to `visit` as it is read
+    /// with what the month's daily reports say of its organization (nil: no cached day
+    /// shows it): a bill is made without the report or the facts held whole. Rows come
+    /// without their unknown fields (`extra`), which no bill reads; read on a connection
+    /// apart. False (and nothing visited) when the month's report is not cached.
+    public func monthlyRowsWithDailyFacts(_ month: Month, _ visit: (UsageRow, DailyFacts?) -> Void) throws -> Bool {
+        try apart { db in
+            guard try Self.rowCount(in: db, .monthly(month)) != nil else { return false }
+            let labels = try Self.labels(db)
+            let s = try db.prepare("""
+                SELECT o.id, n.name, u.tier, u.license, u.flags, u.active, u.pending, u.consumed, NULL, f.peak, f.days, f.tiers
+                FROM monthly_usage u \(Self.rowJoins) LEFT JOIN (\(Self.factsQuery)) f ON f.org = u.org
+                WHERE u.period = ?
+                """).bind([.int(month.firstDay.ordinal), .int(month.lastDay.ordinal), .int(Self.ordinal(.monthly(month)))])
+            while try s.step() { visit(Self.row(s, labels), s.isNull(9) ? nil : Self.facts(s, 9, labels)) }
+            return true
+        }
+    }
+
+    /// The month's daily rows grouped by organization ref: `org`, `peak`, `days`, and
+    /// `tiers` (the distinct tier codes, comma-separated). Binds the first and last day.
+    static let factsQuery = """
+        SELECT u.org AS org, MAX(COALESCE(u.consumed, u.active + u.pending)) AS peak, COUNT(*) AS days,
+               group_concat(DISTINCT u.tier) AS tiers
+        FROM daily_usage u WHERE u.period BETWEEN ? AND ? GROUP BY u.org
+        """
+
+    static func facts(_ s: Statement, _ at: Int32, _ labels: [Int: String]) -> DailyFacts {
+        let tiers = s.text(at + 2).split(separator: ",").compactMap { Int($0) }.map { Refs.tier(code: $0, labels) }
+        return (Set(tiers), s.int(at), s.int(at + 1))
+    }
+}
+
+/// What a month's cached daily reports say of one organization: the tiers it was on,
+/// its highest consumed seats on a day, and on how many days it appears.
+public typealias DailyFacts = (tiers: Set<Tier>, peakConsumed: Int, days: Int)
+
+/// One organization of two reports compared: its row in each (nil where it is not in
+/// that report; never both nil), with its status and trial end now.
+public struct ComparedRow: Sendable {
+    public var before: UsageRow?
+    public var after: UsageRow?
+    public var status: String?
+    public var trialEndsAt: String?
+}
+
+extension UsageStore {
+    /// Every organization of `from` or `to`, each handed to `visit` as it is read, so
+    /// two big reports are compared without either being held: the rows of `to` with
+    /// their rows of `from` beside them, then the rows only `from` has. False (and
+    /// nothing visited) when either report is not cached. Rows come without their
+    /// unknown fields (`extra`), which no comparison reads. Read on a connection apart.
+    public func compare(_ from: ReportPeriod, _ to: ReportPeriod, _ visit: (ComparedRow) -> Void) throws -> Bool {
+        try apart { db in
+            guard try Self.rowCount(in: db, from) != nil, try Self.rowCount(in: db, to) != nil else { return false }
+            let labels = try Self.labels(db)
+            let later = Self.kind(of: to).table, earlier = Self.kind(of: from).table
+            let columns = "o.id, n.name, u.tier, u.license, u.flags, u.active, u.pending, u.consumed, NULL"
+            let both = try db.prepare("""
+                SELECT \(columns), o.id, bn.name, b.tier, b.license, b.flags, b.active, b.pending, b.consumed, NULL,
+                       b.org IS NOT NULL, org.status, org.trial_ends_at
+                FROM \(later) u \(Self.rowJoins)
+                LEFT JOIN \(earlier) b ON b.period = ? AND b.org = u.org
+                LEFT JOIN name_refs bn ON bn.ref = b.name
+                LEFT JOIN organizations org ON org.id = o.id
+                WHERE u.period = ?
+                """).bind([.int(Self.ordinal(from)), .int(Self.ordinal(to))])
+            while try both.step() {
+                visit(ComparedRow(before: both.int(18) != 0 ? Self.row(both, labels, offset: 9) : nil, after: Self.row(both, labels),
+                                  status: both.optionalText(19), trialEndsAt: both.optionalText(20)))
+            }
+            let gone = try db.prepare("""
+                SELECT \(columns), org.status, org.trial_ends_at FROM \(earlier) u \(Self.rowJoins)
+                LEFT JOIN organizations org ON org.id = o.id
+                WHERE u.period = ? AND NOT EXISTS (SELECT 1 FROM \(later) a WHERE a.period = ? AND a.org = u.org)
+                """).bind([.int(Self.ordinal(from)), .int(Self.ordinal(to))])
+            while try gone.step() {
+                visit(ComparedRow(before: Self.row(gone, labels), after: nil, status: gone.optionalText(9), trialEndsAt: gone.optionalText(10)))
+            }
+            return true
         }
     }
 }

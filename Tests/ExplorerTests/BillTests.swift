@@ -103,5 +103,41 @@ struct BillTests {
         await m.complete(m.drillIntoBillLine())
         #expect(m.screen == .detail && m.list.selectedRow?.id == picked.organizationId && m.period == .month(m.billing.month!))
     }
-}
 
+    /// The billing view bills the month as SQLite reads it (the monthly report and the
+    /// daily facts are never held whole): the same bill as the whole report and facts
+    /// make, with the three notes the daily facts can give.
+    @Test func theViewsBillIsTheWholeReportsBill() async throws {
+        let store = try UsageStore.open(path: dir.file("read.sqlite3"))
+        try fill(store, from: DataSet(organizationCount: 500, seed: 3, today: Day("2026-11-29")!))
+        let october = Month("2026-10")!
+        // A day of October that says more than the monthly report: a higher tier, a
+        // lower one, more seats.
+        var day = try #require(try store.report(.daily(Day("2026-10-15")!)))
+        let monthly = Dictionary(uniqueKeysWithValues: try #require(try store.report(.monthly(october))).rows.map { ($0.organizationId, $0) })
+        let standard = day.rows.indices.filter { monthly[day.rows[$0].organizationId]?.licenseType == .standard }
+        let up = try #require(standard.first { monthly[day.rows[$0].organizationId]?.tier == .business })
+        let down = try #require(standard.first { monthly[day.rows[$0].organizationId]?.tier == .enterprise })
+        let more = try #require(standard.last { monthly[day.rows[$0].organizationId]?.tier == .business })
+        day.rows[up].tier = .enterprise
+        day.rows[down].tier = .business
+        day.rows[more].consumedLicenses = monthly[day.rows[more].organizationId]!.consumedLicenses + 100
+        try store.write(day, fetchedAt: Date())
+        let info = KeyInfo(providerId: "p", keyId: "k", algorithm: "ES256", fingerprint: "f", createdAt: nil, permission: "ok", source: "t")
+        let prices = PriceList(currency: "EUR", prices: [.business: try UnitPrice.parse("1.5"), .enterprise: try UnitPrice.parse("3")])
+        let m = ExplorerModel(store: store, source: nil, engine: nil, keyInfo: info, origin: .cacheOnly, billing: BillingModel(prices: prices),
+                              now: { Day("2026-11-29")!.start.addingTimeInterval(36_000) })
+        m.start()
+        await m.complete(m.show(.month(october)))
+        await m.complete(m.openBilling())
+        let bill = try #require(m.billing.bill)
+        let whole = Bill(month: october, rows: try #require(try store.report(.monthly(october))).rows,
+                         daily: try MonthDailyFacts.of(october, in: store), prices: prices)
+        #expect(bill == whole && bill.lines.count > 100)
+        let notes = Set(bill.lines.map { $0.note.components(separatedBy: ":").first ?? "" })
+        #expect(notes.isSuperset(of: ["billed at enterprise", "tier changed mid-month (business → enterprise)", "check"]), "\(notes)")
+        // The view's order is the amount's, over the same lines.
+        #expect(m.billing.lines.count == bill.lines.count && Set(m.billing.lines.map(\.organizationId)) == Set(bill.lines.map(\.organizationId)))
+        #expect(zip(m.billing.lines, m.billing.lines.dropFirst()).allSatisfy { $0.amount! >= $1.amount! })
+    }
+}

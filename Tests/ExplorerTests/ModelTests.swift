@@ -330,6 +330,38 @@ struct ModelTests {
         #expect(m.changes.unseen == nil && m.changes.changes.count == to28 + 1)
     }
 
+    /// The changes view compares the two reports as SQLite reads them (neither is held
+    /// whole): it finds exactly what `Changes.compute` finds in the two whole reports,
+    /// for days far apart, next to each other, and months; with a newcomer, a leaver, a
+    /// tier the contract does not name, a flag, a renamed organization and unknown fields.
+    @Test func theChangesAreFoundAsTheReportsAreRead() throws {
+        let (_, store) = try model()
+        let d20 = Day("2026-11-20")!, d27 = Day("2026-11-27")!, d28 = Day("2026-11-28")!
+        var report = try #require(try store.report(.daily(d28)))
+        var newcomer = report.rows[0]
+        newcomer.organizationId = "org_NEWCOMER"; newcomer.organizationName = "Newcomer 新 🚀"
+        report.rows.remove(at: 6)
+        report.rows[1].tier = Tier(rawValue: "ultimate")
+        report.rows[2].nfr.toggle()
+        report.rows[3].organizationName += " (renamed)"
+        report.rows[4].extra = ["discount": .string("10%")]
+        report.rows[5].consumedLicenses += 40
+        report.rows.append(newcomer)
+        try store.write(report, fetchedAt: ModelTests.now)
+        var kinds = Set<Change.Kind>()
+        for (from, to) in [(Period.day(d20), Period.day(d28)), (.day(d27), .day(d28)), (.month(Month(year: 2026, month: 9)!), .month(Month(year: 2026, month: 10)!))] {
+            let before = try #require(try store.report(from.reportPeriod)), after = try #require(try store.report(to.reportPeriod))
+            let whole = Changes.compute(from: before.rows, to: after.rows, organizations: try store.organizations(), lastDay: to.lastDay,
+                                        rules: ChangeRules(minSeats: 1))
+            let read = try ChangesModel.compute(from: from, to: to, store: store, rules: ChangeRules(minSeats: 1)).get()
+            #expect(!whole.isEmpty && read == whole, "\(from) to \(to)")
+            kinds.formUnion(read.map(\.kind))
+        }
+        #expect(kinds == Set(Change.Kind.allCases), "every kind of change met: \(kinds)")
+        let missing = Period.day(Day("2025-01-01")!)
+        #expect(throws: (any Error).self) { try ChangesModel.compute(from: missing, to: .day(d28), store: store, rules: ChangeRules()).get() }
+    }
+
     @Test func cancelStopsTheSyncAndSaysSo() async throws {
         let fixture = try SimulatorFixture(organizations: 300, today: ModelTests.today) { $0.latency = 0.1 }
         let store = try UsageStore.open(path: dir.file("cancel.sqlite3"))
