@@ -73,7 +73,7 @@ struct ChangesCommand: AsyncParsableCommand {
         let remembered = session.viewStateFile.load(logger: session.logger)
         // --to, or the newest daily report (the newest monthly one when --from is a month).
         let toReport: UsageReport
-        if let asked = to.flatMap(Self.period) ?? from.flatMap(Self.period).flatMap({ $0.isDaily ? nil : Period.month(ReportSchedule.newestMonth(at: Date())) }) {
+        if let asked = to.flatMap(Self.period) ?? from.flatMap(Self.period).flatMap({ $0.isDaily ? nil : Period.month(ReportSchedule.newestMonth(at: session.now())) }) {
             toReport = try await source.report(asked)
         } else {
             toReport = try await source.daily(nil)

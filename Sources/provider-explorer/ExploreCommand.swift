@@ -55,11 +55,11 @@ struct ExploreCommand: AsyncParsableCommand {
         let store = try session.openStore()
         let offline = session.settings.offline
         let origin: DataOrigin = offline ? .cacheOnly : session.simulator != nil ? .demo : .api(host: session.client.baseURL.host ?? "")
-        let engine = offline ? nil : SyncEngine(client: session.client, store: store, logger: session.logger)
-        let clock = Self.clock()
+        let clock = session.now
+        let engine = offline ? nil : SyncEngine(client: session.client, store: store, logger: session.logger, now: clock)
         let billing = BillingModel(prices: try session.config.priceList(),
                                    customers: try session.config.values["customers"].map(BillCommand.loadCustomers) ?? [:])
-        let model = ExplorerModel(store: store, source: ReportSource(client: offline ? nil : session.client, store: store),
+        let model = ExplorerModel(store: store, source: ReportSource(client: offline ? nil : session.client, store: store, now: clock),
                                   engine: engine, keyInfo: KeyInfo(session.credentials), origin: origin, billing: billing, now: clock)
         let exportDir = session.settings.cacheDir + "/exports"
         let app = App(model: model, theme: Theme(colors: ProcessInfo.processInfo.environment["NO_COLOR"] == nil)) { table, name in
@@ -89,15 +89,6 @@ struct ExploreCommand: AsyncParsableCommand {
         // under the feet of URLSession's and the simulator's threads (seen crashing after
         // a SIGHUP), and nothing is left to flush: logs and the cache are written as they go.
         _exit(status)
-    }
-
-    /// The wall clock, or a fixed one from PROVIDER_EXPLORER_NOW (screenshots and tests).
-    static func clock() -> @Sendable () -> Date {
-        if let text = ProcessInfo.processInfo.environment["PROVIDER_EXPLORER_NOW"],
-           let fixed = ISO8601DateFormatter().date(from: text) {
-            return { fixed }
-        }
-        return { Date() }
     }
 
     /// Writes `table` as CSV under `directory` (0700) with a name of the period and

@@ -17,6 +17,10 @@ final class Session {
     let logger: Logger
     /// The in-process simulator when running on demo data.
     let simulator: ProviderSimulator?
+    /// The clock every command reads the report schedule by: the wall clock, or a fixed
+    /// one from PROVIDER_EXPLORER_NOW (tests and screenshots, with the demo's
+    /// PROVIDER_EXPLORER_DEMO_TODAY, so that they do not change with the date).
+    let now: @Sendable () -> Date = Session.clock()
     /// Where the client reports each request's outcome (the explorer's key pane listens).
     let outcomes = OutcomeRelay()
     /// Why the explorer shows the demo though a base URL was given, if it does.
@@ -101,7 +105,15 @@ final class Session {
 
     /// Reports read through the cache; offline, from the cache alone.
     func reportSource() throws -> ReportSource {
-        ReportSource(client: settings.offline ? nil : client, store: try openStore())
+        ReportSource(client: settings.offline ? nil : client, store: try openStore(), now: now)
+    }
+
+    static func clock() -> @Sendable () -> Date {
+        if let text = ProcessInfo.processInfo.environment["PROVIDER_EXPLORER_NOW"],
+           let fixed = ISO8601DateFormatter().date(from: text) {
+            return { fixed }
+        }
+        return { Date() }
     }
 
     /// A simulator on a free loopback port with a fresh key, for `--demo`.

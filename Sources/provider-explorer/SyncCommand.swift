@@ -26,7 +26,7 @@ struct SyncCommand: AsyncParsableCommand {
         if global.offline { throw ValidationError("sync fetches from the API; it cannot run --offline") }
         let session = try Session(options: global)
         let store = try session.openStore()
-        let engine = SyncEngine(client: session.client, store: store, logger: session.logger)
+        let engine = SyncEngine(client: session.client, store: store, logger: session.logger, now: session.now)
         let showProgress = isatty(STDERR_FILENO) == 1
         let started = Date()
         let summary = try await engine.sync { p in

@@ -13,7 +13,7 @@ struct BillCommandTests {
     let data = DataSet(organizationCount: 240, seed: 1, today: BillCommandTests.today)
 
     func cli(_ args: [String], env: [String: String] = [:]) throws -> ProcessResult {
-        try runCLI(args, in: dir, env: ["PROVIDER_EXPLORER_DEMO_TODAY": "2026-11-29"].merging(env) { $1 })
+        try runCLI(args, in: dir, env: ["PROVIDER_EXPLORER_DEMO_TODAY": "2026-11-29", "PROVIDER_EXPLORER_NOW": "2026-11-29T10:00:00Z"].merging(env) { $1 })
     }
 
     func prices(_ text: String = "currency = \"EUR\"\nbusiness = 3.99\nenterprise = 5.99\n") throws {
@@ -168,7 +168,7 @@ struct BillCommandTests {
     func spawnCLI(_ args: [String]) throws -> pid_t {
         var env = ProcessInfo.processInfo.environment
         for (k, v) in ["XDG_CONFIG_HOME": dir.file("config"), "XDG_STATE_HOME": dir.file("state"), "XDG_CACHE_HOME": dir.file("cache"),
-                       "NORDPASS_PROVIDER_CREDENTIALS": "", "PROVIDER_EXPLORER_DEMO_TODAY": "2026-11-29"] { env[k] = v }
+                       "NORDPASS_PROVIDER_CREDENTIALS": "", "PROVIDER_EXPLORER_DEMO_TODAY": "2026-11-29", "PROVIDER_EXPLORER_NOW": "2026-11-29T10:00:00Z"] { env[k] = v }
         let argv = ([productBinary] + args).map { strdup($0) } + [nil]
         let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }

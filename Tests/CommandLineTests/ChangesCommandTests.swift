@@ -10,7 +10,7 @@ import UsageStore
 struct ChangesCommandTests {
     let dir = TempDir()
 
-    func cli(_ args: [String]) throws -> ProcessResult { try runCLI(args, in: dir, env: ["PROVIDER_EXPLORER_DEMO_TODAY": "2026-11-29"]) }
+    func cli(_ args: [String]) throws -> ProcessResult { try runCLI(args, in: dir, env: ["PROVIDER_EXPLORER_DEMO_TODAY": "2026-11-29", "PROVIDER_EXPLORER_NOW": "2026-11-29T10:00:00Z"]) }
 
     func row(_ id: String, tier: Tier = .business, license: LicenseType = .standard, seats: Int) -> UsageRow {
         UsageRow(organizationId: id, organizationName: "Org \(id)", tier: tier, licenseType: license, trial: license == .trial,

@@ -10,7 +10,7 @@ struct TrustEndToEndTests {
 
     func environment() -> [String: String] {
         ["XDG_CACHE_HOME": dir.file("cache"), "XDG_STATE_HOME": dir.file("state"), "XDG_CONFIG_HOME": dir.file("config"),
-         "NORDPASS_PROVIDER_CREDENTIALS": "", "PROVIDER_EXPLORER_DEMO_TODAY": "2026-11-29", "LANG": "C.UTF-8"]
+         "NORDPASS_PROVIDER_CREDENTIALS": "", "PROVIDER_EXPLORER_DEMO_TODAY": "2026-11-29", "PROVIDER_EXPLORER_NOW": "2026-11-29T10:00:00Z", "LANG": "C.UTF-8"]
     }
 
     func wrapped(_ program: String) -> String { "bash -c '\(program); echo EXIT=$?; sleep 30'" }
@@ -168,7 +168,7 @@ struct RememberedViewTests {
 
     var environment: [String: String] {
         ["XDG_CACHE_HOME": dir.file("cache"), "XDG_STATE_HOME": dir.file("state"), "XDG_CONFIG_HOME": dir.file("config"),
-         "NORDPASS_PROVIDER_CREDENTIALS": "", "PROVIDER_EXPLORER_DEMO_TODAY": "2026-11-29", "LANG": "C.UTF-8"]
+         "NORDPASS_PROVIDER_CREDENTIALS": "", "PROVIDER_EXPLORER_DEMO_TODAY": "2026-11-29", "PROVIDER_EXPLORER_NOW": "2026-11-29T10:00:00Z", "LANG": "C.UTF-8"]
     }
 
     func start(_ tmux: Tmux, _ args: String = "") throws {
