@@ -36,14 +36,19 @@ public final class BillingModel: LineList {
     public var hasPrices: Bool { !prices.isEmpty || customers.values.contains { !$0.prices.isEmpty } }
 
     /// Builds the bill of `month` from the cache (the monthly report and the month's
-    /// cached daily reports), billed as it is read: neither is held whole.
-    func load(_ month: Month, store: UsageStore) {
+    /// cached daily reports), billed as it is read: neither is held whole. The lines
+    /// take their ids and names from `listed` (the list's rows) where those say the
+    /// same: 50,000 lines then cost no second copy of 50,000 ids and names.
+    func load(_ month: Month, store: UsageStore, listed: [ListRow] = []) {
         self.month = month
-        let keep = selectedLine?.organizationId
-        bill = nil; lines = BillLines()
+        let keep = selectedLine?.organizationId ?? closedOn
+        bill = nil; lines = BillLines(); closedOn = nil
         var found = false
+        let shared = SharedStrings(listed)
         let bill = Bill(month: month, prices: prices, customers: customers, capacity: store.rowCount(.monthly(month)) ?? 0) { add in
-            found = (try? store.monthlyRowsWithDailyFacts(month) { row, facts in add(row, facts.map(MonthDailyFacts.init)) }) == true
+            found = (try? store.monthlyRowsWithDailyFacts(month) { row, facts in
+                add(shared.sharing(row), facts.map(MonthDailyFacts.init))
+            }) == true
         }
         guard found else {
             selected = 0
@@ -65,6 +70,15 @@ public final class BillingModel: LineList {
     }
 
     public var selectedLine: BillLine? { lines.indices.contains(selected) ? lines[selected] : nil }
+
+    /// The organization selected when the view closed: selected again when it opens.
+    @ObservationIgnored private var closedOn: String?
+
+    /// The view closed: the lines go; the month and the selected organization stay.
+    func close() {
+        closedOn = selectedLine?.organizationId
+        bill = nil; lines = BillLines(); problem = nil
+    }
 
     public func move(by delta: Int) {
         guard !lines.isEmpty else { return }

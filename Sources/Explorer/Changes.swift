@@ -68,9 +68,15 @@ public enum Changes {
 public struct ChangeFinder {
     let lastDay: Day
     let rules: ChangeRules
+    let countOnly: Bool
     private var found: [Change] = []
+    /// How many changes were found.
+    public private(set) var count = 0
 
-    public init(lastDay: Day, rules: ChangeRules) { self.lastDay = lastDay; self.rules = rules }
+    /// `countOnly`: count the changes without keeping them (the title bar's badge).
+    public init(lastDay: Day, rules: ChangeRules, countOnly: Bool = false) {
+        self.lastDay = lastDay; self.rules = rules; self.countOnly = countOnly
+    }
 
     /// An organization of the later report, with its row in the earlier one (nil: it
     /// was added) and its status and trial end now.
@@ -98,6 +104,8 @@ public struct ChangeFinder {
     public mutating func removed(_ row: UsageRow) { add(.removed, row, String(row.consumedLicenses), "") }
 
     private mutating func add(_ kind: Change.Kind, _ row: UsageRow, _ before: String, _ after: String, _ delta: Int? = nil) {
+        count += 1
+        guard !countOnly else { return }
         found.append(Change(kind: kind, organizationId: row.organizationId, organizationName: row.organizationName,
                             before: before, after: after, delta: delta))
     }

@@ -20,16 +20,19 @@ public final class ChangesModel: LineList {
 
     public init() {}
 
-    /// Compares `to` with `from` from the cache.
-    func load(from: Period, to: Period, store: UsageStore) {
+    /// Compares `to` with `from` from the cache; the changes take their ids and names
+    /// from `listed` (the list's rows) where those say the same.
+    func load(from: Period, to: Period, store: UsageStore, listed: [ListRow] = []) {
         self.from = from
         self.to = to
-        let keep = changes.indices.contains(selected) ? changes[selected] : nil
-        switch Self.compute(from: from, to: to, store: store, rules: rules) {
+        let keep = selectedChange ?? closedOn
+        changes = []; closedOn = nil
+        var finder = ChangeFinder(lastDay: to.lastDay, rules: rules)
+        switch Self.compare(from: from, to: to, store: store, into: &finder, sharing: SharedStrings(listed)) {
         case .failure(let missing):
-            changes = []; selected = 0; problem = missing.message
-        case .success(let computed):
-            changes = computed
+            selected = 0; problem = missing.message
+        case .success:
+            changes = finder.changes
             problem = nil
             selected = keep.flatMap { k in changes.firstIndex { $0.organizationId == k.organizationId && $0.kind == k.kind } } ?? 0
         }
@@ -44,17 +47,33 @@ public final class ChangesModel: LineList {
     /// read (neither report is held whole).
     nonisolated static func compute(from: Period, to: Period, store: UsageStore, rules: ChangeRules) -> Result<[Change], Missing> {
         var finder = ChangeFinder(lastDay: to.lastDay, rules: rules)
+        return compare(from: from, to: to, store: store, into: &finder).map { finder.changes }
+    }
+
+    /// Hands each organization of the two cached reports to `finder` as it is read.
+    nonisolated static func compare(from: Period, to: Period, store: UsageStore, into finder: inout ChangeFinder,
+                                    sharing shared: SharedStrings = SharedStrings([])) -> Result<Void, Missing> {
         let compared = try? store.compare(from.reportPeriod, to.reportPeriod) { pair in
             if let after = pair.after {
-                finder.compare(pair.before, after, status: pair.status.map(OrganizationStatus.init(rawValue:)), trialEndsAt: pair.trialEndsAt)
+                finder.compare(pair.before, shared.sharing(after), status: pair.status.map(OrganizationStatus.init(rawValue:)),
+                               trialEndsAt: pair.trialEndsAt)
             } else if let before = pair.before {
-                finder.removed(before)
+                finder.removed(shared.sharing(before))
             }
         }
         guard compared == true else {
             return .failure(Missing(message: store.has(to.reportPeriod) ? "no cached report for \(from) to compare with" : "no cached report for \(to)"))
         }
-        return .success(finder.changes)
+        return .success(())
+    }
+
+    /// The change selected when the view closed: selected again when it opens.
+    @ObservationIgnored private var closedOn: Change?
+
+    /// The view closed: the changes go; the selected one is remembered.
+    func close() {
+        closedOn = selectedChange
+        changes = []
     }
 
     func setUnseen(_ count: Int?) { unseen = count }
@@ -79,7 +98,7 @@ extension ExplorerModel {
 
     /// `c`: the changes view.
     public func openChanges() {
-        changes.load(from: changesBaseline, to: period, store: store)
+        changes.load(from: changesBaseline, to: period, store: store, listed: list.allRows)
         changes.markSeen()
         seenChangesView = true
         open(.changes)
@@ -142,7 +161,9 @@ public struct UnseenCount: Sendable {
 
     /// Compares the two reports from the cache (nil when one is not cached).
     public func run() async -> Result {
-        Result(pair: pair, count: (try? ChangesModel.compute(from: pair.from, to: pair.to, store: store, rules: pair.rules).get())?.count)
+        var finder = ChangeFinder(lastDay: pair.to.lastDay, rules: pair.rules, countOnly: true)
+        let compared = ChangesModel.compare(from: pair.from, to: pair.to, store: store, into: &finder)
+        return Result(pair: pair, count: (try? compared.get()).map { finder.count })
     }
 }
 

@@ -33,7 +33,13 @@ public final class ExplorerModel {
     @ObservationIgnored var pendingUnseen: UnseenCount?
 
     public private(set) var period: Period
-    public internal(set) var screens: [Screen] = [.list]
+    public internal(set) var screens: [Screen] = [.list] {
+        // A closed bill or changes view lets its lines go (50,000 of them, at most).
+        didSet {
+            if !screens.contains(.billing), billing.bill != nil { billing.close() }
+            if !screens.contains(.changes), !changes.changes.isEmpty { changes.close() }
+        }
+    }
     public private(set) var status: Status?
     /// Whether the shown period's report is in the cache.
     public private(set) var periodCached = false
@@ -286,7 +292,7 @@ public final class ExplorerModel {
             }
         case .bill:
             if let error { setStatus(Failure(error).message, error: true) }
-            if case .month(let m) = fetch.period, billing.month == m { billing.load(m, store: store) }
+            if case .month(let m) = fetch.period, billing.month == m, screens.contains(.billing) { billing.load(m, store: store, listed: list.allRows) }
         }
         refreshDetail()
     }
@@ -318,7 +324,7 @@ public final class ExplorerModel {
     /// Loads the bill of `month` from the cache; when its monthly report is not cached
     /// and we are online, returns the fetch that brings it.
     func showBill(_ month: Month) -> Fetch? {
-        billing.load(month, store: store)
+        billing.load(month, store: store, listed: list.allRows)
         guard !store.has(.monthly(month)), let source, source.client != nil else { return nil }
         loading += 1
         return Fetch(period: .month(month), purpose: .bill, source: source)

@@ -1,27 +1,47 @@
 import ProviderAPI
 import UsageStore
 
-/// One organization as the list shows it for the chosen period.
+/// One organization as the list shows it for the chosen period. Small (88 bytes; a
+/// list holds 50,000): the tier, license type and status are one shared object, and
+/// the optional numbers are stored without their optional's padding.
 public struct ListRow: Sendable, Equatable, Identifiable {
     public let id: String
     public let name: String
-    public let tier: Tier
-    public let licenseType: LicenseType
-    public let status: OrganizationStatus
+    private let labels: RowLabels
     public let activeSeats: Int
     public let pendingSeats: Int
     public let consumedLicenses: Int
-    /// Consumed seats against the period before; nil when the organization was not in it.
-    public let change: Int?
-    public let trialEndsAt: Day?
-    /// Days until the trial ends (0 on its last day); nil when not on trial.
-    public let trialDaysLeft: Int?
+    /// `change`, with Int.min for none.
+    private let changeValue: Int
+    /// `trialEndsAt`'s ordinal and `trialDaysLeft`, with Int32.min for none (a day of
+    /// the years 1-9999 and a count of days between two fit in 32 bits).
+    private let trialEnd: Int32, daysLeft: Int32
     /// The name folded for search.
     let searchKey: [UInt8]
+
+    public var tier: Tier { labels.tier }
+    public var licenseType: LicenseType { labels.licenseType }
+    public var status: OrganizationStatus { labels.status }
+    /// Consumed seats against the period before; nil when the organization was not in it.
+    public var change: Int? { changeValue == .min ? nil : changeValue }
+    public var trialEndsAt: Day? { trialEnd == .min ? nil : Day(ordinal: Int(trialEnd)) }
+    /// Days until the trial ends (0 on its last day); nil when not on trial.
+    public var trialDaysLeft: Int? { daysLeft == .min ? nil : Int(daysLeft) }
 
     public var isTrial: Bool { licenseType == .trial }
     public var isNFR: Bool { licenseType == .nfr }
     public var isSuspended: Bool { status == .suspended }
+
+    init(id: String, name: String, tier: Tier, licenseType: LicenseType, status: OrganizationStatus, activeSeats: Int,
+         pendingSeats: Int, consumedLicenses: Int, change: Int?, trialEndsAt: Day?, trialDaysLeft: Int?, searchKey: [UInt8]) {
+        self.id = id; self.name = name
+        labels = RowLabels.shared(tier, licenseType, status)
+        self.activeSeats = activeSeats; self.pendingSeats = pendingSeats; self.consumedLicenses = consumedLicenses
+        changeValue = change ?? .min
+        trialEnd = trialEndsAt.flatMap { Int32(exactly: $0.ordinal) } ?? .min
+        daysLeft = trialDaysLeft.map { Int32(clamping: $0) } ?? .min
+        self.searchKey = searchKey
+    }
 
     public static func == (a: ListRow, b: ListRow) -> Bool {
         a.id == b.id && a.name == b.name && a.tier == b.tier && a.licenseType == b.licenseType && a.status == b.status
@@ -34,13 +54,50 @@ public struct ListRow: Sendable, Equatable, Identifiable {
         let row = joined.row
         let trialEnd = joined.trialEndsAt.flatMap { Day($0) }
         let isTrial = row.trial || row.licenseType == .trial
+        // Seats beyond any plausible count can differ by more than an Int holds: no change then.
+        let change = joined.previousConsumed.flatMap { previous -> Int? in
+            let (d, overflow) = row.consumedLicenses.subtractingReportingOverflow(previous)
+            return overflow || d == .min ? nil : d
+        }
         return ListRow(id: row.organizationId, name: row.organizationName, tier: row.tier, licenseType: row.licenseType,
                        status: joined.status.map(OrganizationStatus.init(rawValue:)) ?? .active, activeSeats: row.activeSeats,
-                       pendingSeats: row.pendingSeats, consumedLicenses: row.consumedLicenses,
-                       change: joined.previousConsumed.map { row.consumedLicenses - $0 },
+                       pendingSeats: row.pendingSeats, consumedLicenses: row.consumedLicenses, change: change,
                        trialEndsAt: isTrial ? trialEnd : nil,
                        trialDaysLeft: isTrial ? trialEnd.map { max(0, $0 - today) } : nil,
                        searchKey: TextSearch.fold(row.organizationName))
+    }
+}
+
+/// A row's tier, license type and status: one object for each combination the rows
+/// have (a handful), shared by the rows, in place of three strings a row.
+final class RowLabels: Sendable {
+    let tier: Tier
+    let licenseType: LicenseType
+    let status: OrganizationStatus
+
+    private init(_ tier: Tier, _ licenseType: LicenseType, _ status: OrganizationStatus) {
+        self.tier = tier; self.licenseType = licenseType; self.status = status
+    }
+
+    private struct Key: Hashable {
+        let tier: Tier, licenseType: LicenseType, status: OrganizationStatus
+    }
+
+    /// The combinations met so far. Bounded: values the contract does not name come
+    /// from the server, and a server sending a new one on every row must not make this
+    /// grow without end (past the bound, a row gets an object of its own).
+    private static let known = Locked<[Key: RowLabels]>([:])
+    static let bound = 256
+    static var count: Int { known.withLock { $0.count } }
+
+    static func shared(_ tier: Tier, _ licenseType: LicenseType, _ status: OrganizationStatus) -> RowLabels {
+        let key = Key(tier: tier, licenseType: licenseType, status: status)
+        return known.withLock { known in
+            if let labels = known[key] { return labels }
+            let labels = RowLabels(tier, licenseType, status)
+            if known.count < bound { known[key] = labels }
+            return labels
+        }
     }
 }
 
@@ -55,4 +112,35 @@ public struct Totals: Sendable, Equatable {
     public var trialOrganizations = 0
     public var suspendedOrganizations = 0
     public init() {}
+}
+
+/// The ids and names of rows already held, found by id: a row read again for the same
+/// organization takes them instead of its own copies.
+struct SharedStrings {
+    private let rows: [ListRow]
+    /// The rows' positions in id order.
+    private let byId: [Int32]
+
+    init(_ rows: [ListRow]) {
+        self.rows = rows
+        byId = Array(Int32(0)..<Int32(rows.count)).sorted { rows[Int($0)].id < rows[Int($1)].id }
+    }
+
+    /// `row` with the held id and name of its organization, where they are the same.
+    func sharing(_ row: UsageRow) -> UsageRow {
+        var low = 0, high = byId.count
+        while low < high {
+            let mid = (low + high) / 2
+            if rows[Int(byId[mid])].id < row.organizationId { low = mid + 1 } else { high = mid }
+        }
+        guard low < byId.count else { return row }
+        // The same bytes, not only equal Strings (a name in another Unicode
+        // normalization is equal, but the bill keeps the report's own).
+        let held = rows[Int(byId[low])]
+        guard held.id.utf8.elementsEqual(row.organizationId.utf8) else { return row }
+        var shared = row
+        shared.organizationId = held.id
+        if held.name.utf8.elementsEqual(row.organizationName.utf8) { shared.organizationName = held.name }
+        return shared
+    }
 }
