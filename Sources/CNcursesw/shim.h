@@ -11,6 +11,3 @@ static inline int pe_colors(void) { return COLORS; }
 /* A screen on the process's own terminal: newterm returns NULL (where initscr would exit) for an unknown TERM. */
 static inline SCREEN *pe_newterm(void) { return newterm(NULL, stdout, stdin); }
 
-/* The explorer's process: one malloc arena, not one a thread (see TerminalLoop.limitMallocArenas). */
-#include <malloc.h>
-static inline void pe_limit_malloc_arenas(void) { mallopt(M_ARENA_MAX, 1); }

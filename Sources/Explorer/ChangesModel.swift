@@ -160,7 +160,10 @@ public struct UnseenCount: Sendable {
     let store: UsageStore
 
     /// Compares the two reports from the cache (nil when one is not cached).
-    public func run() async -> Result {
+    public func run() async -> Result { read() }
+
+    /// The same, on the caller's thread (the front runs it on its thread for big reads).
+    public func read() -> Result {
         var finder = ChangeFinder(lastDay: pair.to.lastDay, rules: pair.rules, countOnly: true)
         let compared = ChangesModel.compare(from: pair.from, to: pair.to, store: store, into: &finder)
         return Result(pair: pair, count: (try? compared.get()).map { finder.count })

@@ -397,7 +397,10 @@ public struct Load: Sendable {
     let ascending: Bool
 
     /// Reads every row of the period on a connection of its own, and sorts them.
-    public func run() async -> Result {
+    public func run() async -> Result { read() }
+
+    /// The same, on the caller's thread (the front runs it on its thread for big reads).
+    public func read() -> Result {
         do {
             let today = self.today
             var rows = try store.periodRowsApart(period.reportPeriod, previous: period.previous.reportPeriod) { ListRow.make($0, today: today) } ?? []

@@ -88,9 +88,11 @@ public final class App {
             model.setStatus(Failure(error).message, error: true)
         }
         // A big report read in this update: the rest of it loads behind.
-        if let load = model.takeLoad() { effects.append(.run(id: nil) { send in send(.loaded(await load.run())) }) }
+        if let load = model.takeLoad() { effects.append(.run(id: nil) { send in send(.loaded(await ReadThread.shared.run { load.read() })) }) }
         // So does the count of what changed since the user last looked.
-        if let count = model.takeUnseenCount() { effects.append(.run(id: nil) { send in send(.unseenCounted(await count.run())) }) }
+        if let count = model.takeUnseenCount() {
+            effects.append(.run(id: nil) { send in send(.unseenCounted(await ReadThread.shared.run { count.read() })) })
+        }
         followCursor()
         return effects
     }

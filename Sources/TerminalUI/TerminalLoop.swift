@@ -101,13 +101,6 @@ public enum TerminalLoop {
         return 0
     }
 
-    /// One malloc arena for the whole process, set before any thread allocates: a big
-    /// report is read and sorted on a worker thread, and glibc would give such threads
-    /// arenas of their own, where the rows of one period stay resident after the next
-    /// period's rows were made in another (measured stepping through periods of 50,000
-    /// organizations: 116 MB peak with an arena a thread, 90 MB with two, 73 MB with one).
-    public static func limitMallocArenas() { pe_limit_malloc_arenas() }
-
     /// Waits on a worker thread until stdin has input, an action is posted, a signal
     /// interrupts, or the time is up.
     static func waitForInput(milliseconds: Int32, wake: Int32) async {

@@ -50,7 +50,6 @@ struct ExploreCommand: AsyncParsableCommand {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             throw CommandFailure(message: TerminalLoop.Failure.notATerminal.description, code: 1)
         }
-        TerminalLoop.limitMallocArenas()
         let session = try Session(options: global, demoWithoutCredentials: true)
         let store = try session.openStore()
         let offline = session.settings.offline

@@ -119,6 +119,30 @@ struct BindingTableTests {
         #expect(NCursesBackend.functionKey(KEY_F0 + 5) == .unknown)
     }
 
+    /// The reads behind the screen run on one thread (so on one malloc arena), one
+    /// at a time, in the order they were asked, whoever asks.
+    @Test func readsBehindRunOnOneThreadInTurn() async {
+        let order = Locked<[Int]>([])
+        let threads = await withTaskGroup(of: UInt.self) { group in
+            for i in 0..<20 {
+                group.addTask {
+                    await ReadThread.shared.run { () -> UInt in
+                        order.withLock { $0.append(i) }
+                        return UInt(pthread_self())
+                    }
+                }
+            }
+            var seen = Set<UInt>()
+            for await t in group { seen.insert(t) }
+            return seen
+        }
+        #expect(threads.count == 1 && threads.first != UInt(pthread_self()))
+        #expect(order.withLock { $0.sorted() } == Array(0..<20))
+        var inTurn: [Int] = []
+        for i in 0..<5 { inTurn.append(await ReadThread.shared.run { i }) }
+        #expect(inTurn == [0, 1, 2, 3, 4])
+    }
+
     /// The inbox keeps one sync step waiting, the newest, where the first stood; other
     /// actions keep their order.
     @Test func theInboxCoalescesSyncSteps() {
