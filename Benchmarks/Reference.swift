@@ -88,10 +88,15 @@ enum RealBinary {
         rows.append(Row(name: "bytes to the terminal per cursor move, 200x60", value: "median \(moveMedian) B (max \(moves.max()!))",
                         target: "< 1 KB", met: moveMedian < 1024))
         rows.append(Row(name: "bytes to the terminal per page (PgDn), 200x60", value: "median \(pageMedian) B", target: "-", met: nil))
-        // Browse: search, filters, the matrix, periods; then read the peak RSS.
-        for keys in [["/"], ["c", "o", "n"], ["Enter"], ["t"], ["t"], ["L"], ["Escape"], ["G"], ["g"], ["["], ["m"], ["]"], ["m"], ["Escape"]] {
-            try tmux.send(keys.joined())
-            usleep(300_000)
+        // Browse every view: search, filters, the matrix, sorts, periods (with a search
+        // on), monthly mode, the bill and the changes (daily and monthly); then read the
+        // peak RSS.
+        let browse = ["/", "con", "Enter", "t", "t", "L", "Escape", "G", "g", "[", "m", "]", "m", "Escape", "Escape",
+                      "T", "T", "T", "n", "n", "s", "s", "s", "S", "s", "Enter", "Escape", "b", "[", "]", "Escape",
+                      "c", "Escape", "[", "[", "]", "]", "m", "b", "Escape", "c", "Escape", "m"]
+        for keys in browse {
+            try tmux.send(keys)
+            usleep(smoke ? 100_000 : 600_000)
         }
         settle()
         if let pid = try tmux.childPID() ?? Int32(tmux.display("#{pane_pid}")),
@@ -99,7 +104,7 @@ enum RealBinary {
            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) {
             let kb = Double(line.split(separator: " ").dropFirst().first.flatMap { Double($0) } ?? 0)
             rows.append(Row(name: "real binary: peak RSS browsing \(organizations) orgs", value: String(format: "%.0f MB", kb / 1024),
-                            target: "< 100 MB", met: kb / 1024 < 100))
+                            target: "<= 80 MB", met: kb / 1024 <= 80))
         }
         return rows
     }
