@@ -184,6 +184,24 @@ struct FastDecoderTests {
     }
 
     /// Found by the fuzzer: a leading zero was read as a number, and a 19-digit one overflowed.
+    /// Keys are matched as bytes: only the exact key matches; an escaped key, a key one
+    /// letter longer or shorter, an empty key or one of invalid UTF-8 makes the fast
+    /// path step aside, and the escaped key still decodes through JSONDecoder.
+    @Test func keysMatchByTheirExactBytes() throws {
+        func page(_ tierKey: String) -> Data {
+            var bytes = Array(#"{"period": {"type": "daily", "date": "2026-11-28"}, "generatedAt": "g", "data": [{"organizationId": "o", "organizationName": "n", ""#.utf8)
+            bytes += Array(tierKey.utf8) + [0xFF].filter { _ in tierKey == "\u{FFFD}" }
+            bytes += Array(#"": "business", "licenseType": "l", "trial": false, "nfr": false, "activeSeats": 1, "pendingSeats": 0, "consumedLicenses": 1}], "nextCursor": null}"#.utf8)
+            return Data(bytes)
+        }
+        #expect(FastDecoder.decode(UsagePage.self, from: page("tier"))?.data.first?.tier == .business)
+        for key in ["ti\\u0065r", "tiers", "tie", "", "Tier", "\u{FFFD}"] {
+            #expect(FastDecoder.decode(UsagePage.self, from: page(key)) == nil, "\(key)")
+        }
+        let escaped = try JSONDecoder().decode(UsagePage.self, from: page("ti\\u0065r"))
+        #expect(escaped.data.first?.tier == .business)
+    }
+
     @Test func numbersJSONForbidsOrCannotHoldStepAside() {
         for number in ["02", "-01", "1234567890123456789", "99999999999999999999999"] {
             let text = #"{"period": {"type": "daily", "date": "2026-11-28"}, "generatedAt": "g", "data": [{"organizationId": "o", "organizationName": "n", "tier": "t", "licenseType": "l", "trial": false, "nfr": false, "activeSeats": 1, "pendingSeats": 0, "consumedLicenses": "# + number + "}], \"nextCursor\": null}"
