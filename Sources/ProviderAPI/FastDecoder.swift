@@ -142,20 +142,7 @@ public enum FastDecoder {
         }
 
         /// A key's bytes between its quotes; nil for one with an escape (the slow path).
-        mutating func key() -> Key? {
-            guard take(0x22) else { return nil }
-            let start = i
-            while i < bytes.count {
-                let b = bytes[i]
-                if b == 0x22 {
-                    i += 1
-                    return Key(bytes: UnsafeBufferPointer(rebasing: bytes[start..<(i - 1)]))
-                }
-                if b == 0x5C || b < 0x20 { return nil }
-                i += 1
-            }
-            return nil
-        }
+        mutating func key() -> Key? { quoted().map(Key.init) }
 
         /// An object's key, as bytes.
         struct Key {
@@ -181,15 +168,18 @@ public enum FastDecoder {
         }
 
         /// A string without escapes (the plain case); with any escape, the slow path.
-        mutating func string() -> String? {
+        mutating func string() -> String? { quoted().flatMap(Self.utf8) }
+
+        /// The bytes between a string's quotes, when it has no escape and no control
+        /// character; nil otherwise.
+        mutating func quoted() -> UnsafeBufferPointer<UInt8>? {
             guard take(0x22) else { return nil }
             let start = i
             while i < bytes.count {
                 let b = bytes[i]
                 if b == 0x22 {
-                    let s = Self.utf8(UnsafeBufferPointer(rebasing: bytes[start..<i]))
                     i += 1
-                    return s
+                    return UnsafeBufferPointer(rebasing: bytes[start..<(i - 1)])
                 }
                 if b == 0x5C || b < 0x20 { return nil }
                 i += 1
