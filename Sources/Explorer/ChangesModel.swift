@@ -118,11 +118,16 @@ extension ExplorerModel {
         // report missing is not kept: show() may fetch it next.
         let pair = ComparedPeriods(from: seen, to: period, rules: changes.rules)
         wantedUnseen = pair
+        // A count asked for other periods and not started yet is not made.
+        countAsked?.withdraw()
+        pendingUnseen = nil
         if let counted = unseenCount, counted.pair == pair {
             changes.setUnseen(counted.count)
         } else {
             changes.setUnseen(nil)
-            pendingUnseen = UnseenCount(pair: pair, store: store)
+            let count = UnseenCount(pair: pair, store: store)
+            pendingUnseen = count
+            countAsked = count.wanted
         }
     }
 
@@ -134,7 +139,7 @@ extension ExplorerModel {
 
     /// A count made behind: shown if it is still of the periods compared on screen.
     public func unseenCounted(_ result: UnseenCount.Result) {
-        guard !seenChangesView, result.pair == wantedUnseen else { return }
+        guard !seenChangesView, !result.withdrawn, result.pair == wantedUnseen else { return }
         if let count = result.count { unseenCount = (result.pair, count) }
         changes.setUnseen(result.count)
     }
@@ -154,16 +159,22 @@ public struct UnseenCount: Sendable {
     public struct Result: Sendable {
         let pair: ComparedPeriods
         let count: Int?
+        /// Not made: withdrawn before it started.
+        var withdrawn = false
     }
 
     let pair: ComparedPeriods
     let store: UsageStore
+    /// Withdrawn when another count is asked before this one starts.
+    let wanted = Wanted()
 
     /// Compares the two reports from the cache (nil when one is not cached).
     public func run() async -> Result { read() }
 
-    /// The same, on the caller's thread (the front runs it on its thread for big reads).
+    /// The same, on the caller's thread (the front runs it on its thread for big reads);
+    /// nothing when withdrawn (its result would be dropped).
     public func read() -> Result {
+        guard wanted.still else { return Result(pair: pair, count: nil, withdrawn: true) }
         var finder = ChangeFinder(lastDay: pair.to.lastDay, rules: pair.rules, countOnly: true)
         let compared = ChangesModel.compare(from: pair.from, to: pair.to, store: store, into: &finder)
         return Result(pair: pair, count: (try? compared.get()).map { finder.count })

@@ -31,6 +31,8 @@ public final class ExplorerModel {
     /// The periods the badge should compare now, and a count of them to make behind.
     @ObservationIgnored var wantedUnseen: ComparedPeriods?
     @ObservationIgnored var pendingUnseen: UnseenCount?
+    /// The last count asked, so that a newer one withdraws it.
+    @ObservationIgnored var countAsked: Wanted?
 
     public private(set) var period: Period
     public internal(set) var screens: [Screen] = [.list] {
@@ -53,6 +55,8 @@ public final class ExplorerModel {
     @ObservationIgnored let firstScreenFrom: Int
     /// The load behind of the period on screen, until the front takes it.
     @ObservationIgnored private var pendingLoad: Load?
+    /// The last load asked, so that a newer one withdraws it.
+    @ObservationIgnored private var asked: Wanted?
     /// Counts reloads, so a load behind that lands after another reload is dropped.
     @ObservationIgnored private var loadGeneration = 0
     /// Whether a load behind is counted in `loading`.
@@ -122,10 +126,14 @@ public final class ExplorerModel {
             loadBehind = true
             list.showPreview(preview.map { ListRow.make($0, today: today) }, total: count)
             tiers.load([])
-            pendingLoad = Load(period: period, generation: loadGeneration, store: store, today: today,
-                               sortKey: list.sortKey, ascending: list.ascending)
+            asked?.withdraw()
+            let load = Load(period: period, generation: loadGeneration, store: store, today: today,
+                            sortKey: list.sortKey, ascending: list.ascending)
+            pendingLoad = load
+            asked = load.wanted
         } else {
             if loadBehind { loadBehind = false; loading = max(0, loading - 1) }
+            asked?.withdraw()
             pendingLoad = nil
             let read = (try? store.periodRows(period.reportPeriod, previous: period.previous.reportPeriod) { ListRow.make($0, today: today) }) ?? nil
             periodCached = read != nil
@@ -395,12 +403,17 @@ public struct Load: Sendable {
     let today: Day
     let sortKey: OrganizationListModel.SortKey
     let ascending: Bool
+    /// Withdrawn when the screen moves on before the read starts.
+    let wanted = Wanted()
 
     /// Reads every row of the period on a connection of its own, and sorts them.
     public func run() async -> Result { read() }
 
     /// The same, on the caller's thread (the front runs it on its thread for big reads).
+    /// A read the screen no longer wants (periods stepped through faster than they
+    /// load) does nothing: its result is dropped anyway.
     public func read() -> Result {
+        guard wanted.still else { return Result(generation: generation, rows: nil, error: nil, sortKey: sortKey, ascending: ascending) }
         do {
             let today = self.today
             var rows = try store.periodRowsApart(period.reportPeriod, previous: period.previous.reportPeriod) { ListRow.make($0, today: today) } ?? []
@@ -411,4 +424,12 @@ public struct Load: Sendable {
             return Result(generation: generation, rows: nil, error: Failure(error).message, sortKey: sortKey, ascending: ascending)
         }
     }
+}
+
+/// Whether the screen still wants a read asked behind it; withdrawn from the main
+/// actor, read by the thread that would run it.
+final class Wanted: Sendable {
+    private let flag = Locked(true)
+    var still: Bool { flag.withLock { $0 } }
+    func withdraw() { flag.withLock { $0 = false } }
 }

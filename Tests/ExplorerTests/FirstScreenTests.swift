@@ -112,4 +112,25 @@ struct FirstScreenTests {
         }
         #expect(whole.list.visible.count == 1_200, "the second round lists all, by trial end")
     }
+
+    /// Periods stepped through faster than they load: a load the screen left before
+    /// it started reads nothing (the one thread for reads behind is not kept busy with
+    /// rows nobody will see), and its end changes nothing.
+    @Test func aLoadTheScreenLeftIsNotRead() async throws {
+        let store = try store()
+        let m = model(store, firstScreenFrom: 100)
+        m.start()
+        let left = try #require(m.takeLoad())
+        _ = m.stepPeriod(by: -1)
+        let wanted = try #require(m.takeLoad())
+        let skipped = left.read()
+        #expect(skipped.rows == nil && skipped.error == nil)
+        m.loaded(skipped)
+        #expect(m.status == nil && m.list.loadingTotal != nil, "no error, still loading the period on screen")
+        let rows = try #require(store.rowCount(.daily(Day("2026-11-27")!)))
+        let landed = wanted.read()
+        #expect(landed.rows?.count == rows && rows > 1_000)
+        m.loaded(landed)
+        #expect(m.list.loadingTotal == nil && m.list.allRows.count == rows && !m.isLoading && m.period == .day(Day("2026-11-27")!))
+    }
 }
