@@ -35,14 +35,31 @@ public final class BillingModel: LineList {
 
     public var hasPrices: Bool { !prices.isEmpty || customers.values.contains { !$0.prices.isEmpty } }
 
-    /// Builds the bill of `month` from the cache (the monthly report and the month's
-    /// cached daily reports), billed as it is read: neither is held whole. The lines
-    /// take their ids and names from `listed` (the list's rows) where those say the
-    /// same: 50,000 lines then cost no second copy of 50,000 ids and names.
-    func load(_ month: Month, store: UsageStore, listed: [ListRow] = []) {
+    /// Asks for the bill of `month` from the cache (the monthly report and the month's
+    /// cached daily reports): the view says it is reading until `ViewRead` is run (behind
+    /// the screen: at 50,000 organizations the month's daily facts take most of a second)
+    /// and lands. Billed as it is read: neither report is held whole. The lines take
+    /// their ids and names from `listed` (the list's rows) where those say the same:
+    /// 50,000 lines then cost no second copy of 50,000 ids and names.
+    func request(_ month: Month, store: UsageStore, listed: [ListRow]) -> ViewRead {
         self.month = month
         let keep = selectedLine?.organizationId ?? closedOn
-        bill = nil; lines = BillLines(); closedOn = nil
+        bill = nil; lines = BillLines(); closedOn = nil; problem = nil
+        requests += 1
+        let request = requests, prices = self.prices, customers = self.customers, byAmount = hasPrices
+        return ViewRead {
+            let built = Self.build(month, store: store, listed: listed, prices: prices, customers: customers, byAmount: byAmount)
+            return { model in model.billing.landed(request, month: month, built, keep: keep) }
+        }
+    }
+
+    /// Requests made: only the last one's bill lands.
+    @ObservationIgnored private var requests = 0
+
+    /// The bill and its lines' order by amount (or seats), largest first; nil when the
+    /// month's report is not cached.
+    nonisolated static func build(_ month: Month, store: UsageStore, listed: [ListRow], prices: PriceList,
+                                  customers: [String: Customer], byAmount: Bool) -> (bill: Bill, order: [Int32])? {
         var found = false
         let shared = SharedStrings(listed)
         let bill = Bill(month: month, prices: prices, customers: customers, capacity: store.rowCount(.monthly(month)) ?? 0) { add in
@@ -50,14 +67,7 @@ public final class BillingModel: LineList {
                 add(shared.sharing(row), facts.map(MonthDailyFacts.init))
             }) == true
         }
-        guard found else {
-            selected = 0
-            problem = "no monthly report for \(month) in the cache"
-            return
-        }
-        self.bill = bill
-        problem = nil
-        let byAmount = hasPrices
+        guard found else { return nil }
         let all = bill.lines
         var order = Array(Int32(0)..<Int32(all.count))
         order.sort { i, j in
@@ -65,7 +75,19 @@ public final class BillingModel: LineList {
             let (x, y) = byAmount ? (a.amount ?? -1, b.amount ?? -1) : (Int64(a.seats), Int64(b.seats))
             return x != y ? x > y : (a.organizationName, a.organizationId) < (b.organizationName, b.organizationId)
         }
-        lines = BillLines(bill: all, order: order)
+        return (bill, order)
+    }
+
+    private func landed(_ request: Int, month: Month, _ built: (bill: Bill, order: [Int32])?, keep: String?) {
+        guard request == requests else { return }
+        guard let built else {
+            selected = 0
+            problem = "no monthly report for \(month) in the cache"
+            return
+        }
+        bill = built.bill
+        problem = nil
+        lines = BillLines(bill: built.bill.lines, order: built.order)
         selected = keep.flatMap { id in lines.firstIndex { $0.organizationId == id } } ?? 0
     }
 
@@ -78,6 +100,8 @@ public final class BillingModel: LineList {
     func close() {
         closedOn = selectedLine?.organizationId
         bill = nil; lines = BillLines(); problem = nil
+        // A read still running lands in a closed view: it is dropped.
+        requests += 1
     }
 
     public func move(by delta: Int) {

@@ -20,19 +20,38 @@ public final class ChangesModel: LineList {
 
     public init() {}
 
-    /// Compares `to` with `from` from the cache; the changes take their ids and names
-    /// from `listed` (the list's rows) where those say the same.
-    func load(from: Period, to: Period, store: UsageStore, listed: [ListRow] = []) {
+    /// Asks for the changes from `from` to `to` in the cache: the view says it is
+    /// reading until `ViewRead` is run (behind the screen) and lands. The changes take
+    /// their ids and names from `listed` (the list's rows) where those say the same.
+    func request(from: Period, to: Period, store: UsageStore, listed: [ListRow]) -> ViewRead {
         self.from = from
         self.to = to
         let keep = selectedChange ?? closedOn
-        changes = []; closedOn = nil
-        var finder = ChangeFinder(lastDay: to.lastDay, rules: rules)
-        switch Self.compare(from: from, to: to, store: store, into: &finder, sharing: SharedStrings(listed)) {
+        changes = []; closedOn = nil; problem = nil
+        isReading = true
+        requests += 1
+        let request = requests, rules = self.rules
+        return ViewRead {
+            var finder = ChangeFinder(lastDay: to.lastDay, rules: rules)
+            let outcome = Self.compare(from: from, to: to, store: store, into: &finder, sharing: SharedStrings(listed))
+                .map { finder.changes }
+            return { model in model.changes.landed(request, outcome, keep: keep) }
+        }
+    }
+
+    /// True from a request until its changes land.
+    public private(set) var isReading = false
+    /// Requests made: only the last one's changes land.
+    @ObservationIgnored private var requests = 0
+
+    private func landed(_ request: Int, _ outcome: Result<[Change], Missing>, keep: Change?) {
+        guard request == requests else { return }
+        isReading = false
+        switch outcome {
         case .failure(let missing):
             selected = 0; problem = missing.message
-        case .success:
-            changes = finder.changes
+        case .success(let computed):
+            changes = computed
             problem = nil
             selected = keep.flatMap { k in changes.firstIndex { $0.organizationId == k.organizationId && $0.kind == k.kind } } ?? 0
         }
@@ -74,6 +93,9 @@ public final class ChangesModel: LineList {
     func close() {
         closedOn = selectedChange
         changes = []
+        // A read still running lands in a closed view: it is dropped.
+        requests += 1
+        isReading = false
     }
 
     func setUnseen(_ count: Int?) { unseen = count }
@@ -98,7 +120,7 @@ extension ExplorerModel {
 
     /// `c`: the changes view.
     public func openChanges() {
-        changes.load(from: changesBaseline, to: period, store: store, listed: list.allRows)
+        askRead(changes.request(from: changesBaseline, to: period, store: store, listed: list.allRows))
         changes.markSeen()
         seenChangesView = true
         open(.changes)

@@ -55,6 +55,7 @@ public final class ExplorerModel {
     @ObservationIgnored let firstScreenFrom: Int
     /// The load behind of the period on screen, until the front takes it.
     @ObservationIgnored private var pendingLoad: Load?
+    @ObservationIgnored private var pendingRead: ViewRead?
     /// The last load asked, so that a newer one withdraws it.
     @ObservationIgnored private var asked: Wanted?
     /// Counts reloads, so a load behind that lands after another reload is dropped.
@@ -165,6 +166,24 @@ public final class ExplorerModel {
 
     /// Rows read first: more than the tallest terminal shows.
     static let firstScreenRows = 400
+
+    /// A view's read (the bill, the changes) for the front to run behind; taken once.
+    /// A newer one replaces one not taken yet.
+    public func takeRead() -> ViewRead? {
+        defer { pendingRead = nil }
+        return pendingRead
+    }
+
+    func askRead(_ read: ViewRead) {
+        if pendingRead == nil { loading += 1 }
+        pendingRead = read
+    }
+
+    /// A view's read came back: applied (the view drops it if a newer one was asked).
+    public func readLanded(_ result: ViewRead.Result) {
+        loading = max(0, loading - 1)
+        result.apply(self)
+    }
 
     /// The load of the rest of a big report, for the front to run behind; taken once.
     public func takeLoad() -> Load? {
@@ -300,7 +319,9 @@ public final class ExplorerModel {
             }
         case .bill:
             if let error { setStatus(Failure(error).message, error: true) }
-            if case .month(let m) = fetch.period, billing.month == m, screens.contains(.billing) { billing.load(m, store: store, listed: list.allRows) }
+            if case .month(let m) = fetch.period, billing.month == m, screens.contains(.billing) {
+                askRead(billing.request(m, store: store, listed: list.allRows))
+            }
         }
         refreshDetail()
     }
@@ -332,7 +353,7 @@ public final class ExplorerModel {
     /// Loads the bill of `month` from the cache; when its monthly report is not cached
     /// and we are online, returns the fetch that brings it.
     func showBill(_ month: Month) -> Fetch? {
-        billing.load(month, store: store, listed: list.allRows)
+        askRead(billing.request(month, store: store, listed: list.allRows))
         guard !store.has(.monthly(month)), let source, source.client != nil else { return nil }
         loading += 1
         return Fetch(period: .month(month), purpose: .bill, source: source)
@@ -432,4 +453,17 @@ final class Wanted: Sendable {
     private let flag = Locked(true)
     var still: Bool { flag.withLock { $0 } }
     func withdraw() { flag.withLock { $0 = false } }
+}
+
+/// A view's read from the cache, made behind the screen: what it found comes back as a
+/// change for the main actor to apply.
+public struct ViewRead: Sendable {
+    public struct Result: Sendable {
+        let apply: @MainActor @Sendable (ExplorerModel) -> Void
+    }
+
+    let work: @Sendable () -> @MainActor @Sendable (ExplorerModel) -> Void
+
+    /// Reads, on the caller's thread (the front runs it on its thread for big reads).
+    public func read() -> Result { Result(apply: work()) }
 }

@@ -31,6 +31,8 @@ public enum Action: Sendable {
     case loaded(Load.Result)
     /// The count of changes since the user last looked, made behind.
     case unseenCounted(UnseenCount.Result)
+    /// A view's read (the bill, the changes) came back.
+    case viewRead(ViewRead.Result)
     /// A request to the API finished (from any thread): the key pane shows it.
     case request(RequestOutcome)
     /// The credentials command ran again after a rejection: the new key, nil when it

@@ -69,6 +69,8 @@ public final class App {
             model.fetched(fetch, error: error)
         case .loaded(let result):
             model.loaded(result)
+        case .viewRead(let result):
+            model.readLanded(result)
         case .unseenCounted(let result):
             model.unseenCounted(result)
         case .request(let outcome):
@@ -89,6 +91,8 @@ public final class App {
         }
         // A big report read in this update: the rest of it loads behind.
         if let load = model.takeLoad() { effects.append(.run(id: nil) { send in send(.loaded(await ReadThread.shared.run { load.read() })) }) }
+        // And a view's read (the bill, the changes).
+        if let read = model.takeRead() { effects.append(.run(id: nil) { send in send(.viewRead(await ReadThread.shared.run { read.read() })) }) }
         // So does the count of what changed since the user last looked.
         if let count = model.takeUnseenCount() {
             effects.append(.run(id: nil) { send in send(.unseenCounted(await ReadThread.shared.run { count.read() })) })

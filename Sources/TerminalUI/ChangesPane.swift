@@ -9,14 +9,16 @@ enum ChangesPane {
         let changes: [Change]
         let selected: Int
         let problem: String?
+        /// The comparison is still being read.
+        var reading = false
     }
 
     static func draw(_ m: Props, _ c: inout Canvas, _ r: Rect, _ theme: Theme) {
-        let title = "Changes · \(m.from) → \(m.to) · \(Format.plural(m.changes.count, "change"))"
+        let title = "Changes · \(m.from) → \(m.to)" + (m.reading ? "" : " · \(Format.plural(m.changes.count, "change"))")
         c.box(r, title: title, style: theme.focusedBorder, titleStyle: theme.focusedBorder)
         let inner = r.inset(1)
         guard inner.height >= 3, inner.width >= 30 else { return }
-        if let problem = m.problem {
+        if let problem = m.problem ?? (m.reading ? "reading the two reports…" : nil) {
             c.put(problem, x: inner.x + 1, y: inner.y + 1, style: theme.label, maxWidth: inner.width - 2)
             return
         }

@@ -160,7 +160,7 @@ enum Screens {
     static func changes(_ model: ExplorerModel) -> ChangesPane.Props {
         let m = model.changes
         return ChangesPane.Props(from: m.from?.description ?? "", to: m.to?.description ?? "", changes: m.changes,
-                                 selected: m.selected, problem: m.problem)
+                                 selected: m.selected, problem: m.problem, reading: m.isReading)
     }
 
     // MARK: - What each screen's intents do

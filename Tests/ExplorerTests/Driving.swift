@@ -7,9 +7,11 @@ import Sync
 /// back, a sync run behind with its steps and its end handed to the main actor.
 extension ExplorerModel {
     /// Runs the fetch the model asked for (if any) and hands its end back.
+    /// Then runs the view's read it asked for (the bill, the changes), as the front
+    /// does behind, and hands it back.
     func complete(_ fetch: Fetch?) async {
-        guard let fetch else { return }
-        fetched(fetch, error: await fetch.run())
+        if let fetch { fetched(fetch, error: await fetch.run()) }
+        while let read = takeRead() { readLanded(read.read()) }
     }
 
     /// Makes the count of unseen changes the model asked for, as the front does behind.

@@ -332,6 +332,9 @@ struct ModelTests {
         let after = try expected(to: d28)
         #expect(after == to28 + 1 && m.changes.unseen == after)
         m.openChanges()
+        #expect(m.changes.isReading && m.changes.changes.isEmpty && m.isLoading, "the view says it reads, behind")
+        await m.complete(nil)
+        #expect(!m.changes.isReading && !m.isLoading)
         #expect(m.changes.unseen == nil && m.changes.changes.count == to28 + 1)
     }
 
