@@ -37,9 +37,10 @@ public final class ExplorerModel {
     public private(set) var period: Period
     public internal(set) var screens: [Screen] = [.list] {
         // A closed bill or changes view lets its lines go (50,000 of them, at most).
+        // (and a read it still waits for lands nowhere).
         didSet {
-            if !screens.contains(.billing), billing.bill != nil { billing.close() }
-            if !screens.contains(.changes), !changes.changes.isEmpty { changes.close() }
+            if oldValue.contains(.billing), !screens.contains(.billing) { billing.close() }
+            if oldValue.contains(.changes), !screens.contains(.changes) { changes.close() }
         }
     }
     public private(set) var status: Status?

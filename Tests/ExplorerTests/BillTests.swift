@@ -141,7 +141,13 @@ struct BillTests {
         #expect(m.billing.bill == nil && m.isLoading, "October's bill does not land in September's view")
         m.readLanded(september.read())
         #expect(m.billing.bill?.month == Month("2026-09")! && !m.isLoading)
+        // Closed while it reads: the read lands nowhere.
         _ = m.stepBill(by: 1)
+        let closed = try #require(m.takeRead())
+        m.back()
+        m.readLanded(closed.read())
+        #expect(m.billing.bill == nil && m.screen == .list && !m.isLoading)
+        _ = m.openBilling()
         await m.complete(nil)
         let bill = try #require(m.billing.bill)
         let whole = Bill(month: october, rows: try #require(try store.report(.monthly(october))).rows,
