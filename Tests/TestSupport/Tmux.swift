@@ -39,29 +39,25 @@ public final class Tmux: @unchecked Sendable {
         try tmux(["resize-window", "-t", session, "-x", String(width), "-y", String(height)])
     }
 
-    /// Polls the pane until `predicate` holds, twice in a row 50 ms apart, and returns
-    /// the second screen; throws (so the test fails, with the last screen) when it does
-    /// not hold in `seconds`.
+    /// Polls the pane until `predicate` holds and returns that screen, or the one
+    /// captured 50 ms later if it holds there too; throws (so the test fails, with the
+    /// last screen) when it does not hold in `seconds`.
     @discardableResult
     public func wait(seconds: Double = 20, until predicate: (String) -> Bool) throws -> String {
         let deadline = Date().addingTimeInterval(seconds)
         var screen = try capture()
-        while true {
-            if predicate(screen) {
-                // A frame can be caught half written (its first lines new, the rest
-                // still the last frame's): the screen returned is one captured a
-                // moment after the match, which must match too (it may be a later
-                // frame: a spinner or a clock may never let the screen stand still).
-                usleep(50_000)
-                let again = try capture()
-                if predicate(again) { return again }
-                screen = again
-                continue
-            }
+        while !predicate(screen) {
             guard Date() < deadline else { throw TmuxError.timedOut(seconds: seconds, screen: screen) }
             usleep(50_000)
             screen = try capture()
         }
+        // A frame can be caught half written (its first lines new, the rest still the
+        // last frame's): the screen returned is the one captured a moment later when it
+        // matches too (it may be a later frame: a spinner or a clock may never let the
+        // screen stand still); else what matched was brief (a message that gave way).
+        usleep(50_000)
+        let again = try capture()
+        return predicate(again) ? again : screen
     }
 
     /// True when the title bar says a sync has finished ("synced just now", "synced 5 s
