@@ -62,13 +62,6 @@ public final class ChangesModel: LineList {
         let message: String
     }
 
-    /// The changes from `from` to `to`, from the cached reports, compared as they are
-    /// read (neither report is held whole).
-    nonisolated static func compute(from: Period, to: Period, store: UsageStore, rules: ChangeRules) -> Result<[Change], Missing> {
-        var finder = ChangeFinder(lastDay: to.lastDay, rules: rules)
-        return compare(from: from, to: to, store: store, into: &finder).map { finder.changes }
-    }
-
     /// Hands each organization of the two cached reports to `finder` as it is read.
     nonisolated static func compare(from: Period, to: Period, store: UsageStore, into finder: inout ChangeFinder,
                                     sharing shared: SharedStrings = SharedStrings([])) -> Result<Void, Missing> {
@@ -190,11 +183,9 @@ public struct UnseenCount: Sendable {
     /// Withdrawn when another count is asked before this one starts.
     let wanted = Wanted()
 
-    /// Compares the two reports from the cache (nil when one is not cached).
-    public func run() async -> Result { read() }
-
-    /// The same, on the caller's thread (the front runs it on its thread for big reads);
-    /// nothing when withdrawn (its result would be dropped).
+    /// Compares the two reports from the cache (nil when one is not cached), on the
+    /// caller's thread (the front runs it on its thread for big reads); nothing when
+    /// withdrawn (its result would be dropped).
     public func read() -> Result {
         guard wanted.still else { return Result(pair: pair, count: nil, withdrawn: true) }
         var finder = ChangeFinder(lastDay: pair.to.lastDay, rules: pair.rules, countOnly: true)

@@ -57,6 +57,8 @@ public final class ExplorerModel {
     /// The load behind of the period on screen, until the front takes it.
     @ObservationIgnored private var pendingLoad: Load?
     @ObservationIgnored private var pendingRead: ViewRead?
+    /// The last view read asked, so that a newer one withdraws it.
+    @ObservationIgnored private var readAsked: Wanted?
     /// The last load asked, so that a newer one withdraws it.
     @ObservationIgnored private var asked: Wanted?
     /// Counts reloads, so a load behind that lands after another reload is dropped.
@@ -117,6 +119,7 @@ public final class ExplorerModel {
     public func reload() {
         let today = Day(containing: now())
         loadGeneration += 1
+        asked?.withdraw()
         if let count = store.rowCount(period.reportPeriod), count >= firstScreenFrom {
             // The first screenful when SQL can pick it in the list's order; none when the
             // list's state needs every row first (a search, a status, a cell, the
@@ -128,14 +131,12 @@ public final class ExplorerModel {
             loadBehind = true
             list.showPreview(preview.map { ListRow.make($0, today: today) }, total: count)
             tiers.load([])
-            asked?.withdraw()
             let load = Load(period: period, generation: loadGeneration, store: store, today: today,
                             sortKey: list.sortKey, ascending: list.ascending)
             pendingLoad = load
             asked = load.wanted
         } else {
             if loadBehind { loadBehind = false; loading = max(0, loading - 1) }
-            asked?.withdraw()
             pendingLoad = nil
             let read = (try? store.periodRows(period.reportPeriod, previous: period.previous.reportPeriod) { ListRow.make($0, today: today) }) ?? nil
             periodCached = read != nil
@@ -177,7 +178,11 @@ public final class ExplorerModel {
 
     func askRead(_ read: ViewRead) {
         if pendingRead == nil { loading += 1 }
+        // The read asked before is of a view left or of what this one replaces: if it
+        // has not started, it is not made.
+        readAsked?.withdraw()
         pendingRead = read
+        readAsked = read.wanted
     }
 
     /// A view's read came back: applied (the view drops it if a newer one was asked).
@@ -428,11 +433,9 @@ public struct Load: Sendable {
     /// Withdrawn when the screen moves on before the read starts.
     let wanted = Wanted()
 
-    /// Reads every row of the period on a connection of its own, and sorts them.
-    public func run() async -> Result { read() }
-
-    /// The same, on the caller's thread (the front runs it on its thread for big reads).
-    /// A read the screen no longer wants (periods stepped through faster than they
+    /// Reads every row of the period on a connection of its own, and sorts them, on the
+    /// caller's thread (the front runs it on its thread for big reads). A read the
+    /// screen no longer wants (periods stepped through faster than they
     /// load) does nothing: its result is dropped anyway.
     public func read() -> Result {
         guard wanted.still else { return Result(generation: generation, rows: nil, error: nil, sortKey: sortKey, ascending: ascending) }
@@ -464,7 +467,10 @@ public struct ViewRead: Sendable {
     }
 
     let work: @Sendable () -> @MainActor @Sendable (ExplorerModel) -> Void
+    /// Withdrawn when another view read is asked before this one starts.
+    let wanted = Wanted()
 
-    /// Reads, on the caller's thread (the front runs it on its thread for big reads).
-    public func read() -> Result { Result(apply: work()) }
+    /// Reads, on the caller's thread (the front runs it on its thread for big reads);
+    /// nothing when withdrawn (its view would drop it).
+    public func read() -> Result { wanted.still ? Result(apply: work()) : Result(apply: { _ in }) }
 }

@@ -1,7 +1,8 @@
-import Explorer
+@testable import Explorer
 import Foundation
 import ProviderAPI
 import Sync
+import UsageStore
 
 /// The model's asynchronous work run as the front runs it: a fetch awaited and handed
 /// back, a sync run behind with its steps and its end handed to the main actor.
@@ -16,7 +17,7 @@ extension ExplorerModel {
 
     /// Makes the count of unseen changes the model asked for, as the front does behind.
     func countUnseen() async {
-        if let count = takeUnseenCount() { unseenCounted(await count.run()) }
+        if let count = takeUnseenCount() { unseenCounted(count.read()) }
     }
 
     /// Starts a sync behind; cancelling the task cancels the sync. Nil when offline.
@@ -47,5 +48,14 @@ extension ExplorerModel {
                 syncFinished(.failure(error))
             }
         }
+    }
+}
+
+extension ChangesModel {
+    /// The changes from `from` to `to` as the view finds them (compared as SQLite reads
+    /// the two reports), whole.
+    static func compute(from: Period, to: Period, store: UsageStore, rules: ChangeRules) -> Result<[Change], Missing> {
+        var finder = ChangeFinder(lastDay: to.lastDay, rules: rules)
+        return compare(from: from, to: to, store: store, into: &finder).map { finder.changes }
     }
 }

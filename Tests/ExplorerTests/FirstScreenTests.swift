@@ -53,7 +53,7 @@ struct FirstScreenTests {
                     #expect(quick.list.visible.first == whole.list.visible.first)
                     // The rest lands: the same list as a whole load.
                     let load = try #require(quick.takeLoad())
-                    quick.loaded(await load.run())
+                    quick.loaded(load.read())
                     #expect(quick.list.loadingTotal == nil && quick.list.visible.map(\.id) == whole.list.visible.map(\.id))
                     #expect(quick.list.totals == whole.list.totals && !quick.isLoading)
                 }
@@ -71,7 +71,7 @@ struct FirstScreenTests {
         #expect(m.isLoading && m.list.visible.count == ExplorerModel.firstScreenRows)
         m.list.trialOnly = true
         m.list.sort(by: .seats)
-        m.loaded(await load.run())
+        m.loaded(load.read())
         #expect(!m.isLoading && m.list.visible.allSatisfy(\.isTrial))
         #expect(m.list.visible.count == m.list.allRows.filter(\.isTrial).count && m.list.allRows.count == 1_200)
         let seats = m.list.visible.map(\.consumedLicenses)
@@ -83,10 +83,10 @@ struct FirstScreenTests {
         let older = try #require(m.takeLoad())
         _ = m.stepPeriod(by: -1)
         let newest = try #require(m.takeLoad())
-        m.loaded(await older.run())
+        m.loaded(older.read())
         let rowsOfTheNewest = try #require(store.rowCount(.daily(Day("2026-11-26")!)))
         #expect(m.list.loadingTotal == rowsOfTheNewest, "a load of a period no longer shown is dropped")
-        m.loaded(await newest.run())
+        m.loaded(newest.read())
         #expect(m.list.loadingTotal == nil && m.period == .day(Day("2026-11-26")!) && !m.isLoading)
     }
 
@@ -106,7 +106,7 @@ struct FirstScreenTests {
             m.reload()
             #expect(m.list.loadingTotal == 1_200 && m.list.allRows.isEmpty && m.isLoading)
             let load = try #require(m.takeLoad())
-            m.loaded(await load.run())
+            m.loaded(load.read())
             #expect(m.list.loadingTotal == nil && !m.isLoading && m.list.allRows.count == 1_200)
             #expect(!m.list.visible.isEmpty && m.list.visible.map(\.id) == whole.list.visible.map(\.id))
         }
