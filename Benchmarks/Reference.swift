@@ -4,8 +4,8 @@ import TestSupport
 
 /// `openssl speed` sign/s of the primitive under each JWS algorithm.
 enum OpenSSLSpeed {
-    static func run() -> [KeyAlgorithm: Double] {
-        guard let r = try? TestSupport.run("openssl", ["speed", "-seconds", "2", "ecdsap256", "rsa2048", "ed25519"], timeout: 120) else { return [:] }
+    static func run() async -> [KeyAlgorithm: Double] {
+        guard let r = try? await TestSupport.run("openssl", ["speed", "-seconds", "2", "ecdsap256", "rsa2048", "ed25519"], timeout: 120) else { return [:] }
         var out: [KeyAlgorithm: Double] = [:]
         for line in r.stdout.split(separator: "\n") {
             let numbers = line.split(separator: " ").compactMap { Double($0.replacingOccurrences(of: "s", with: "")) }
@@ -35,12 +35,12 @@ enum ReferenceClient {
     print(time.monotonic() - start)
     """
 
-    static func run(base: URL, token: String, requests: [String]) throws -> Double {
+    static func run(base: URL, token: String, requests: [String]) async throws -> Double {
         let dir = NSTemporaryDirectory()
         let scriptPath = dir + "pe-reference.py", listPath = dir + "pe-reference.txt"
         try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
         try requests.joined(separator: "\n").write(toFile: listPath, atomically: true, encoding: .utf8)
-        let r = try TestSupport.run("python3", [scriptPath, base.host!, String(base.port!), token, listPath], timeout: 600)
+        let r = try await TestSupport.run("python3", [scriptPath, base.host!, String(base.port!), token, listPath], timeout: 600)
         guard r.status == 0, let seconds = Double(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             throw TmuxError.failed("reference client: \(r.stderr)")
         }
@@ -50,7 +50,7 @@ enum ReferenceClient {
 
 /// Figures of the real binary in a terminal: tmux records what it writes.
 enum RealBinary {
-    static func measure(binary: String, cacheRoot: String, work: String, organizations: Int, smoke: Bool = false) throws -> [Row] {
+    static func measure(binary: String, cacheRoot: String, work: String, organizations: Int, smoke: Bool = false) async throws -> [Row] {
         var rows: [Row] = []
         let tmux = Tmux()
         defer { tmux.kill() }
@@ -58,30 +58,30 @@ enum RealBinary {
                    "NORDPASS_PROVIDER_CREDENTIALS": "", "PROVIDER_EXPLORER_DEMO_TODAY": "2026-11-29",
                    "PROVIDER_EXPLORER_NOW": "2026-11-29T10:00:00Z", "LANG": "C.UTF-8"]
         let started = Date()
-        try tmux.start("\(binary) --demo --offline; sleep 30", width: 200, height: 60, environment: env)
-        let first = try tmux.wait(seconds: 30) { $0.contains("\(organizations)/\(organizations)") }
+        try await tmux.start("\(binary) --demo --offline; sleep 30", width: 200, height: 60, environment: env)
+        let first = try await tmux.wait(seconds: 30) { $0.contains("\(organizations)/\(organizations)") }
         let firstFrame = Date().timeIntervalSince(started)
         guard first.contains("Organizations") else { return [Row(name: "real binary", value: "did not draw", target: "-", met: false)] }
         rows.append(Row(name: "real binary: spawn to the whole list loaded, \(organizations) orgs (tmux, 50 ms polling)",
                         value: Measure.ms(firstFrame), target: "-", met: nil))
         let log = work + "/pane.bytes"
-        try tmux.tmux(["pipe-pane", "-o", "-t", tmux.session, "cat >> \(log)"])
+        try await tmux.tmux(["pipe-pane", "-o", "-t", tmux.session, "cat >> \(log)"])
         usleep(500_000)
         func bytes() -> Int { ((try? FileManager.default.attributesOfItem(atPath: log)[.size]) as? Int) ?? 0 }
-        func settle() { var last = -1; while bytes() != last { last = bytes(); usleep(300_000) } }
-        settle()
+        func settle() async { var last = -1; while bytes() != last { last = bytes(); usleep(300_000) } }
+        await settle()
         var moves: [Int] = []
         for _ in 0..<(smoke ? 2 : 10) {
             let before = bytes()
-            try tmux.send("j")
-            settle()
+            try await tmux.send("j")
+            await settle()
             moves.append(bytes() - before)
         }
         var pages: [Int] = []
         for _ in 0..<(smoke ? 1 : 5) {
             let before = bytes()
-            try tmux.send("NPage")
-            settle()
+            try await tmux.send("NPage")
+            await settle()
             pages.append(bytes() - before)
         }
         let moveMedian = moves.sorted()[moves.count / 2], pageMedian = pages.sorted()[pages.count / 2]
@@ -95,11 +95,11 @@ enum RealBinary {
                       "T", "T", "T", "n", "n", "s", "s", "s", "S", "s", "Enter", "Escape", "b", "[", "]", "Escape",
                       "c", "Escape", "[", "[", "]", "]", "m", "b", "Escape", "c", "Escape", "m"]
         for keys in browse {
-            try tmux.send(keys)
+            try await tmux.send(keys)
             usleep(smoke ? 100_000 : 600_000)
         }
-        settle()
-        if let pid = try tmux.childPID() ?? Int32(tmux.display("#{pane_pid}")),
+        await settle()
+        if let pid = try await tmux.childPID(),
            let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) {
             let kb = Double(line.split(separator: " ").dropFirst().first.flatMap { Double($0) } ?? 0)
@@ -145,13 +145,13 @@ enum PtyTimer {
 
     /// Seconds from spawn to the first frame holding every marker (as UTF-8).
     static func firstFrame(binary: String, arguments: [String], environment: [String: String], markers: [String],
-                           width: Int = 200, height: Int = 60) throws -> Double {
+                           width: Int = 200, height: Int = 60) async throws -> Double {
         let scriptPath = NSTemporaryDirectory() + "pe-pty-timer.py"
         try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
         var env = environment
         env["PE_MARKERS"] = markers.joined(separator: "|")
         env["TERM"] = "xterm-256color"
-        let r = try TestSupport.run("python3", [scriptPath, String(width), String(height), binary] + arguments, environment: env, timeout: 120)
+        let r = try await TestSupport.run("python3", [scriptPath, String(width), String(height), binary] + arguments, environment: env, timeout: 120)
         guard r.status == 0, let seconds = Double(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)), seconds >= 0 else {
             throw TmuxError.failed("pty timer: \(r.stdout) \(r.stderr)")
         }

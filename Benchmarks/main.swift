@@ -32,7 +32,7 @@ var rows: [Row] = []
 print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB; \(smoke ? "smoke run" : quick ? "quick run" : "full run")")
 
 // 1. JWT: tokens minted per second against `openssl speed` of the same primitive.
-let opensslSpeed = runs("jwt") && !smoke ? OpenSSLSpeed.run() : [:]
+let opensslSpeed = runs("jwt") && !smoke ? await OpenSSLSpeed.run() : [:]
 for algorithm in KeyAlgorithm.allCases where runs("jwt") {
     let key = PrivateKey.generate(algorithm)!
     let minter = TokenMinter(providerId: "prv", keyId: "k", key: key)
@@ -78,7 +78,7 @@ for (orgs, latency) in (smoke ? [(100, 0.0)] : quick ? [(1_000, 0.0)] : [(1_000,
     let ours = try await Measure.seconds { _ = try await engine.sync() }
     let requests = fixture.simulator.requestLog()
     let size = Double(store.bytesOnDisk) / 1_048_576
-    let reference = try ReferenceClient.run(base: fixture.url, token: try fixture.minter.token().compact, requests: requests)
+    let reference = try await ReferenceClient.run(base: fixture.url, token: try fixture.minter.token().compact, requests: requests)
     let ratio = ours / reference
     rows.append(Row(name: "first full sync, \(orgs) orgs (\(requests.count) requests)" + (latency > 0 ? ", \(Int(latency * 1000)) ms latency" : ""),
                     value: String(format: "%.2f s, %.0f req/s; reference %.2f s, %.0f req/s; ratio %.2f",
@@ -240,10 +240,10 @@ if runs("firstframe"), FileManager.default.isExecutableFile(atPath: ptyBinary) {
         let env = ["XDG_CACHE_HOME": root, "XDG_STATE_HOME": work + "/state-pty", "XDG_CONFIG_HOME": work + "/config-pty",
                    "NORDPASS_PROVIDER_CREDENTIALS": "", "PROVIDER_EXPLORER_DEMO_TODAY": "2026-11-29",
                    "PROVIDER_EXPLORER_NOW": "2026-11-29T10:00:00Z", "LANG": "C.UTF-8"]
-        _ = try PtyTimer.firstFrame(binary: ptyBinary, arguments: ["--demo", "--offline"], environment: env, markers: ["Σ", "Adatum", "quit"])
+        _ = try await PtyTimer.firstFrame(binary: ptyBinary, arguments: ["--demo", "--offline"], environment: env, markers: ["Σ", "Adatum", "quit"])
         var runs: [Double] = []
         for _ in 0..<3 {
-            runs.append(try PtyTimer.firstFrame(binary: ptyBinary, arguments: ["--demo", "--offline"], environment: env, markers: ["Σ", "Adatum", "quit"]))
+            runs.append(try await PtyTimer.firstFrame(binary: ptyBinary, arguments: ["--demo", "--offline"], environment: env, markers: ["Σ", "Adatum", "quit"]))
         }
         medians[orgs] = Measure.median(runs)
         rows.append(Row(name: "real binary: spawn to first full frame, \(orgs) orgs, --offline (pty, 3 runs after a warm-up)",
@@ -260,7 +260,7 @@ if runs("firstframe"), FileManager.default.isExecutableFile(atPath: ptyBinary) {
 // 5-6. The real binary under tmux: bytes to the terminal, first frame, peak memory.
 let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("provider-explorer").path
 if FileManager.default.isExecutableFile(atPath: binary) {
-    rows += try RealBinary.measure(binary: binary, cacheRoot: cacheRoot, work: work, organizations: big, smoke: smoke)
+    rows += try await RealBinary.measure(binary: binary, cacheRoot: cacheRoot, work: work, organizations: big, smoke: smoke)
 } else {
     print("skipped the real-binary figures: build provider-explorer first (\(binary))")
 }

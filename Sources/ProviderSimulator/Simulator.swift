@@ -60,6 +60,7 @@ public final class ProviderSimulator: @unchecked Sendable {
     private var counts: [String: Int] = [:]
     private var log: [String] = []
     private var server: HTTPServer?
+    private let gate = Gate()
     private let encoder: JSONEncoder = {
         let e = JSONEncoder()
         e.outputFormatting = [.withoutEscapingSlashes]
@@ -88,6 +89,11 @@ public final class ProviderSimulator: @unchecked Sendable {
     public func script(_ faults: [Fault]) {
         state.withLock { scripted.append(contentsOf: faults) }
     }
+
+    /// Requests whose `path?query` `matches` wait, on the server's connection thread,
+    /// until `release()`: a test holds a sync at a known point this way.
+    public func hold(_ matches: @escaping @Sendable (String) -> Bool) { gate.close(matches) }
+    public func release() { gate.open() }
 
     /// Requests answered so far by path (retries included), and their total.
     public func requestCounts() -> [String: Int] { state.withLock { counts } }
@@ -125,10 +131,11 @@ public final class ProviderSimulator: @unchecked Sendable {
     }
 
     func handle(_ request: HTTPRequest) -> HTTPReply {
+        let line = request.path + "?" + request.query.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
         let (fault, verifier) = state.withLock { () -> (Fault?, TokenVerifier) in
             counts[request.path, default: 0] += 1
             if log.count < 200_000 {
-                log.append(request.path + "?" + request.query.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&"))
+                log.append(line)
             }
             if !scripted.isEmpty { return (scripted.removeFirst(), self.verifier) }
             if configuration.faultRate > 0, SplitMix64.unit(rng.next()) < configuration.faultRate {
@@ -138,6 +145,7 @@ public final class ProviderSimulator: @unchecked Sendable {
             }
             return (nil, self.verifier)
         }
+        gate.pass(line)
         if configuration.latency > 0 { Thread.sleep(forTimeInterval: configuration.latency) }
         if let fault, let reply = infrastructureFault(fault) { return dated(reply) }
         guard request.method == "GET" else { return dated(problem(405, "Method Not Allowed", "only GET is served")) }
@@ -308,3 +316,21 @@ protocol FutureShaped {
 
 extension Organization: FutureShaped {}
 extension UsageRow: FutureShaped {}
+
+/// Holds the requests that match until opened.
+private final class Gate: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var matches: (@Sendable (String) -> Bool)?
+
+    func close(_ matches: @escaping @Sendable (String) -> Bool) {
+        condition.withLock { self.matches = matches }
+    }
+
+    func open() {
+        condition.withLock { matches = nil; condition.broadcast() }
+    }
+
+    func pass(_ request: String) {
+        condition.withLock { while let m = matches, m(request) { condition.wait() } }
+    }
+}

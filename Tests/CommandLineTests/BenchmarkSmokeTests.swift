@@ -5,10 +5,10 @@ import TestSupport
 /// The benchmark of BENCHMARKS.md at toy sizes: every section runs to its end and
 /// prints its figures, so it cannot rot between full runs. No timing is asserted.
 struct BenchmarkSmokeTests {
-    @Test func everySectionRunsAndPrintsItsFigures() throws {
+    @Test func everySectionRunsAndPrintsItsFigures() async throws {
         let bench = (productBinary as NSString).deletingLastPathComponent + "/provider-explorer-bench"
         #expect(FileManager.default.isExecutableFile(atPath: bench), "swift build --build-tests builds it")
-        let result = try run(bench, ["--smoke"], timeout: 600)
+        let result = try await run(bench, ["--smoke"], timeout: 600)
         #expect(result.status == 0, "\(result.stderr)")
         for figure in ["JWT ES256 tokens/s", "first full sync, 100 orgs", "open to first frame, warm cache of 300 orgs",
                        "cursor move (with detail) to a drawn Canvas, 300 orgs |",

@@ -10,7 +10,7 @@ import UsageStore
 struct ChangesCommandTests {
     let dir = TempDir()
 
-    func cli(_ args: [String]) throws -> ProcessResult { try runCLI(args, in: dir, env: ["PROVIDER_EXPLORER_DEMO_TODAY": "2026-11-29", "PROVIDER_EXPLORER_NOW": "2026-11-29T10:00:00Z"]) }
+    func cli(_ args: [String]) async throws -> ProcessResult { try await runCLI(args, in: dir, env: ["PROVIDER_EXPLORER_DEMO_TODAY": "2026-11-29", "PROVIDER_EXPLORER_NOW": "2026-11-29T10:00:00Z"]) }
 
     func row(_ id: String, tier: Tier = .business, license: LicenseType = .standard, seats: Int) -> UsageRow {
         UsageRow(organizationId: id, organizationName: "Org \(id)", tier: tier, licenseType: license, trial: license == .trial,
@@ -50,12 +50,12 @@ struct ChangesCommandTests {
     }
 
     @Test(arguments: [("2026-11-27", "2026-11-28", "2026-11-28"), ("2026-09", "2026-10", "2026-10-31")])
-    func everyKindInOrder(_ from: String, _ to: String, _ lastDay: String) throws {
+    func everyKindInOrder(_ from: String, _ to: String, _ lastDay: String) async throws {
         try fillCache()
         // With --trial-days 3 after the `to` day: 2026-12-01 is inside, 2026-12-02 outside for
         // 2026-11-28; for the month (last day 2026-10-31) both are outside, so the window grows.
         let days = to.count == 7 ? "32" : "3"
-        let r = try cli(["changes", "--demo", "--offline", "--from", from, "--to", to, "--format", "csv", "--trial-days", days])
+        let r = try await cli(["changes", "--demo", "--offline", "--from", from, "--to", to, "--format", "csv", "--trial-days", days])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.hasPrefix("kind,organizationId,organizationName,before,after,delta\r\n"))
         let rows = records(r.stdout).map { [$0[0], $0[1], $0[3], $0[4], $0[5]] }
@@ -73,38 +73,42 @@ struct ChangesCommandTests {
         #expect(!rows.contains { $0[1] == "almost" }, "4 seats is below the threshold of 5")
         _ = lastDay
         // The threshold moves with --min-seats; --min-percent adds a share of the seats before.
-        let four = records(try cli(["changes", "--demo", "--offline", "--from", from, "--to", to, "--format", "csv", "--min-seats", "4"]).stdout)
+        let four = records(try await cli(["changes", "--demo", "--offline", "--from", from, "--to", to, "--format", "csv", "--min-seats", "4"]).stdout)
         #expect(four.filter { $0[0] == "seats" }.map { $0[1] } == ["almost", "jumps"])
-        let percent = records(try cli(["changes", "--demo", "--offline", "--from", from, "--to", to, "--format", "csv", "--min-percent", "5"]).stdout)
+        let percent = records(try await cli(["changes", "--demo", "--offline", "--from", from, "--to", to, "--format", "csv", "--min-percent", "5"]).stdout)
         #expect(percent.filter { $0[0] == "seats" }.map { $0[1] } == ["jumps"])
         // JSON: the same objects.
-        let json = try cli(["changes", "--demo", "--offline", "--from", from, "--to", to, "--format", "json"])
+        let json = try await cli(["changes", "--demo", "--offline", "--from", from, "--to", to, "--format", "json"])
         let objects = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
         #expect(objects.first?["kind"] as? String == "added" && objects.first { $0["kind"] as? String == "seats" }?["delta"] as? Int == 5)
     }
 
-    @Test func fromDefaultsToTheLastSeenPeriodElseTheOneBefore() throws {
+    @Test func fromDefaultsToTheLastSeenPeriodElseTheOneBefore() async throws {
         try fillCache()
         // No remembered state: the day before --to.
-        let plain = try cli(["changes", "--demo", "--offline", "--to", "2026-11-28", "--format", "csv"])
+        let plain = try await cli(["changes", "--demo", "--offline", "--to", "2026-11-28", "--format", "csv"])
         #expect(plain.stderr.contains("changes from 2026-11-27 to 2026-11-28"), "\(plain.stderr)")
         // A remembered last-seen day: that one.
         try FileManager.default.createDirectory(atPath: dir.file("state/provider-explorer"), withIntermediateDirectories: true)
         let name = UsageStore.fileName(providerId: "prv_DEMO00", baseURL: "demo-simulator").replacingOccurrences(of: ".sqlite3", with: "")
         _ = dir.write("state/provider-explorer/view-\(name).json", #"{"lastSeenDay": "2026-11-20", "lastSeenMonth": "2026-07"}"#)
-        let seen = try cli(["changes", "--demo", "--offline", "--format", "csv"])
+        // Issue 25, item 5: a run from cron compares with the report before --to, whatever
+        // the explorer last saw (so two runs a day apart move); --since-last-seen asks for it.
+        let cron = try await cli(["changes", "--demo", "--offline", "--format", "csv"])
+        #expect(cron.status == 0 && cron.stderr.contains("changes from 2026-11-27 to 2026-11-28"), "\(cron.stderr)")
+        let seen = try await cli(["changes", "--demo", "--offline", "--since-last-seen", "--format", "csv"])
         #expect(seen.status == 0 && seen.stderr.contains("changes from 2026-11-20 to 2026-11-28"), "\(seen.stderr)")
-        let months = try cli(["changes", "--demo", "--offline", "--to", "2026-10", "--format", "csv"])
+        let months = try await cli(["changes", "--demo", "--offline", "--since-last-seen", "--to", "2026-10", "--format", "csv"])
         #expect(months.stderr.contains("changes from 2026-07 to 2026-10"), "\(months.stderr)")
         // A damaged state file is ignored, not a failure.
         _ = dir.write("state/provider-explorer/view-\(name).json", "{not json")
-        let damaged = try cli(["changes", "--demo", "--offline", "--to", "2026-11-28", "--format", "csv"])
+        let damaged = try await cli(["changes", "--demo", "--offline", "--since-last-seen", "--to", "2026-11-28", "--format", "csv"])
         #expect(damaged.status == 0 && damaged.stderr.contains("changes from 2026-11-27"))
         // Both ends of one kind, the earlier first.
-        #expect(try cli(["changes", "--demo", "--from", "2026-09", "--to", "2026-11-28"]).status == 64)
-        #expect(try cli(["changes", "--demo", "--from", "2026-11-28", "--to", "2026-11-27"]).status == 64)
+        #expect(try await cli(["changes", "--demo", "--from", "2026-09", "--to", "2026-11-28"]).status == 64)
+        #expect(try await cli(["changes", "--demo", "--from", "2026-11-28", "--to", "2026-11-27"]).status == 64)
         // Against the simulator itself, read through the cache: exit 0 with or without changes.
-        let live = try cli(["changes", "--demo", "--format", "csv"])
+        let live = try await cli(["changes", "--demo", "--format", "csv"])
         #expect(live.status == 0, "\(live.stderr)")
     }
 }

@@ -10,15 +10,25 @@ struct CommandLineTests {
     let dir = TempDir()
 
     /// Runs provider-explorer with a clean configuration and state.
-    func cli(_ args: [String], env: [String: String] = [:]) throws -> ProcessResult { try runCLI(args, in: dir, env: env) }
+    func cli(_ args: [String], env: [String: String] = [:]) async throws -> ProcessResult { try await runCLI(args, in: dir, env: env) }
+
+    /// Ends a simulator started by `startSimulator`, reaped on a thread of its own (a
+    /// `defer` cannot await, and the pool's threads must not wait).
+    func stop(_ process: Process) {
+        process.terminate()
+        Thread { process.waitUntilExit() }.start()
+    }
 
     /// `simulate` as a child process on a port the system picks (`--port 0`): the
     /// port is read back from what it says once it listens.
-    func startSimulator(_ extra: [String]) throws -> (Process, Int) {
+    func startSimulator(_ extra: [String]) async throws -> (Process, Int) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: productBinary)
         process.arguments = ["simulate", "--port", "0", "--today", "2026-11-29"] + extra
-        process.environment = ["XDG_STATE_HOME": dir.file("state"), "XDG_CONFIG_HOME": dir.file("config")]
+        // This process's environment and two more: what travels in it (libfaketime
+        // under scripts/any-day.sh) must reach the simulator as it reaches the client.
+        process.environment = ProcessInfo.processInfo.environment
+            .merging(["XDG_STATE_HOME": dir.file("state"), "XDG_CONFIG_HOME": dir.file("config")]) { $1 }
         let errPath = dir.file("simulator-\(UUID().uuidString).err")
         _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
@@ -29,19 +39,19 @@ struct CommandLineTests {
         while Date() < deadline, process.isRunning {
             let text = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
             if let match = text.firstMatch(of: said), let port = Int(match.output[1].substring ?? "") { return (process, port) }
-            usleep(20_000)
+            await pause(seconds: 0.02)
         }
         if process.isRunning { process.terminate() }
         let text = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
         throw ProviderError.unavailable(detail: "the simulator did not say its port in 60 s: \(text)", attempts: 1)
     }
 
-    @Test func exportDailyMatchesTheSimulatorsTotals() throws {
-        let (sim, port) = try startSimulator(["--credentials-out", dir.file("c.json"), "--orgs", "500", "--seed", "7"])
-        defer { sim.terminate(); sim.waitUntilExit() }
+    @Test func exportDailyMatchesTheSimulatorsTotals() async throws {
+        let (sim, port) = try await startSimulator(["--credentials-out", dir.file("c.json"), "--orgs", "500", "--seed", "7"])
+        defer { stop(sim) }
         let mode = try FileManager.default.attributesOfItem(atPath: dir.file("c.json"))[.posixPermissions] as? Int
         #expect(mode == 0o600)
-        let result = try cli(["export", "daily", "--base-url", "http://127.0.0.1:\(port)", "--credentials", dir.file("c.json"), "--format", "csv"])
+        let result = try await cli(["export", "daily", "--base-url", "http://127.0.0.1:\(port)", "--credentials", dir.file("c.json"), "--format", "csv"])
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\r\n")
         #expect(lines.first == "date,organizationId,organizationName,tier,licenseType,trial,nfr,activeSeats,pendingSeats,consumedLicenses")
@@ -55,7 +65,7 @@ struct CommandLineTests {
         }.reduce(0, +)
         #expect(total == expected)
 
-        let json = try cli(["export", "monthly", "--month", "2026-10", "--base-url", "http://127.0.0.1:\(port)",
+        let json = try await cli(["export", "monthly", "--month", "2026-10", "--base-url", "http://127.0.0.1:\(port)",
                             "--credentials", dir.file("c.json"), "--format", "json", "--tier", "enterprise"])
         #expect(json.status == 0, "\(json.stderr)")
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
@@ -63,26 +73,26 @@ struct CommandLineTests {
         #expect(rows.allSatisfy { $0["tier"] as? String == "enterprise" && $0["month"] as? String == "2026-10" })
         #expect(Set(rows[0].keys) == Set(["month"] + UsageRow.fieldNames))
 
-        let key = try cli(["key", "--check", "--base-url", "http://127.0.0.1:\(port)", "--credentials", dir.file("c.json")])
+        let key = try await cli(["key", "--check", "--base-url", "http://127.0.0.1:\(port)", "--credentials", dir.file("c.json")])
         #expect(key.status == 0)
         #expect(key.stdout.contains("ES256") && key.stdout.contains("SHA256:") && key.stdout.contains("OK"))
         #expect(key.stdout.contains("0600 (owner only)"))
     }
 
-    @Test func revokedKeyExits77WithTheAdvice() throws {
-        let (sim, port) = try startSimulator(["--credentials-out", dir.file("c.json"), "--revoked"])
-        defer { sim.terminate(); sim.waitUntilExit() }
-        let result = try cli(["export", "daily", "--base-url", "http://127.0.0.1:\(port)", "--credentials", dir.file("c.json")])
+    @Test func revokedKeyExits77WithTheAdvice() async throws {
+        let (sim, port) = try await startSimulator(["--credentials-out", dir.file("c.json"), "--revoked"])
+        defer { stop(sim) }
+        let result = try await cli(["export", "daily", "--base-url", "http://127.0.0.1:\(port)", "--credentials", dir.file("c.json")])
         #expect(result.status == 77)
         #expect(result.stderr.contains("key revoked") && result.stderr.contains("MSP Admin Panel > Integrations > Provider API"))
         #expect(result.stderr.split(separator: "\n").count == 1)
         #expect(result.stdout.isEmpty)
-        let check = try cli(["key", "--check", "--base-url", "http://127.0.0.1:\(port)", "--credentials", dir.file("c.json")])
+        let check = try await cli(["key", "--check", "--base-url", "http://127.0.0.1:\(port)", "--credentials", dir.file("c.json")])
         #expect(check.status == 77 && check.stdout.contains("REJECTED"))
     }
 
-    @Test func demoExportNeedsNoSetUp() throws {
-        let result = try cli(["export", "organizations", "--demo", "--format", "table"])
+    @Test func demoExportNeedsNoSetUp() async throws {
+        let result = try await cli(["export", "organizations", "--demo", "--format", "table"])
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.count == 241)
@@ -91,23 +101,23 @@ struct CommandLineTests {
         #expect(result.stdout.contains("nfr"))
     }
 
-    @Test func exitCodesAndOneLineErrors() throws {
-        let noCredentials = try cli(["export", "daily"])
+    @Test func exitCodesAndOneLineErrors() async throws {
+        let noCredentials = try await cli(["export", "daily"])
         #expect(noCredentials.status == 64)
         #expect(noCredentials.stderr.contains("--credentials") && noCredentials.stderr.contains("--demo"))
-        let badOption = try cli(["export", "weekly"])
+        let badOption = try await cli(["export", "weekly"])
         #expect(badOption.status == 64)
-        let badDate = try cli(["export", "daily", "--date", "2026-02-30", "--demo"])
+        let badDate = try await cli(["export", "daily", "--date", "2026-02-30", "--demo"])
         #expect(badDate.status == 64)
         let open = dir.write("open.json", "{}", mode: 0o644)
-        let tooOpen = try cli(["export", "daily", "--credentials", open])
+        let tooOpen = try await cli(["export", "daily", "--credentials", open])
         #expect(tooOpen.status == 65 && tooOpen.stderr.contains("chmod 600"))
         let garbage = dir.write("garbage.json", "not json")
-        let bad = try cli(["key", "--credentials", garbage])
+        let bad = try await cli(["key", "--credentials", garbage])
         #expect(bad.status == 65 && bad.stderr.hasPrefix("provider-explorer: \(garbage): "))
-        let http = try cli(["export", "daily", "--base-url", "http://example.com", "--credentials", garbage])
+        let http = try await cli(["export", "daily", "--base-url", "http://example.com", "--credentials", garbage])
         #expect(http.status == 64 && http.stderr.contains("plain http is refused"))
-        let unreachable = try cli(["export", "organizations", "--base-url", "http://127.0.0.1:1", "--credentials",
+        let unreachable = try await cli(["export", "organizations", "--base-url", "http://127.0.0.1:1", "--credentials",
                                    try demoCredentials(), "--timeout", "1"])
         #expect(unreachable.status == 69 && unreachable.stderr.contains("unavailable after 4 tries"))
         for r in [noCredentials, tooOpen, bad, http, unreachable] {
@@ -124,7 +134,7 @@ struct CommandLineTests {
         return path
     }
 
-    @Test func flagsBeatEnvironmentBeatConfigFile() throws {
+    @Test func flagsBeatEnvironmentBeatConfigFile() async throws {
         let creds = try demoCredentials()
         try FileManager.default.createDirectory(atPath: dir.file("config/provider-explorer"), withIntermediateDirectories: true)
         _ = dir.write("config/provider-explorer/config.toml", """
@@ -133,34 +143,34 @@ struct CommandLineTests {
             credentials = '\(creds)'
             log_level = "debug"
             """)
-        let fromFile = try cli(["export", "daily"])
+        let fromFile = try await cli(["export", "daily"])
         #expect(fromFile.stderr.contains("from-file.example"), "\(fromFile.stderr)")
-        let fromEnv = try cli(["export", "daily"], env: ["NORDPASS_PROVIDER_BASE_URL": "http://from-env.example"])
+        let fromEnv = try await cli(["export", "daily"], env: ["NORDPASS_PROVIDER_BASE_URL": "http://from-env.example"])
         #expect(fromEnv.stderr.contains("from-env.example"))
-        let fromFlag = try cli(["export", "daily", "--base-url", "http://from-flag.example"],
+        let fromFlag = try await cli(["export", "daily", "--base-url", "http://from-flag.example"],
                                env: ["NORDPASS_PROVIDER_BASE_URL": "http://from-env.example"])
         #expect(fromFlag.stderr.contains("from-flag.example"))
         _ = dir.write("config/provider-explorer/config.toml", "base_url = \"x\"\ncolour = \"red\"\n")
-        let badConfig = try cli(["export", "daily"])
+        let badConfig = try await cli(["export", "daily"])
         #expect(badConfig.status == 64 && badConfig.stderr.contains("config.toml:2") && badConfig.stderr.contains("colour"))
     }
 
     /// Sync and export with the most verbose logging, then search every log, cache and
     /// output file for the private key's base64 and for any token: zero hits.
-    @Test func secretsReachNoLogCacheOrOutput() throws {
+    @Test func secretsReachNoLogCacheOrOutput() async throws {
         let creds = try demoCredentials()
-        let (sim, port) = try startSimulator(["--public-key", try publicKeyFile(of: creds), "--key-id", "key_X"])
-        defer { sim.terminate(); sim.waitUntilExit() }
+        let (sim, port) = try await startSimulator(["--public-key", try publicKeyFile(of: creds), "--key-id", "key_X"])
+        defer { stop(sim) }
         let base = ["--base-url", "http://127.0.0.1:\(port)", "--credentials", creds, "--log-level", "trace"]
-        let sync = try cli(["sync"] + base)
+        let sync = try await cli(["sync"] + base)
         #expect(sync.status == 0, "\(sync.stderr)")
         var outputs = [sync.stdout, sync.stderr]
         for what in ["organizations", "daily", "monthly"] {
-            let result = try cli(["export", what, "--format", "json"] + base)
+            let result = try await cli(["export", what, "--format", "json"] + base)
             #expect(result.status == 0, "\(result.stderr)")
             outputs += [result.stdout, result.stderr]
         }
-        let key = try cli(["key", "--check"] + base)
+        let key = try await cli(["key", "--check"] + base)
         outputs += [key.stdout, key.stderr]
         let log = try String(contentsOfFile: dir.file("state/provider-explorer/provider-explorer.log"), encoding: .utf8)
         #expect(log.contains("GET /provider/v1/organizations"), "trace logging was on")
@@ -192,26 +202,26 @@ struct CommandLineTests {
 }
 
 extension CommandLineTests {
-    @Test func offlineExportPrintsWhatOnlinePrinted() throws {
-        let (sim, port) = try startSimulator(["--credentials-out", dir.file("c.json"), "--orgs", "120"])
+    @Test func offlineExportPrintsWhatOnlinePrinted() async throws {
+        let (sim, port) = try await startSimulator(["--credentials-out", dir.file("c.json"), "--orgs", "120"])
         let base = ["--base-url", "http://127.0.0.1:\(port)", "--credentials", dir.file("c.json"), "--cache-dir", dir.file("cache")]
-        let sync = try cli(["sync"] + base)
+        let sync = try await cli(["sync"] + base)
         #expect(sync.status == 0, "\(sync.stderr)")
         #expect(sync.stdout.contains("synced 120 organizations"))
-        let online = try cli(["export", "daily", "--format", "csv"] + base)
+        let online = try await cli(["export", "daily", "--format", "csv"] + base)
         sim.terminate()
-        sim.waitUntilExit()
-        let offline = try cli(["export", "daily", "--format", "csv", "--offline"] + base)
+        try await offPool { sim.waitUntilExit() }
+        let offline = try await cli(["export", "daily", "--format", "csv", "--offline"] + base)
         #expect(offline.status == 0, "\(offline.stderr)")
         #expect(offline.stdout.split(separator: "\r\n").sorted() == online.stdout.split(separator: "\r\n").sorted())
         #expect(offline.stderr.contains("offline: from the cache"))
-        let monthly = try cli(["export", "monthly", "--month", "2026-10", "--offline"] + base)
+        let monthly = try await cli(["export", "monthly", "--month", "2026-10", "--offline"] + base)
         #expect(monthly.status == 0 && monthly.stdout.hasPrefix("month,organizationId"))
         #expect(monthly.stdout.split(separator: "\r\n").count > 100)
-        let missing = try cli(["export", "daily", "--date", "2025-01-01", "--offline"] + base)
+        let missing = try await cli(["export", "daily", "--date", "2025-01-01", "--offline"] + base)
         #expect(missing.status == 1 && missing.stderr.contains("not in the cache"))
         // With the simulator gone, a cached report is still served online, without a request.
-        let cachedOnline = try cli(["export", "daily", "--date", "2026-11-20", "--timeout", "1"] + base)
+        let cachedOnline = try await cli(["export", "daily", "--date", "2026-11-20", "--timeout", "1"] + base)
         #expect(cachedOnline.status == 0)
     }
 }

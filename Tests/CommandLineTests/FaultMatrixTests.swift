@@ -49,18 +49,18 @@ struct FaultMatrixTests {
     ]
 
     @Test(arguments: cases)
-    func exportMeetsTheFault(_ c: Case) throws {
+    func exportMeetsTheFault(_ c: Case) async throws {
         let fixture = try SimulatorFixture(organizations: 1500) { $0.retryAfter = 1 }
         let creds = dir.file("creds.json")
         try CredentialsLoader.write(providerId: "prv_DEMO00", keyId: fixture.keyId, key: fixture.key, createdAt: Date(), to: creds)
         let base = ["--base-url", fixture.url.absoluteString, "--credentials", creds, "--cache-dir", dir.file("cache"), "--timeout", "1"]
         // A whole report in the cache first; the fault must not touch it.
-        let first = try run(productBinary, ["export", "daily", "--date", "2026-11-20", "--format", "csv"] + base, environment: env)
+        let first = try await run(productBinary, ["export", "daily", "--date", "2026-11-20", "--format", "csv"] + base, environment: env)
         #expect(first.status == 0, "\(first.stderr)")
         let before = try cacheDump()
         fixture.simulator.resetCounts()
         fixture.simulator.script(c.faults)
-        let result = try run(productBinary, ["export"] + c.what + ["--format", "csv"] + base, environment: env)
+        let result = try await run(productBinary, ["export"] + c.what + ["--format", "csv"] + base, environment: env)
         #expect(result.status == c.exit, "\(c.name): \(result.stderr)")
         #expect(fixture.simulator.requestCount == c.requests, "\(c.name): \(fixture.simulator.requestLog())")
         if c.exit == 0 {

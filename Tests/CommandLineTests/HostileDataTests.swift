@@ -9,7 +9,7 @@ import ProviderSimulator
 struct HostileDataTests {
     let dir = TempDir()
 
-    func cli(_ args: [String]) throws -> ProcessResult { try runCLI(args, in: dir) }
+    func cli(_ args: [String]) async throws -> ProcessResult { try await runCLI(args, in: dir) }
 
     func hostileServer() throws -> (SimulatorFixture, [String]) {
         let fixture = try SimulatorFixture(organizations: 40) { $0.hostileNames = true }
@@ -21,7 +21,7 @@ struct HostileDataTests {
     /// Python's csv module reads back every row with the names byte for byte (apart
     /// from the documented ' before a formula), and with --csv-raw exactly.
     @Test(arguments: ["organizations", "daily", "monthly"])
-    func pythonReadsEveryNameBack(_ what: String) throws {
+    func pythonReadsEveryNameBack(_ what: String) async throws {
         let (server, access) = try hostileServer()
         defer { withExtendedLifetime(server) {} }
         let data = server.simulator.data
@@ -35,7 +35,7 @@ struct HostileDataTests {
         // The first run fetches, the second reads the cache: both must give every byte.
         for raw in [false, true] {
             let out = dir.file("\(what)-\(raw).csv")
-            let r = try cli(["export", what, "--format", "csv", "--output", out] + (raw ? ["--csv-raw"] : []) + access)
+            let r = try await cli(["export", what, "--format", "csv", "--output", out] + (raw ? ["--csv-raw"] : []) + access)
             #expect(r.status == 0, "\(r.stderr)")
             let script = """
             import csv, json, sys
@@ -43,7 +43,7 @@ struct HostileDataTests {
             column = rows[0].index(sys.argv[2])
             print(json.dumps({"widths": sorted(set(len(r) for r in rows)), "names": [r[column] for r in rows[1:]]}))
             """
-            let py = try run("python3", ["-c", script, out, what == "organizations" ? "name" : "organizationName"])
+            let py = try await run("python3", ["-c", script, out, what == "organizations" ? "name" : "organizationName"])
             #expect(py.status == 0, "\(py.stderr)")
             let parsed = try #require(try JSONSerialization.jsonObject(with: Data(py.stdout.utf8)) as? [String: Any])
             #expect((parsed["widths"] as? [Int])?.count == 1, "every record has the same number of fields")
@@ -57,12 +57,12 @@ struct HostileDataTests {
     }
 
     /// To a terminal, no control character of the data comes out of any format.
-    @Test func nothingReachesATerminal() throws {
+    @Test func nothingReachesATerminal() async throws {
         let (server, access) = try hostileServer()
         defer { withExtendedLifetime(server) {} }
         for format in ["csv", "table", "json"] {
             let command = ([productBinary, "export", "daily", "--format", format] + access).map { "'\($0)'" }.joined(separator: " ")
-            let r = try run("script", ["-qec", command, "/dev/null"],
+            let r = try await run("script", ["-qec", command, "/dev/null"],
                             environment: ["XDG_CACHE_HOME": dir.file("cache"), "XDG_STATE_HOME": dir.file("state"),
                                           "XDG_CONFIG_HOME": dir.file("config"), "NORDPASS_PROVIDER_CREDENTIALS": ""])
             #expect(r.status == 0, "\(format): \(r.stdout)")
@@ -73,10 +73,10 @@ struct HostileDataTests {
     }
 
     /// A problem detail with escape sequences and line breaks is one clean line.
-    @Test func aHostileProblemDetailIsOneCleanLine() throws {
+    @Test func aHostileProblemDetailIsOneCleanLine() async throws {
         let (server, access) = try hostileServer()
         defer { withExtendedLifetime(server) {} }
-        let r = try cli(["export", "daily", "--date", "2020-01-01"] + access)
+        let r = try await cli(["export", "daily", "--date", "2020-01-01"] + access)
         #expect(r.status == 1)
         #expect(r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
         #expect(!r.stderr.unicodeScalars.contains { Printable.isControl($0.value) && $0 != "\n" })

@@ -32,7 +32,7 @@ struct NoStrayFilesTests {
                    "XDG_CONFIG_HOME": dir.file("config"), "NORDPASS_PROVIDER_CREDENTIALS": "", "NORDPASS_PROVIDER_BASE_URL": ""]
         let common = ["--base-url", fixture.url.absoluteString, "--credentials", creds]
         for args in [["sync"], ["export", "daily", "--format", "csv"], ["export", "organizations", "--format", "json"], ["key", "--check"]] {
-            let r = try run(productBinary, args + common, environment: env)
+            let r = try await run(productBinary, args + common, environment: env)
             #expect(r.status == 0, "\(args): \(r.stderr)")
         }
         let cache = tree(dir.file("cache"))

@@ -17,9 +17,9 @@ struct RealAPIReadinessTests {
     }
 
     @Test(arguments: [300.0, -300.0])
-    func exportWorksWithTheClockFiveMinutesOff(_ offset: Double) throws {
+    func exportWorksWithTheClockFiveMinutesOff(_ offset: Double) async throws {
         let (server, access) = try fixture { $0.clockOffset = offset }
-        let r = try runCLI(["export", "organizations", "--format", "csv", "--log-level", "info"] + access, in: dir)
+        let r = try await runCLI(["export", "organizations", "--format", "csv", "--log-level", "info"] + access, in: dir)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.split(separator: "\r\n").count == 41)
         let log = try String(contentsOfFile: dir.file("state/provider-explorer/provider-explorer.log"), encoding: .utf8)
@@ -29,10 +29,10 @@ struct RealAPIReadinessTests {
 
     /// The trace after a sync: every request and its answer, one JSON line each, and
     /// nothing of the key or a token.
-    @Test func theTraceHoldsEveryRequestAndNoSecret() throws {
+    @Test func theTraceHoldsEveryRequestAndNoSecret() async throws {
         let (server, access) = try fixture()
         let trace = dir.file("trace.jsonl")
-        let r = try runCLI(["sync", "--trace-http", trace] + access, in: dir)
+        let r = try await runCLI(["sync", "--trace-http", trace] + access, in: dir)
         #expect(r.status == 0, "\(r.stderr)")
         #expect((try FileManager.default.attributesOfItem(atPath: trace)[.posixPermissions] as? Int) == 0o600)
         let text = try String(contentsOfFile: trace, encoding: .utf8)
@@ -49,7 +49,7 @@ struct RealAPIReadinessTests {
         for piece in stride(from: 0, to: keyBase64.count - 24, by: 12).map({ String(keyBase64.dropFirst($0).prefix(24)) }) + ["eyJ"] {
             #expect(!text.contains(piece), "\(piece)")
         }
-        let bad = try runCLI(["sync", "--trace-http", dir.file("no/such/dir/t.jsonl")] + access, in: dir)
+        let bad = try await runCLI(["sync", "--trace-http", dir.file("no/such/dir/t.jsonl")] + access, in: dir)
         #expect(bad.status == 74 && bad.stderr.contains("cannot write the HTTP trace"))
     }
 }

@@ -269,15 +269,6 @@ struct ModelTests {
         #expect(m.screen == .list)
     }
 
-    /// Polls `condition` until it holds; fails the test instead of hanging after `seconds`.
-    func waitUntil(seconds: Double = 60, _ condition: () -> Bool) async throws {
-        let deadline = Date().addingTimeInterval(seconds)
-        while !condition() {
-            guard Date() < deadline else { Issue.record("condition not met in \(seconds) s"); return }
-            try await Task.sleep(nanoseconds: 5_000_000)
-        }
-    }
-
     @Test func aFilterChangeNotifiesOnce() throws {
         let (m, _) = try model()
         let counter = ChangeCounter()
@@ -371,14 +362,18 @@ struct ModelTests {
     }
 
     @Test func cancelStopsTheSyncAndSaysSo() async throws {
-        let fixture = try SimulatorFixture(organizations: 300, today: ModelTests.today) { $0.latency = 0.1 }
+        let fixture = try SimulatorFixture(organizations: 300, today: ModelTests.today)
+        // The days of last month wait until the test ends: the sync cannot end before the
+        // cancel, however fast or loaded the machine.
+        fixture.simulator.hold { $0.contains("date=2026-10-") }
+        defer { fixture.simulator.release() }
         let store = try UsageStore.open(path: dir.file("cancel.sqlite3"))
         let engine = SyncEngine(client: fixture.client(), store: store, now: { ModelTests.now })
         let info = KeyInfo(providerId: "prv", keyId: "key", algorithm: "ES256", fingerprint: "f", createdAt: nil, permission: "ok", source: "t")
         let m = ExplorerModel(store: store, source: nil, engine: engine, keyInfo: info, origin: .demo, now: { ModelTests.now })
         m.start()
         let sync = try #require(m.startSync())
-        try await waitUntil { if case .syncing(let done, _, _) = m.sync.state { return done >= 5 }; return !m.sync.isSyncing }
+        try await waitUntil(seconds: 60, "five steps of the sync") { if case .syncing(let done, _, _) = m.sync.state { return done >= 5 }; return false }
         #expect(m.sync.isSyncing, "cancelled before it ended")
         sync.cancel()
         await sync.value

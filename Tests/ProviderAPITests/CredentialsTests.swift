@@ -8,12 +8,12 @@ struct CredentialsTests {
     let dir = TempDir()
 
     /// A key made by the openssl command line in the given PEM format.
-    func makeKey(_ name: String, _ genArgs: [String], convert: [String]? = nil) throws -> String {
+    func makeKey(_ name: String, _ genArgs: [String], convert: [String]? = nil) async throws -> String {
         let path = dir.file(name)
-        try openssl(["genpkey"] + genArgs + ["-out", path])
+        try await openssl(["genpkey"] + genArgs + ["-out", path])
         if let convert {
             let converted = path + ".conv"
-            try openssl(convert + ["-in", path, "-out", converted])
+            try await openssl(convert + ["-in", path, "-out", converted])
             try FileManager.default.removeItem(atPath: path)
             try FileManager.default.moveItem(atPath: converted, toPath: path)
         }
@@ -31,7 +31,7 @@ struct CredentialsTests {
         do { _ = try body(); return nil } catch let e as ProviderError { return e.description } catch { return "\(error)" }
     }
 
-    @Test func acceptsEachFormatAndTypeWithItsAlgorithm() throws {
+    @Test func acceptsEachFormatAndTypeWithItsAlgorithm() async throws {
         let cases: [(String, [String], [String]?, KeyAlgorithm)] = [
             ("ec-pkcs8.pem", ["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"], nil, .es256),
             ("ec-sec1.pem", ["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"], ["ec"], .es256),
@@ -40,7 +40,7 @@ struct CredentialsTests {
             ("ed25519.pem", ["-algorithm", "ED25519"], nil, .edDSA),
         ]
         for (name, gen, convert, algorithm) in cases {
-            let path = try makeKey(name, gen, convert: convert)
+            let path = try await makeKey(name, gen, convert: convert)
             let header = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")[0]
             if name.contains("sec1") { #expect(header == "-----BEGIN EC PRIVATE KEY-----") }
             if name.contains("pkcs1") { #expect(header == "-----BEGIN RSA PRIVATE KEY-----") }
@@ -55,10 +55,10 @@ struct CredentialsTests {
         }
     }
 
-    @Test func fingerprintIsSHA256OfTheSPKI() throws {
-        let path = try makeKey("fp.pem", ["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"])
+    @Test func fingerprintIsSHA256OfTheSPKI() async throws {
+        let path = try await makeKey("fp.pem", ["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"])
         // Computed independently by the openssl command line.
-        let shell = try run("sh", ["-c", "openssl pkey -in '\(path)' -pubout -outform DER | openssl dgst -sha256 -binary | base64 -w0"])
+        let shell = try await run("sh", ["-c", "openssl pkey -in '\(path)' -pubout -outform DER | openssl dgst -sha256 -binary | base64 -w0"])
         var expected = shell.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         while expected.hasSuffix("=") { expected.removeLast() }
         #expect(expected.count == 43)
@@ -66,30 +66,30 @@ struct CredentialsTests {
         #expect(c.fingerprint == "SHA256:" + expected)
     }
 
-    @Test func refusesEncryptedPEM() throws {
+    @Test func refusesEncryptedPEM() async throws {
         let path = dir.file("enc.pem")
-        try openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-aes256", "-pass", "pass:secret", "-out", path])
+        try await openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-aes256", "-pass", "pass:secret", "-out", path])
         chmod(path, 0o600)
         let message = try #require(refusal { try CredentialsLoader.load(keyFile: path, providerId: "p", keyId: "k") })
         #expect(message.contains(path) && message.contains("encrypted"))
         // The legacy Proc-Type form as well.
         let legacy = dir.file("enc-legacy.pem")
-        try openssl(["ec", "-in", try makeKey("plain.pem", ["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"]),
+        try await openssl(["ec", "-in", try makeKey("plain.pem", ["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"]),
                      "-aes256", "-passout", "pass:secret", "-out", legacy])
         chmod(legacy, 0o600)
         #expect(refusal { try CredentialsLoader.load(keyFile: legacy, providerId: "p", keyId: "k") }?.contains("encrypted") == true)
     }
 
-    @Test func refusesOtherCurvesShortRSAAndOtherTypes() throws {
-        let p384 = try makeKey("p384.pem", ["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-384"])
+    @Test func refusesOtherCurvesShortRSAAndOtherTypes() async throws {
+        let p384 = try await makeKey("p384.pem", ["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-384"])
         #expect(refusal { try CredentialsLoader.load(keyFile: p384, providerId: "p", keyId: "k") }?.contains("P-384") == true)
-        let rsa1024 = try makeKey("rsa1024.pem", ["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:1024"])
+        let rsa1024 = try await makeKey("rsa1024.pem", ["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:1024"])
         #expect(refusal { try CredentialsLoader.load(keyFile: rsa1024, providerId: "p", keyId: "k") }?.contains("1024 bits") == true)
-        let ed448 = try makeKey("ed448.pem", ["-algorithm", "ED448"])
+        let ed448 = try await makeKey("ed448.pem", ["-algorithm", "ED448"])
         #expect(refusal { try CredentialsLoader.load(keyFile: ed448, providerId: "p", keyId: "k") }?.contains("Ed448") == true)
     }
 
-    @Test func refusesGarbageEmptyMissingAndPublicKeys() throws {
+    @Test func refusesGarbageEmptyMissingAndPublicKeys() async throws {
         let garbage = dir.write("garbage.pem", "hello, this is not a key\n")
         #expect(refusal { try CredentialsLoader.load(keyFile: garbage, providerId: "p", keyId: "k") }?.contains("not a PEM") == true)
         let empty = dir.write("empty.pem", "")
@@ -98,16 +98,16 @@ struct CredentialsTests {
         #expect(refusal { try CredentialsLoader.load(keyFile: broken, providerId: "p", keyId: "k") }?.contains("not a readable private key") == true)
         let missing = dir.file("nope.pem")
         #expect(refusal { try CredentialsLoader.load(keyFile: missing, providerId: "p", keyId: "k") }?.contains("no such file") == true)
-        let key = try makeKey("for-pub.pem", ["-algorithm", "ED25519"])
+        let key = try await makeKey("for-pub.pem", ["-algorithm", "ED25519"])
         let pub = dir.file("pub.pem")
-        try openssl(["pkey", "-in", key, "-pubout", "-out", pub])
+        try await openssl(["pkey", "-in", key, "-pubout", "-out", pub])
         chmod(pub, 0o600)
         #expect(refusal { try CredentialsLoader.load(keyFile: pub, providerId: "p", keyId: "k") }?.contains("public key") == true)
         #expect(refusal { try CredentialsLoader.load(keyFile: dir.path, providerId: "p", keyId: "k") }?.contains("not a regular file") == true)
     }
 
-    @Test func refusesFilesOthersCanReadAndSaysHowToFix() throws {
-        let key = try makeKey("open.pem", ["-algorithm", "ED25519"])
+    @Test func refusesFilesOthersCanReadAndSaysHowToFix() async throws {
+        let key = try await makeKey("open.pem", ["-algorithm", "ED25519"])
         for mode in [0o644, 0o640, 0o604, 0o660] {
             chmod(key, mode_t(mode))
             let message = try #require(refusal { try CredentialsLoader.load(keyFile: key, providerId: "p", keyId: "k") })
@@ -119,8 +119,8 @@ struct CredentialsTests {
         #expect(refusal { try CredentialsLoader.load(keyFile: key, providerId: "p", keyId: "k") } == nil)
     }
 
-    @Test func refusesBadCredentialsJSON() throws {
-        let key = try makeKey("j.pem", ["-algorithm", "ED25519"])
+    @Test func refusesBadCredentialsJSON() async throws {
+        let key = try await makeKey("j.pem", ["-algorithm", "ED25519"])
         let pem = try String(contentsOfFile: key, encoding: .utf8)
         let notJSON = dir.write("notjson.json", "{ providerId: ")
         #expect(refusal { try CredentialsLoader.load(credentialsFile: notJSON) }?.contains("not a JSON credentials file") == true)
@@ -134,8 +134,8 @@ struct CredentialsTests {
         #expect(refusal { try CredentialsLoader.load(credentialsFile: garbageKey) } != nil)
     }
 
-    @Test func refusalsAreOneLineAndHoldNoKeyMaterial() throws {
-        let key = try makeKey("secret.pem", ["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-384"])
+    @Test func refusalsAreOneLineAndHoldNoKeyMaterial() async throws {
+        let key = try await makeKey("secret.pem", ["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-384"])
         let pem = try String(contentsOfFile: key, encoding: .utf8)
         let body = pem.split(separator: "\n")[1]
         let message = try #require(refusal { try CredentialsLoader.load(keyFile: key, providerId: "p", keyId: "k") })

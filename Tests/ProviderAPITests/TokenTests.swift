@@ -9,7 +9,7 @@ struct TokenTests {
     let dir = TempDir()
 
     @Test(arguments: KeyAlgorithm.allCases)
-    func tokenVerifiesWithLibcryptoAndOpenSSL(_ algorithm: KeyAlgorithm) throws {
+    func tokenVerifiesWithLibcryptoAndOpenSSL(_ algorithm: KeyAlgorithm) async throws {
         let key = try #require(PrivateKey.generate(algorithm))
         let now = Date()
         let minter = TokenMinter(providerId: "prv_7Q2M9K", keyId: "key_01", key: key, clock: { now })
@@ -42,13 +42,13 @@ struct TokenTests {
         switch algorithm {
         case .es256:
             try Data(derFromRaw(parts.signature)).write(to: URL(fileURLWithPath: sigPath))
-            result = try openssl(["dgst", "-sha256", "-verify", pubPath, "-signature", sigPath, inputPath])
+            result = try await openssl(["dgst", "-sha256", "-verify", pubPath, "-signature", sigPath, inputPath])
         case .rs256:
             try Data(parts.signature).write(to: URL(fileURLWithPath: sigPath))
-            result = try openssl(["dgst", "-sha256", "-verify", pubPath, "-signature", sigPath, inputPath])
+            result = try await openssl(["dgst", "-sha256", "-verify", pubPath, "-signature", sigPath, inputPath])
         case .edDSA:
             try Data(parts.signature).write(to: URL(fileURLWithPath: sigPath))
-            result = try openssl(["pkeyutl", "-verify", "-pubin", "-inkey", pubPath, "-rawin", "-in", inputPath, "-sigfile", sigPath])
+            result = try await openssl(["pkeyutl", "-verify", "-pubin", "-inkey", pubPath, "-rawin", "-in", inputPath, "-sigfile", sigPath])
         }
         #expect(result.status == 0, "openssl: \(result.stdout) \(result.stderr)")
         #expect(result.stdout.contains("Verified OK") || result.stdout.contains("Signature Verified Successfully"))

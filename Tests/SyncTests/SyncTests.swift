@@ -159,22 +159,26 @@ struct SyncTests {
 
     @Test func aSyncKilledHalfWayLeavesWholeReports() async throws {
         let fixture = try SimulatorFixture(organizations: 3000) { $0.latency = 0.02 }
+        // Last month's days wait until the kill: the sync cannot end first, however
+        // loaded the machine (this month's days are written meanwhile).
+        fixture.simulator.hold { $0.contains("date=2026-10-") }
+        defer { fixture.simulator.release() }
         let creds = dir.file("creds.json")
         try CredentialsLoader.write(providerId: "prv_DEMO00", keyId: fixture.keyId, key: fixture.key, createdAt: Date(), to: creds)
         let cache = dir.file("killed")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: productBinary)
         process.arguments = ["sync", "--base-url", fixture.url.absoluteString, "--credentials", creds, "--cache-dir", cache]
-        process.environment = ["XDG_STATE_HOME": dir.file("state"), "XDG_CONFIG_HOME": dir.file("config")]
+        process.environment = ProcessInfo.processInfo.environment
+            .merging(["XDG_STATE_HOME": dir.file("state"), "XDG_CONFIG_HOME": dir.file("config"),
+                      "PROVIDER_EXPLORER_NOW": "2026-11-29T10:00:00Z"]) { $1 }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
         // Kill it once a few reports are in, while others are being written.
-        let deadline = Date().addingTimeInterval(120)
-        while fixture.simulator.requestCount < 12, Date() < deadline { usleep(5_000) }
-        #expect(fixture.simulator.requestCount >= 12, "the sync made 12 requests in 120 s before the kill")
+        try await waitUntil(seconds: 120, "the sync made 12 requests before the kill") { fixture.simulator.requestCount >= 12 }
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        try await offPool { process.waitUntilExit() }
         #expect(process.terminationReason == .uncaughtSignal)
         let files = try FileManager.default.contentsOfDirectory(atPath: cache).filter { $0.hasSuffix(".sqlite3") }
         let store = try UsageStore.open(path: cache + "/" + #require(files.first))

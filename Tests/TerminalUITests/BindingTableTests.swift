@@ -176,7 +176,7 @@ struct BindingTableTests {
         let deadline = Date().addingTimeInterval(120)
         while a.model.sync.isSyncing {
             guard Date() < deadline else { Issue.record("the sync did not end in 120 s"); return }
-            try await Task.sleep(nanoseconds: 10_000_000)
+            await pause(seconds: 0.01)  // suspends (no thread held): lets the sync post steps between passes
             let actions = runtime.inbox.take()
             let stepsNow = actions.filter { if case .syncProgress = $0 { return true }; return false }.count
             #expect(stepsNow <= 1, "\(stepsNow) steps in one pass")
@@ -193,18 +193,29 @@ struct BindingTableTests {
 
     /// Esc while syncing cancels through the runtime: the effect ends, the state is
     /// idle and says so.
-    @Test func escCancelsTheSyncEffect() async throws {
-        let fixture = try SimulatorFixture(organizations: 300, today: Day("2026-11-29")!) { $0.latency = 0.1 }
+    /// Issue 25, item 3: Esc during a sync clears what the user did (a kept search) and
+    /// leaves the sync running; C, named in the hints while a sync runs, cancels it
+    /// through the runtime: the effect ends, the state is idle and says so.
+    @Test func cancelKeyCancelsTheSyncAndEscClearsTheSearch() async throws {
+        let fixture = try SimulatorFixture(organizations: 300, today: Day("2026-11-29")!)
+        // Last month's days wait until the test ends: the sync cannot end before Esc.
+        fixture.simulator.hold { $0.contains("date=2026-10-") }
+        defer { fixture.simulator.release() }
         let store = try UsageStore.open(path: dir.file("cancel.sqlite3"))
         let a = try app(engine: SyncEngine(client: fixture.client(), store: store, now: { Self.now }), store: store)
         let runtime = Runtime(app: a)
         runtime.dispatch(.start(restoring: nil))
-        _ = a.frame(width: 120, height: 40)
+        for key: Key in [.char("/"), .char("a"), .enter] { runtime.dispatch(.key(key)) }
+        #expect(a.model.list.search == "a" && !a.ui.searching)
+        #expect(a.frame(width: 120, height: 40).lines[39].contains("C cancel sync"), "the hint names the key while a sync runs")
         runtime.dispatch(.key(.escape))
+        #expect(a.model.list.search.isEmpty, "Esc cleared the kept search")
+        #expect(runtime.isRunning(.sync) && a.model.sync.isSyncing && !a.model.sync.lastCancelled, "and left the sync running")
+        runtime.dispatch(.key(.char("C")))
         let deadline = Date().addingTimeInterval(60)
         while runtime.isRunning(.sync) || a.model.sync.isSyncing {
             guard Date() < deadline else { Issue.record("the cancelled sync did not end in 60 s"); return }
-            try await Task.sleep(nanoseconds: 10_000_000)
+            await pause(seconds: 0.01)  // suspends (no thread held) while the cancelled sync ends
             runtime.drain()
         }
         #expect(a.model.sync.lastCancelled && a.model.status?.text == "sync cancelled; what was fetched is kept")

@@ -28,135 +28,135 @@ struct EndToEndTests {
         return String(line.dropFirst().prefix(22)).trimmingCharacters(in: .whitespaces)
     }
 
-    @Test func navigateSearchFilterDrillResizeQuit() throws {
+    @Test func navigateSearchFilterDrillResizeQuit() async throws {
         let tmux = Tmux()
         defer { tmux.kill() }
-        try tmux.start(command, environment: environment)
-        var screen = try tmux.wait(for: "Organizations 240/240")
+        try await tmux.start(command, environment: environment)
+        var screen = try await tmux.wait(for: "Organizations 240/240")
         #expect(screen.contains("DEMO simulator"))
-        screen = try tmux.wait(seconds: 30) { Tmux.synced($0) }
+        screen = try await tmux.wait(seconds: 30) { Tmux.synced($0) }
         #expect(screen.contains("--credentials FILE"), "once the sync is done, the status line says how to use real data")
 
-        try tmux.send("j", "j")
-        screen = try tmux.wait { $0.contains("┌ " + self.listName($0, row: 2) + " · org_") }
+        try await tmux.send("j", "j")
+        screen = try await tmux.wait { $0.contains("┌ " + self.listName($0, row: 2) + " · org_") }
         #expect(screen.contains("┌ " + listName(screen, row: 2) + " · org_"), "the detail follows the cursor")
 
-        try tmux.send("/")
-        try tmux.send("rocket", literal: true)
-        screen = try tmux.wait(for: "1/240")
+        try await tmux.send("/")
+        try await tmux.send("rocket", literal: true)
+        screen = try await tmux.wait(for: "1/240")
         #expect(screen.contains("Rocket 🚀 Labs") && screen.contains("[/rocket]"))
-        try tmux.send("Enter")
-        try tmux.send("Escape")
-        screen = try tmux.wait(for: "Organizations 240/240")
+        try await tmux.send("Enter")
+        try await tmux.send("Escape")
+        screen = try await tmux.wait(for: "Organizations 240/240")
 
-        try tmux.send("t")
-        screen = try tmux.wait(for: "[trial]")
+        try await tmux.send("t")
+        screen = try await tmux.wait(for: "[trial]")
         #expect(screen.contains("TRIAL"))
         // Trial only and NFR only exclude each other: n replaces t (issue 10, item 22).
-        try tmux.send("n")
-        screen = try tmux.wait(for: "[NFR] 1/240")
+        try await tmux.send("n")
+        screen = try await tmux.wait(for: "[NFR] 1/240")
         #expect(!screen.contains("[trial, NFR]"))
         #expect(screen.contains("Demo MSP Internal (NFR)"))
 
-        try tmux.send("Enter")
-        screen = try tmux.wait(for: "Not For Resale")
-        try tmux.send("Escape")
-        try tmux.send("L")
-        screen = try tmux.wait(for: "License tiers")
+        try await tmux.send("Enter")
+        screen = try await tmux.wait(for: "Not For Resale")
+        try await tmux.send("Escape")
+        try await tmux.send("L")
+        screen = try await tmux.wait(for: "License tiers")
         #expect(screen.contains("Billable seats"))
-        try tmux.send("Escape")
-        screen = try tmux.wait(for: "Organizations [NFR]")
+        try await tmux.send("Escape")
+        screen = try await tmux.wait(for: "Organizations [NFR]")
 
-        try tmux.send("r")
-        screen = try tmux.wait(seconds: 30) { Tmux.synced($0) }
+        try await tmux.send("r")
+        screen = try await tmux.wait(seconds: 30) { Tmux.synced($0) }
         #expect(screen.contains("Organizations [NFR] 1/240"), "a refresh keeps filters and data")
 
-        try tmux.resize(width: 80, height: 24)
-        screen = try tmux.wait { !$0.contains("Fingerprint") && $0.contains("Organizations") }
+        try await tmux.resize(width: 80, height: 24)
+        screen = try await tmux.wait { !$0.contains("Fingerprint") && $0.contains("Organizations") }
         #expect(screen.split(separator: "\n").allSatisfy { $0.count <= 80 })
         #expect(!screen.contains("Fingerprint"), "one pane at a time under 100 columns")
-        try tmux.resize(width: 50, height: 12)
-        screen = try tmux.wait(for: "Terminal too small")
-        try tmux.resize(width: 120, height: 40)
-        screen = try tmux.wait(for: "Fingerprint")
+        try await tmux.resize(width: 50, height: 12)
+        screen = try await tmux.wait(for: "Terminal too small")
+        try await tmux.resize(width: 120, height: 40)
+        screen = try await tmux.wait(for: "Fingerprint")
 
-        try tmux.send("q")
-        screen = try tmux.wait(for: "icanon")
+        try await tmux.send("q")
+        screen = try await tmux.wait(for: "icanon")
         #expect(screen.contains("EXIT=0"))
         #expect(screen.contains("echo icanon") || (screen.contains(" echo") && !screen.contains("-echo")))
         #expect(!screen.contains("-icanon"))
-        #expect(try tmux.display("#{alternate_on}") == "0")
-        #expect(try tmux.display("#{cursor_flag}") == "1")
+        #expect(try await tmux.display("#{alternate_on}") == "0")
+        #expect(try await tmux.display("#{cursor_flag}") == "1")
     }
 
     @Test(arguments: [("TERM", 143), ("HUP", 129), ("INT", 130)])
-    func restoresTheTerminalAfterASignal(_ signal: String, _ status: Int) throws {
+    func restoresTheTerminalAfterASignal(_ signal: String, _ status: Int) async throws {
         let tmux = Tmux()
         defer { tmux.kill() }
-        try tmux.start(command, environment: environment)
-        _ = try tmux.wait(for: "Organizations")
-        let pid = try #require(try tmux.childPID())
-        _ = try run("kill", ["-\(signal)", String(pid)])
-        let screen = try tmux.wait(for: "icanon")
+        try await tmux.start(command, environment: environment)
+        _ = try await tmux.wait(for: "Organizations")
+        let pid = try #require(try await tmux.childPID())
+        _ = try await run("kill", ["-\(signal)", String(pid)])
+        let screen = try await tmux.wait(for: "icanon")
         #expect(screen.contains("EXIT=\(status)"), "\(screen)")
         #expect(!screen.contains("-echo") && !screen.contains("-icanon"))
-        #expect(try tmux.display("#{alternate_on}") == "0")
+        #expect(try await tmux.display("#{alternate_on}") == "0")
     }
 
     /// A crash (SIGSEGV, as a bad pointer in a pane would raise) restores the terminal
     /// before the process dies of it.
-    @Test func restoresTheTerminalAfterACrash() throws {
+    @Test func restoresTheTerminalAfterACrash() async throws {
         let tmux = Tmux()
         defer { tmux.kill() }
         var env = environment
         env["SWIFT_BACKTRACE"] = "enable=no"
-        try tmux.start(command, environment: env)
-        _ = try tmux.wait(for: "Organizations")
-        let pid = try #require(try tmux.childPID(), "the explorer's pid")
+        try await tmux.start(command, environment: env)
+        _ = try await tmux.wait(for: "Organizations")
+        let pid = try #require(try await tmux.childPID(), "the explorer's pid")
         #expect(Foundation.kill(pid, SIGSEGV) == 0)
-        let screen = try tmux.wait(for: "icanon")
+        let screen = try await tmux.wait(for: "icanon")
         #expect(screen.contains("EXIT=139"), "the process died of the signal: \(screen)")
         #expect(!screen.contains("-echo") && !screen.contains("-icanon"))
-        #expect(try tmux.display("#{alternate_on}") == "0")
+        #expect(try await tmux.display("#{alternate_on}") == "0")
     }
 
     /// The API goes away while the explorer runs: the data stays, the status line says
     /// what happened, and q still restores the terminal.
-    @Test func survivesALostConnection() throws {
+    @Test func survivesALostConnection() async throws {
         let fixture = try SimulatorFixture(organizations: 120)
         let creds = dir.file("creds.json")
         try CredentialsLoader.write(providerId: "prv_DEMO00", keyId: fixture.keyId, key: fixture.key, createdAt: Date(), to: creds)
         let tmux = Tmux()
         defer { tmux.kill() }
         let explorer = "\(productBinary) --base-url \(fixture.url.absoluteString) --credentials \(creds) --timeout 1"
-        try tmux.start(wrapped(explorer), environment: environment)
-        var screen = try tmux.wait(seconds: 30) { $0.contains("Organizations 120/120") && Tmux.synced($0) }
+        try await tmux.start(wrapped(explorer), environment: environment)
+        var screen = try await tmux.wait(seconds: 30) { $0.contains("Organizations 120/120") && Tmux.synced($0) }
         #expect(screen.contains("127.0.0.1"))
         fixture.simulator.stop()
-        try tmux.send("r")
-        screen = try tmux.wait(seconds: 40) { $0.contains("✗") }
+        try await tmux.send("r")
+        screen = try await tmux.wait(seconds: 40) { $0.contains("✗") }
         #expect(screen.contains("unavailable after 4 tries"), "\(screen)")
         #expect(screen.contains("Organizations 120/120"), "the data stays on screen")
-        try tmux.send("q")
-        screen = try tmux.wait(for: "icanon")
+        try await tmux.send("q")
+        screen = try await tmux.wait(for: "icanon")
         #expect(screen.contains("EXIT=0") && !screen.contains("-echo"))
     }
 
-    @Test func ctrlCQuits() throws {
+    @Test func ctrlCQuits() async throws {
         let tmux = Tmux()
         defer { tmux.kill() }
-        try tmux.start(command, environment: environment)
-        _ = try tmux.wait(for: "Organizations")
-        try tmux.send("C-c")
-        let screen = try tmux.wait(for: "EXIT=")
+        try await tmux.start(command, environment: environment)
+        _ = try await tmux.wait(for: "Organizations")
+        try await tmux.send("C-c")
+        let screen = try await tmux.wait(for: "EXIT=")
         // In cbreak mode the terminal turns Ctrl-C into SIGINT: the explorer restores the
         // terminal and exits 128 + 2, as a shell expects of an interrupt.
         #expect(screen.contains("EXIT=130"), "\(screen)")
         #expect(!screen.contains("-echo"))
     }
 
-    @Test func withoutATerminalItPointsToExport() throws {
-        let result = try run(productBinary, [], environment: environment)
+    @Test func withoutATerminalItPointsToExport() async throws {
+        let result = try await run(productBinary, [], environment: environment)
         #expect(result.status == 1)
         #expect(result.stderr.contains("not a TTY") && result.stderr.contains("provider-explorer export"))
         #expect(result.stderr.split(separator: "\n").count == 1)

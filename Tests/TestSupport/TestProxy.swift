@@ -85,10 +85,10 @@ public final class TestProxy: @unchecked Sendable {
         } else {
             _ = forward.withUnsafeBytes { send(upstream, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         }
-        let done = DispatchSemaphore(value: 0)
+        let done = DispatchSemaphore(value: 0)  // the proxy's own connection thread, not the pool
         Thread { Self.pipe(from: client, to: upstream); done.signal() }.start()
         Self.pipe(from: upstream, to: client)
-        done.wait()
+        done.wait()  // on the proxy's connection thread (a Thread of its own), never the pool
         close(client); close(upstream)
     }
 

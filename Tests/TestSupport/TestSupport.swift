@@ -29,12 +29,46 @@ public struct ProcessResult: Sendable {
 }
 
 /// Runs a program to its end with the given arguments, environment additions and stdin.
+/// The wait happens on a thread of its own (`offPool`), never on a thread of the Swift
+/// concurrency pool, which has as many threads as cores (two on CI): a test waiting
+/// there for a child would starve every async test running beside it.
+@discardableResult
+public func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+                input: Data? = nil, timeout: Double = 120) async throws -> ProcessResult {
+    try await offPool { try runAndWait(executable, arguments, environment: environment, input: input, timeout: timeout) }
+}
+
+/// Runs `work` on a new thread (not the concurrency pool) and resumes with its result.
+public func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try work() }) }.start()
+    }
+}
+
+/// Polls `condition` every 20 ms, on the caller's actor, until it holds; throws
+/// (failing the test, with `what`) when it does not hold within `seconds`.
+public func waitUntil(seconds: Double = 20, _ what: String, isolation: isolated (any Actor)? = #isolation,
+                      _ condition: () async throws -> Bool) async throws {
+    let deadline = Date().addingTimeInterval(seconds)
+    while try await !condition() {
+        guard Date() < deadline else { throw TmuxError.failed("not met in \(seconds) s: \(what)") }
+        await pause(seconds: 0.02)
+    }
+}
+
+/// Sleeps without holding a thread of the pool (a suspension, not a blocking sleep).
+public func pause(seconds: Double) async {
+    try? await Task.sleep(nanoseconds: UInt64(seconds * 1e9))  // suspends: the thread goes back to the pool
+}
+
+/// `run`'s body, blocking its caller: only ever called on a thread of `offPool`.
 /// Spawned with posix_spawn and reaped with waitpid rather than Foundation's Process,
 /// whose exit watch is inherited by a daemon a child leaves behind (tmux starting its
 /// server) and then never fires. Output goes through temporary files for the same reason.
-@discardableResult
-public func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
-                input: Data? = nil, timeout: Double = 120) throws -> ProcessResult {
+/// The environment is this process's plus `environment`, so that what travels in it
+/// (libfaketime's LD_PRELOAD and FAKETIME under `scripts/any-day.sh`) reaches the child.
+func runAndWait(_ executable: String, _ arguments: [String], environment: [String: String],
+                input: Data?, timeout: Double) throws -> ProcessResult {
     var env = ProcessInfo.processInfo.environment
     for (k, v) in environment { env[k] = v }
     let path = executable.hasPrefix("/") ? executable : "/usr/bin/env"
@@ -59,9 +93,9 @@ public func run(_ executable: String, _ arguments: [String], environment: [Strin
     guard rc == 0 else { throw TmuxError.failed("cannot start \(executable): errno \(rc)") }
     var status: Int32 = 0
     let deadline = Date().addingTimeInterval(timeout)
-    while waitpid(pid, &status, WNOHANG) == 0 {
-        if Date() > deadline { kill(pid, SIGKILL); _ = waitpid(pid, &status, 0); break }
-        usleep(2_000)
+    while waitpid(pid, &status, WNOHANG) == 0 {  // on offPool's thread, never the concurrency pool
+        if Date() > deadline { kill(pid, SIGKILL); _ = waitpid(pid, &status, 0); break }  // offPool's thread
+        usleep(2_000)  // offPool's thread: polls the child without holding the pool
     }
     // WIFEXITED / WEXITSTATUS / WTERMSIG, which Swift cannot import as macros.
     let code = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
@@ -123,8 +157,8 @@ public final class SimulatorFixture: @unchecked Sendable {
 
 /// Runs `openssl` with arguments; fails the caller's expectation through the status.
 @discardableResult
-public func openssl(_ args: [String], input: Data? = nil) throws -> ProcessResult {
-    try run("openssl", args, input: input)
+public func openssl(_ args: [String], input: Data? = nil) async throws -> ProcessResult {
+    try await run("openssl", args, input: input)
 }
 
 /// A throwaway certificate authority and server certificates, made with the `openssl`
@@ -133,9 +167,9 @@ public struct TestCertificates: Sendable {
     public let dir: TempDir
     public var caCertificate: String { dir.file("ca.crt") }
 
-    public init() throws {
+    public init() async throws {
         dir = TempDir()
-        try Self.check(openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+        try Self.check(await openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
                                 "-keyout", dir.file("ca.key"), "-out", dir.file("ca.crt"), "-days", "2", "-subj", "/CN=provider-explorer test CA"]))
     }
 
@@ -146,27 +180,27 @@ public struct TestCertificates: Sendable {
     /// A certificate for `names` (IP or DNS), signed by the test CA (which no system
     /// trusts), or self-signed, or already expired. Returns (certificate, key).
     public func server(_ label: String, names: [String] = ["IP:127.0.0.1"], selfSigned: Bool = false,
-                       expired: Bool = false) throws -> (certificate: String, key: String) {
+                       expired: Bool = false) async throws -> (certificate: String, key: String) {
         let key = dir.file("\(label).key"), csr = dir.file("\(label).csr"), crt = dir.file("\(label).crt")
         let ext = dir.write("\(label).ext", "subjectAltName=" + names.joined(separator: ",") + "\n")
-        try Self.check(openssl(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key,
+        try Self.check(await openssl(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key,
                                 "-out", csr, "-subj", "/CN=\(label)"]))
         let signer = selfSigned ? ["-signkey", key] : ["-CA", caCertificate, "-CAkey", dir.file("ca.key"), "-CAcreateserial"]
         // An expired certificate: its end a day before its start, which is now.
         let validity = expired ? ["-days", "-1"] : ["-days", "2"]
-        try Self.check(openssl(["x509", "-req", "-in", csr, "-out", crt, "-extfile", ext] + signer + validity))
+        try Self.check(await openssl(["x509", "-req", "-in", csr, "-out", crt, "-extfile", ext] + signer + validity))
         return (crt, key)
     }
 }
 
 /// Runs the real binary as a user would, with configuration, state and cache kept in
 /// `dir` and no credentials or base URL from the environment; `env` adds to that.
-public func runCLI(_ args: [String], in dir: TempDir, env: [String: String] = [:]) throws -> ProcessResult {
+public func runCLI(_ args: [String], in dir: TempDir, env: [String: String] = [:]) async throws -> ProcessResult {
     var environment = ["XDG_CONFIG_HOME": dir.file("config"), "XDG_STATE_HOME": dir.file("state"),
                        "XDG_CACHE_HOME": dir.file("cache"), "NORDPASS_PROVIDER_CREDENTIALS": "",
                        "NORDPASS_PROVIDER_CREDENTIALS_COMMAND": "", "NORDPASS_PROVIDER_BASE_URL": ""]
     for (k, v) in env { environment[k] = v }
-    return try run(productBinary, args, environment: environment)
+    return try await run(productBinary, args, environment: environment)
 }
 
 /// Counts every change of what `read` observes (Observation), re-arming after each.

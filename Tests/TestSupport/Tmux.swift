@@ -8,55 +8,55 @@ public final class Tmux: @unchecked Sendable {
     public init() {}
 
     @discardableResult
-    public func tmux(_ args: [String]) throws -> ProcessResult {
-        try run("tmux", ["-L", socket] + args)
+    public func tmux(_ args: [String]) async throws -> ProcessResult {
+        try await run("tmux", ["-L", socket] + args)
     }
 
     /// Starts `command` in a detached session of the given size and environment.
-    public func start(_ command: String, width: Int = 120, height: Int = 40, environment: [String: String]) throws {
+    public func start(_ command: String, width: Int = 120, height: Int = 40, environment: [String: String]) async throws {
         var args = ["new-session", "-d", "-s", session, "-x", String(width), "-y", String(height)]
         for (k, v) in environment.sorted(by: { $0.key < $1.key }) { args += ["-e", "\(k)=\(v)"] }
         args.append(command)
-        let r = try tmux(args)
+        let r = try await tmux(args)
         guard r.status == 0 else { throw TmuxError.failed("tmux new-session: \(r.stderr)") }
-        try tmux(["set-option", "-t", session, "status", "off"])
+        try await tmux(["set-option", "-t", session, "status", "off"])
     }
 
     /// Keys by tmux name ("Enter", "Escape", "j"); `literal` sends text as typed.
-    public func send(_ keys: String..., literal: Bool = false) throws {
-        try tmux(["send-keys", "-t", session] + (literal ? ["-l"] : []) + keys)
+    public func send(_ keys: String..., literal: Bool = false) async throws {
+        try await tmux(["send-keys", "-t", session] + (literal ? ["-l"] : []) + keys)
     }
 
-    public func capture(escapes: Bool = false) throws -> String {
-        try tmux(["capture-pane", "-p", "-t", session] + (escapes ? ["-e"] : [])).stdout
+    public func capture(escapes: Bool = false) async throws -> String {
+        try await tmux(["capture-pane", "-p", "-t", session] + (escapes ? ["-e"] : [])).stdout
     }
 
-    public func display(_ format: String) throws -> String {
-        try tmux(["display-message", "-p", "-t", session, format]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    public func display(_ format: String) async throws -> String {
+        try await tmux(["display-message", "-p", "-t", session, format]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    public func resize(width: Int, height: Int) throws {
-        try tmux(["resize-window", "-t", session, "-x", String(width), "-y", String(height)])
+    public func resize(width: Int, height: Int) async throws {
+        try await tmux(["resize-window", "-t", session, "-x", String(width), "-y", String(height)])
     }
 
     /// Polls the pane until `predicate` holds and returns that screen, or the one
     /// captured 50 ms later if it holds there too; throws (so the test fails, with the
     /// last screen) when it does not hold in `seconds`.
     @discardableResult
-    public func wait(seconds: Double = 20, until predicate: (String) -> Bool) throws -> String {
+    public func wait(seconds: Double = 20, until predicate: (String) -> Bool) async throws -> String {
         let deadline = Date().addingTimeInterval(seconds)
-        var screen = try capture()
+        var screen = try await capture()
         while !predicate(screen) {
             guard Date() < deadline else { throw TmuxError.timedOut(seconds: seconds, screen: screen) }
-            usleep(50_000)
-            screen = try capture()
+            await pause(seconds: 0.05)
+            screen = try await capture()
         }
         // A frame can be caught half written (its first lines new, the rest still the
         // last frame's): the screen returned is the one captured a moment later when it
         // matches too (it may be a later frame: a spinner or a clock may never let the
         // screen stand still); else what matched was brief (a message that gave way).
-        usleep(50_000)
-        let again = try capture()
+        await pause(seconds: 0.05)
+        let again = try await capture()
         return predicate(again) ? again : screen
     }
 
@@ -67,18 +67,23 @@ public final class Tmux: @unchecked Sendable {
         return title.contains("synced ") && !title.contains("not synced") && !title.contains("syncing")
     }
 
-    public func wait(for text: String, seconds: Double = 20) throws -> String {
-        try wait(seconds: seconds) { $0.contains(text) }
+    public func wait(for text: String, seconds: Double = 20) async throws -> String {
+        try await wait(seconds: seconds) { $0.contains(text) }
     }
 
     /// The pid of the program the pane's shell runs.
-    public func childPID() throws -> Int32? {
-        let shell = try display("#{pane_pid}")
-        let r = try run("pgrep", ["-P", shell])
+    public func childPID() async throws -> Int32? {
+        let shell = try await display("#{pane_pid}")
+        let r = try await run("pgrep", ["-P", shell])
         return r.stdout.split(separator: "\n").first.flatMap { Int32($0) }
     }
 
-    public func kill() { _ = try? tmux(["kill-server"]) }
+    /// Ends the server, without waiting for it (a `defer` cannot await): the
+    /// command runs on a thread of its own.
+    public func kill() {
+        let socket = socket
+        Thread { _ = try? runAndWait("tmux", ["-L", socket, "kill-server"], environment: [:], input: nil, timeout: 10) }.start()
+    }
 
     deinit { kill() }
 }
