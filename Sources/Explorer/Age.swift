@@ -18,9 +18,15 @@ public enum Age {
         }
     }
 
-    /// "just now" or "5 min ago".
+    /// "just now" or "5 min ago" (a time ahead of the clock counts as just now).
     public static func ago(_ seconds: TimeInterval) -> String {
         let text = describe(seconds)
         return text == "just now" ? text : text + " ago"
+    }
+
+    /// As `ago`, but a time ahead of the clock by more than a minute is "3 days in the
+    /// future" (a key's createdAt: a wrong date, or a wrong clock), never a negative age.
+    public static func agoOrAhead(_ seconds: TimeInterval) -> String {
+        seconds < -60 ? describe(-seconds) + " in the future" : ago(seconds)
     }
 }

@@ -56,9 +56,13 @@ public enum Changes {
     public static let columns = ["kind", "organizationId", "organizationName", "before", "after", "delta"]
 
     public static func table(_ changes: [Change]) -> ExportTable {
-        ExportTable(columns: columns, rows: changes.map { c in
-            [.string(c.kind.rawValue), .string(c.organizationId), .string(c.organizationName), .string(c.before), .string(c.after),
-             c.delta.map { .number(Double($0)) } ?? .null]
+        // Seats before and after are numbers (JSON numbers, right-aligned); a tier or a
+        // license before and after stays text.
+        func seats(_ text: String) -> JSONValue { Int(text).map { .number(Double($0)) } ?? .string(text) }
+        return ExportTable(columns: columns, rows: changes.map { ch in
+            [.string(ch.kind.rawValue), .string(ch.organizationId), .string(ch.organizationName),
+             ch.kind == .seats ? seats(ch.before) : .string(ch.before), ch.kind == .seats ? seats(ch.after) : .string(ch.after),
+             ch.delta.map { .number(Double($0)) } ?? .null]
         })
     }
 }

@@ -162,7 +162,7 @@ extension ExplorerModel {
     /// Enter in the changes view: the organization in the list (its detail on the period).
     public func drillIntoChange() {
         guard let change = changes.selectedChange else { return }
-        screens = [.list]
+        // Over the changes: Esc comes back to them, on the same line.
         list.clearFilters()
         list.select(id: change.organizationId)
         open(.detail)

@@ -4,7 +4,8 @@
 public enum DisplayWidth {
     public static func of(_ scalar: Unicode.Scalar) -> Int {
         let v = scalar.value
-        if v < 0x20 || (0x7F..<0xA0).contains(v) { return 0 }
+        // A control character is drawn as one "�" (the Canvas and tables never send it).
+        if v < 0x20 || (0x7F..<0xA0).contains(v) { return 1 }
         if v < 0x300 { return 1 }
         let p = scalar.properties
         switch p.generalCategory {

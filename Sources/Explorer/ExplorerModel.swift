@@ -51,7 +51,15 @@ public final class ExplorerModel {
     public private(set) var previousCached = false
     /// The oldest daily and monthly periods the API has, once a 404 has shown where its
     /// history starts: `[` stops there as `]` stops at the newest.
-    @ObservationIgnored private var historyStart: (day: Day?, month: Month?) = (nil, nil)
+    /// Where the API's history starts, as far as known (kept in the cache, read again
+    /// on each reload and when a request finds it).
+    @ObservationIgnored public private(set) var knownHistoryStart: (day: Day?, month: Month?) = (nil, nil)
+    private var historyStart: (day: Day?, month: Month?) { knownHistoryStart }
+
+    private func noReport(before period: Period) {
+        try? store.recordNoReport(before: period.reportPeriod)
+        knownHistoryStart = store.historyStart
+    }
     /// Reports of this many rows or more show their first screenful first.
     @ObservationIgnored let firstScreenFrom: Int
     /// The load behind of the period on screen, until the front takes it.
@@ -118,6 +126,7 @@ public final class ExplorerModel {
     /// big report shows its first screenful at once and loads the rest behind (`takeLoad`).
     public func reload() {
         let today = Day(containing: now())
+        knownHistoryStart = store.historyStart
         loadGeneration += 1
         asked?.withdraw()
         if let count = store.rowCount(period.reportPeriod), count >= firstScreenFrom {
@@ -266,13 +275,34 @@ public final class ExplorerModel {
             setStatus("\(d) has no report yet: a day's report is generated at 00:00:02 UTC the next day", error: false); return nil
         case .month(let m) where m > ReportSchedule.newestMonth(at: now()):
             setStatus("\(m) has no report yet: a month's report is generated on the 1st of the next at 00:01:02 UTC", error: false); return nil
-        case .day(let d) where historyStart.day.map { d < $0 } ?? false:
-            setStatus("no daily report before \(historyStart.day!): the API's history starts there", error: false); return nil
-        case .month(let m) where historyStart.month.map { m < $0 } ?? false:
-            setStatus("no monthly report before \(historyStart.month!): the API's history starts there", error: false); return nil
-        default: break
+        default:
+            if let refusal = beforeHistory(next) { setStatus(refusal, error: false); return nil }
         }
         return show(next)
+    }
+
+    /// Whether a sync (starting now) brings `period`: the days of this month and the
+    /// last, and the twelve months before this one (as `SyncEngine.backfillPlan`).
+    public func syncBrings(_ period: Period) -> Bool {
+        let newestDay = ReportSchedule.newestDay(at: now()), newestMonth = ReportSchedule.newestMonth(at: now())
+        switch period {
+        case .day(let d): return d <= newestDay && d >= newestDay.month.adding(months: -1).firstDay
+        case .month(let m): return m <= newestMonth && m > newestMonth.adding(months: -12)
+        }
+    }
+
+    /// What to say of `period` when it is before the start of the API's history (as
+    /// the API said, here or to a sync): no request is made for it. One rule for
+    /// the list, the detail and the bill.
+    public func beforeHistory(_ period: Period) -> String? {
+        let start = historyStart
+        switch period {
+        case .day(let d) where start.day.map { d < $0 } ?? false:
+            return "\(d) is before the API's history (its daily reports start at \(start.day!))"
+        case .month(let m) where start.month.map { m < $0 } ?? false:
+            return "\(m) is before the API's history (its monthly reports start at \(start.month!))"
+        default: return nil
+        }
     }
 
     /// `m`: between the daily and the monthly reports (the month of the day shown, or
@@ -314,17 +344,17 @@ public final class ExplorerModel {
                 if period == next { reload() }
             case ProviderError.noReport?:
                 // Before the start of the API's history: go back, and stop there from now on.
-                switch next {
-                case .day(let d): historyStart.day = d.adding(days: 1)
-                case .month(let m): historyStart.month = m.adding(months: 1)
-                }
+                noReport(before: next)
                 if period == next { period = before; reload() }
                 setStatus("the API has no report for \(next): its history starts at \(next.stepped(by: 1))", error: false)
             case let error?:
                 setStatus(Failure(error).message, error: true)
             }
         case .bill:
-            if let error { setStatus(Failure(error).message, error: true) }
+            if case ProviderError.noReport? = error {
+                noReport(before: fetch.period)
+                setStatus(beforeHistory(fetch.period) ?? Failure(ProviderError.noReport(period: "\(fetch.period)", detail: "")).message, error: false)
+            } else if let error { setStatus(Failure(error).message, error: true) }
             if case .month(let m) = fetch.period, billing.month == m, screens.contains(.billing) {
                 askRead(billing.request(m, store: store, listed: list.allRows))
             }
@@ -353,6 +383,7 @@ public final class ExplorerModel {
         if m > ReportSchedule.newestMonth(at: now()) {
             setStatus("\(m) has no monthly report yet: it is generated on the 1st of the next month at 00:01:02 UTC", error: false); return nil
         }
+        if let refusal = beforeHistory(.month(m)) { setStatus(refusal, error: false); return nil }
         return showBill(m)
     }
 
@@ -366,10 +397,9 @@ public final class ExplorerModel {
     }
 
     /// Enter in the billing view: the organization's detail, in monthly mode on the
-    /// bill's month.
+    /// bill's month, over the bill (Esc comes back to it, on the same line).
     public func drillIntoBillLine() -> Fetch? {
         guard let line = billing.selectedLine, let month = billing.month else { return nil }
-        screens = [.list]
         let fetch = show(.month(month))
         list.clearFilters()
         list.select(id: line.organizationId)

@@ -116,15 +116,20 @@ public struct ExportTable: Sendable, Equatable {
         for row in cells {
             for (j, c) in row.enumerated() { widths[j] = min(maxColumnWidth, max(widths[j], DisplayWidth.of(c))) }
         }
-        let numeric = columns.indices.map { j in !rows.isEmpty && rows.allSatisfy { if case .number = $0[j] { return true }; return false } }
-        func line(_ values: [String]) -> String {
-            var text = values.enumerated().map { j, v in DisplayWidth.pad(v, to: widths[j], alignRight: numeric[j]) }
-                .joined(separator: "  ")
+        func isNumber(_ v: JSONValue) -> Bool { if case .number = v { return true }; return false }
+        func isNull(_ v: JSONValue) -> Bool { if case .null = v { return true }; return false }
+        // A column of numbers (empty cells aside) is right-aligned, header included; in a
+        // column of both, each number is.
+        let numeric = columns.indices.map { j in rows.contains { isNumber($0[j]) } && rows.allSatisfy { isNumber($0[j]) || isNull($0[j]) } }
+        func line(_ values: [String], _ source: [JSONValue]?) -> String {
+            var text = values.enumerated().map { j, v in
+                DisplayWidth.pad(v, to: widths[j], alignRight: numeric[j] || source.map { isNumber($0[j]) } ?? false)
+            }.joined(separator: "  ")
             while text.last == " " { text.removeLast() }
             return text
         }
-        var out = line(columns.map { $0.uppercased() }) + "\n"
-        for row in cells { out += line(row) + "\n" }
+        var out = line(columns.map { $0.uppercased() }, nil) + "\n"
+        for (row, source) in zip(cells, rows) { out += line(row, source) + "\n" }
         return out
     }
 

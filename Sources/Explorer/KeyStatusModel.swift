@@ -65,7 +65,7 @@ public final class KeyStatusModel {
     public func tokenSecondsLeft(at now: Date) -> Int? { tokenExpiry.map { max(0, Int($0.timeIntervalSince(now))) } }
 
     /// "259 days ago", "just now".
-    public func keyAge(at now: Date) -> String? { info.createdAt.map { Age.ago(now.timeIntervalSince($0)) } }
+    public func keyAge(at now: Date) -> String? { info.createdAt.map { Age.agoOrAhead(now.timeIntervalSince($0)) } }
 
     /// The rejection and what to do, when the last request was refused.
     public var rejection: String? {
@@ -86,8 +86,13 @@ public final class KeyStatusModel {
         guard let o = lastOutcome else { return "no request yet" }
         let time = Self.seconds.string(from: o.time)
         if let error = o.error {
-            if case .keyRejected(let status, let detail) = error { return "REJECTED \(status) \(detail) at \(time) UTC" }
-            return "FAILED at \(time) UTC: \(error)"
+            switch error {
+            case .keyRejected(let status, let detail): return "REJECTED \(status) \(detail) at \(time) UTC"
+            // An answer about a report, not a failure: the key and the API worked.
+            case .noReport(let period, _): return "OK 404 at \(time) UTC: no report for \(period) (before the API's history)"
+            case .reportNotReady(let period, _): return "OK 404 at \(time) UTC: \(period) is not generated yet"
+            default: return "FAILED at \(time) UTC: \(error)"
+            }
         }
         return "OK \(o.status ?? 200) at \(time) UTC"
     }

@@ -12,6 +12,9 @@ public final class UsageDetailModel {
         public let consumed: Int?
         public let active: Int?
         public let tier: Tier?
+        /// Whether the day's report is cached (so a nil `consumed` means the organization
+        /// is not in it, not yet or no longer, rather than that the day is missing).
+        public let reportCached: Bool
     }
 
     public struct MonthPoint: Sendable, Equatable {
@@ -53,7 +56,9 @@ public final class UsageDetailModel {
     public var agreement: Agreement {
         guard let month else { return .unknown("no organization selected") }
         guard let monthlyRow else { return .unknown("no monthly report for \(month) yet") }
-        let missing = dailySeries.filter { $0.consumed == nil }.count
+        // Days whose report is cached but lack the organization (it appeared mid-month,
+        // or left) are not missing: the check runs over the days it was there.
+        let missing = dailySeries.filter { !$0.reportCached }.count
         guard missing == 0, dailySeries.count == month.dayCount else {
             return .unknown("\(missing + month.dayCount - dailySeries.count) days of \(month) not cached")
         }
@@ -80,9 +85,11 @@ public final class UsageDetailModel {
         month = m
         let days = (try? store.history(.daily, organizationId: row.id, from: m.firstDay.description, to: m.lastDay.description)) ?? []
         let byDay = Dictionary(days.map { ($0.period, $0.row) }, uniquingKeysWith: { a, _ in a })
+        let cachedDays = Set((try? store.cachedPeriods(.daily)) ?? [])
         dailySeries = m.days.map { d in
             let r = byDay[d.description]
-            return DayPoint(day: d, consumed: r?.consumedLicenses, active: r?.activeSeats, tier: r?.tier)
+            return DayPoint(day: d, consumed: r?.consumedLicenses, active: r?.activeSeats, tier: r?.tier,
+                            reportCached: r != nil || cachedDays.contains(d.description))
         }
         let first = m.adding(months: -11)
         let months = (try? store.history(.monthly, organizationId: row.id, from: first.description, to: m.description)) ?? []

@@ -70,7 +70,7 @@ public enum CredentialsLoader {
         let keyId = try field("keyId")
         var pem = Array(try field("privateKey").utf8)
         defer { OpenSSL.wipe(&pem) }
-        let key = try PrivateKey.parse(pem: pem, source: path)
+        let key = try PrivateKey.parse(pem: pem, source: path, inCredentialsJSON: true)
         var createdAt: Date?
         if let created = object["createdAt"] as? String {
             createdAt = ISO8601DateFormatter().date(from: created)

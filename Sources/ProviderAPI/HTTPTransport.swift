@@ -20,6 +20,9 @@ public enum TransportError: Error, Sendable, Equatable {
     /// The server's certificate is not trusted (unknown issuer, self-signed, expired,
     /// not valid for the host): permanent, with the TLS stack's reason.
     case untrustedCertificate(String)
+    /// An https request answered in plain HTTP (the server does not speak TLS on
+    /// that port): permanent.
+    case plainHTTP
 }
 
 /// What sends a GET. URLSession in production; tests may put anything behind it.
@@ -96,6 +99,10 @@ public final class URLSessionTransport: HTTPTransport {
                                 continuation.resume(throwing: TransportError.untrustedCertificate(reason))
                                 return
                             }
+                            if Self.isPlainHTTP(ns) {
+                                continuation.resume(throwing: TransportError.plainHTTP)
+                                return
+                            }
                             continuation.resume(throwing: ns.domain == NSURLErrorDomain ? URLError(URLError.Code(rawValue: ns.code) ?? .unknown) : error)
                             return
                         }
@@ -144,6 +151,13 @@ public final class URLSessionTransport: HTTPTransport {
             return text.isEmpty ? "the certificate is not trusted" : Printable.line(text, limit: 160)
         }
         return nil
+    }
+
+    /// libcurl's words for a TLS handshake answered by a server that does not speak
+    /// TLS: OpenSSL's "wrong version number" ("packet length too long" on some).
+    static func isPlainHTTP(_ error: NSError) -> Bool {
+        let text = ((error.userInfo[NSLocalizedDescriptionKey] as? String) ?? "").lowercased()
+        return text.contains("wrong version number") || text.contains("packet length too long")
     }
 
     static func describe(_ error: URLError) -> String {

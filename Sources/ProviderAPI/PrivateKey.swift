@@ -32,7 +32,9 @@ public final class PrivateKey: @unchecked Sendable {
 
     /// Parses a PEM private key (PKCS#8, SEC1 or PKCS#1). `source` names the file in errors.
     /// Refuses encrypted PEM, curves other than P-256, RSA under 2048 bits and anything else.
-    public static func parse(pem: [UInt8], source: String) throws -> PrivateKey {
+    /// `inCredentialsJSON`: the PEM came from the `privateKey` field of a credentials
+    /// file, so advice that reads the file works on the JSON, not on a PEM.
+    public static func parse(pem: [UInt8], source: String, inCredentialsJSON: Bool = false) throws -> PrivateKey {
         OpenSSL.ready
         let text = String(decoding: pem.prefix(4096), as: UTF8.self)
         func refuse(_ reason: String) -> ProviderError { .credentials(file: source, reason: reason) }
@@ -41,6 +43,10 @@ public final class PrivateKey: @unchecked Sendable {
             throw refuse("not a PEM private key (no -----BEGIN line); save the key from MSP Admin Panel > Integrations > Provider API again")
         }
         if text.contains("ENCRYPTED") {
+            if inCredentialsJSON {
+                throw refuse("the private key is encrypted with a passphrase; decrypt it with: jq -r .privateKey \(source) | openssl pkey -out key-plain.pem "
+                             + "(chmod 600 key-plain.pem), then use --key key-plain.pem with --provider-id and --key-id from the file")
+            }
             throw refuse("the private key is encrypted with a passphrase; decrypt it with: openssl pkey -in \(source) -out key-plain.pem")
         }
         if text.contains("BEGIN OPENSSH PRIVATE KEY") {

@@ -261,6 +261,11 @@ public final class ProviderClient: Sendable {
                     let error = ProviderError.untrustedCertificate(host: baseURL.host ?? baseURL.absoluteString, reason: why)
                     record(RequestOutcome(time: Date(), path: path, status: nil, error: error))
                     throw error
+                case .plainHTTP:
+                    // Nor will a server that does not speak TLS start to: one try.
+                    let error = ProviderError.plainHTTP(baseURL.absoluteString)
+                    record(RequestOutcome(time: Date(), path: path, status: nil, error: error))
+                    throw error
                 }
                 retryDelay = policy.backoff(afterAttempt: attempt)
             }

@@ -107,7 +107,12 @@ public protocol ReportableError: Error, CustomStringConvertible {
     var exitCode: Int32 { get }
 }
 
-extension ProviderError: ReportableError {}
+extension ProviderError: ReportableError {
+    /// An https base URL whose server answered in plain HTTP: a wrong URL, not an outage.
+    public static func plainHTTP(_ url: String) -> ProviderError {
+        .invalidBaseURL(url, reason: "the server answered in plain HTTP, not TLS; not retried. Check the port, or use http:// (loopback only)")
+    }
+}
 
 /// The one mapping from any error to what the user is told: a reportable error as it
 /// says, cancellation as `cancelled`, anything else as an internal error (exit 70),

@@ -184,6 +184,12 @@ public final class HTTPServer: @unchecked Sendable {
                 let n = fd.receive(&chunk)
                 if n <= 0 { return }
                 buffer.append(contentsOf: chunk[0..<n])
+                // Not a request line (a TLS handshake sent to plain http, say): answered
+                // at once, as a real server does, rather than waiting for a head.
+                if let first = buffer.first, !(UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(first) {
+                    write(fd, HTTPReply(status: 400, body: Data("{\"status\":400,\"title\":\"Bad Request\"}".utf8)), keepAlive: false)
+                    return
+                }
                 headEnd = Self.findHeadEnd(buffer)
             }
             guard let end = headEnd else { return }

@@ -122,7 +122,11 @@ public final class SyncEngine: Sendable {
                 collected.fetched.append(period)
             case .failure(.cancelled):
                 throw CancellationError()
-            case .failure(.reportNotReady), .failure(.noReport), .failure(.notFound):
+            case .failure(.noReport(_, _)):
+                // Before the start of the API's history: remembered, so no view asks again.
+                try? store.recordNoReport(before: period)
+                logger.info("sync: no report for \(period)")
+            case .failure(.reportNotReady), .failure(.notFound):
                 logger.info("sync: no report for \(period)")
             case .failure(let error):
                 collected.failures.append((period, error))

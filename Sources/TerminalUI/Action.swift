@@ -48,7 +48,7 @@ public enum Intent: Hashable, Sendable {
     case search, searchKeep, searchClear, searchErase
     case trialOnly, nfrOnly, cycleTier, nextSort, reverseSort
     case open, tierMatrix, billing, changes, help, back
-    case previous, next, toggleMode, refresh, export, copyId, copyRow
+    case previous, next, toggleMode, refresh, cancelSync, export, copyId, copyRow
     case nextPane, previousPane, repaint, pointer, quit
 }
 

@@ -17,6 +17,8 @@ public final class App {
     /// Runs the credentials command again after a rejection: the new key, nil when
     /// it gave the same one (wired by the executable when the key comes from a command).
     public var reloadKey: (@Sendable () throws -> KeyInfo?)?
+    /// The note of a key taken while a sync ran, said again when that sync fails.
+    private var keyNote: String?
 
     /// `now`: the clock until the first `.clock` action (default: the model's clock).
     public init(model: ExplorerModel, theme: Theme, now: Date? = nil,
@@ -65,6 +67,10 @@ public final class App {
             model.syncProgressed(progress)
         case .syncFinished(let result):
             model.syncFinished(result)
+            // A key taken while the sync failed on the old one: that is the news, not the
+            // failure (whichever of the two came first).
+            if let note = keyNote, case .failure = result { model.setStatus(note, error: false) }
+            keyNote = nil
         case .fetched(let fetch, let error):
             model.fetched(fetch, error: error)
         case .loaded(let result):
@@ -82,8 +88,9 @@ public final class App {
             }
         case .keyReloaded(.success(let info?)):
             model.key.replace(info)
-            model.setStatus("took a new key from the \(info.source) (\(info.fingerprint)); \(Bindings.name(of: .refresh, in: .list)) refreshes",
-                            error: false)
+            let note = "took a new key from the \(info.source) (\(info.fingerprint)); \(Bindings.name(of: .refresh, in: .list)) refreshes"
+            model.setStatus(note, error: false)
+            if model.sync.isSyncing { keyNote = note }
         case .keyReloaded(.success(nil)):
             break
         case .keyReloaded(.failure(let error)):
@@ -180,18 +187,21 @@ public final class App {
         }
     }
 
-    /// `r`: a sync, unless offline or one runs (the status line says which).
+    /// `r`: a sync, unless offline or one runs (the status line says which), and the
+    /// period on screen when it is not cached (the sync may not bring it: an old day).
     func refresh() -> [Effect] {
         if !model.sync.canSync {
             model.setStatus("offline: start without --offline to refresh", error: false)
             return []
         }
+        // The period on screen, when no sync brings it (an older day or month).
+        let fetch = model.periodCached || model.syncBrings(model.period) ? [] : run(model.show(model.period))
         if model.sync.isSyncing {
-            model.setStatus("a sync is already running (\(Bindings.name(of: .back, in: .list)) cancels it)", error: false)
-            return []
+            model.setStatus("a sync is already running (\(Bindings.name(of: .cancelSync, in: .list)) cancels it)", error: false)
+            return fetch
         }
         model.clearStatus()
-        return model.beginSync().map { [sync($0)] } ?? []
+        return (model.beginSync().map { [sync($0)] } ?? []) + fetch
     }
 
     // MARK: - Export and copy

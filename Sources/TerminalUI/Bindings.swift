@@ -38,7 +38,7 @@ public enum Context: Hashable, Sendable, CaseIterable {
 /// line in help and (when it has one) its hint in the bottom line. Dispatch, the hint
 /// line and the help screen are all read from `Bindings.table`.
 public struct Binding: Sendable {
-    public enum Condition: Sendable { case always, narrow, online }
+    public enum Condition: Sendable { case always, narrow, online, syncing }
 
     public let keys: [Key]
     public let on: Set<Context>
@@ -73,6 +73,9 @@ public enum Bindings {
     static let screens = Set(Context.allCases).subtracting([.search])
 
     public static let table: [Binding] = [
+        // First, so that its hint is never the one crowded out while a sync runs.
+        Binding([.char("C")], on: browse.union([.tierMatrix, .billing, .changes]), .cancelSync, "cancel the running sync (what was fetched is kept)",
+                hint: "cancel sync", when: .syncing),
         Binding([.tab], on: browse, .nextPane, "the next pane (narrow terminals)", hint: "pane", when: .narrow),
         Binding([.backTab], on: browse, .previousPane, "the previous pane"),
         Binding([.up, .char("k")], on: lines.union([.tierMatrix]), .up, "up a line (the tier matrix: a row up)"),
@@ -102,13 +105,13 @@ public enum Bindings {
         Binding([.char("[")], on: [.billing], .previous, "the month before", hint: "month", hintKeys: "[ ]"),
         Binding([.char("]")], on: [.billing], .next, "the month after"),
         Binding([.char("m")], on: browse.union([.tierMatrix]), .toggleMode, "daily or monthly reports", hint: "mode"),
-        Binding([.char("r")], on: browse, .refresh, "refresh from the API (Esc cancels)", hint: "refresh", hintOn: [.list], when: .online),
+        Binding([.char("r")], on: browse, .refresh, "refresh from the API: a sync, and the period on screen", hint: "refresh", hintOn: [.list], when: .online),
         Binding([.char("x")], on: browse, .export, "write the visible rows to a CSV file", hint: "csv", hintOn: [.list]),
         Binding([.char("x")], on: [.billing], .export, "write the bill to a CSV file", hint: "csv"),
         Binding([.char("y")], on: browse.union([.billing, .changes]), .copyId, "copy the organization's id (OSC 52)",
                 hint: "copy id", hintOn: [.billing, .changes]),
         Binding([.char("Y")], on: browse, .copyRow, "copy the organization's row as CSV (OSC 52)"),
-        Binding([.escape], on: browse, .back, "back; cancels a sync, else clears search, then filters",
+        Binding([.escape], on: browse, .back, "back; on the list, clears the search, then the filters",
                 hint: "back", hintOn: [.detail]),
         Binding([.escape], on: [.tierMatrix, .billing, .changes], .back, "back to the list", hint: "back"),
         Binding([.char("b")], on: [.billing], .back, "close the bill"),
@@ -140,7 +143,7 @@ public enum Bindings {
     }
 
     /// The hint line's pairs for `context`, in table order.
-    static func hints(for context: Context, narrow: Bool, online: Bool) -> [(keys: String, text: String)] {
+    static func hints(for context: Context, narrow: Bool, online: Bool, syncing: Bool = false) -> [(keys: String, text: String)] {
         var pairs: [(keys: String, text: String)] = context == .search ? [("type", "search")] : []
         for b in table where b.on.contains(context) {
             guard let hint = b.hint, (b.hintOn ?? b.on).contains(context) else { continue }
@@ -148,6 +151,7 @@ public enum Bindings {
             case .always: break
             case .narrow: if !narrow { continue }
             case .online: if !online { continue }
+            case .syncing: if !syncing { continue }
             }
             pairs.append((b.hintKeys ?? b.keys[0].name, hint))
         }

@@ -45,7 +45,7 @@ public struct Rect: Equatable, Sendable {
 /// What panes draw into: a grid of cells the size of the terminal. Panes are
 /// functions of (state, rect) -> cells here; only the ncurses backend copies a Canvas
 /// to the screen, and tests read it as text.
-public struct Canvas: Sendable {
+public struct Canvas: Sendable, Equatable {
     public let width: Int
     public let height: Int
     public private(set) var cells: [Cell]

@@ -14,7 +14,8 @@ enum ChangesPane {
     }
 
     static func draw(_ m: Props, _ c: inout Canvas, _ r: Rect, _ theme: Theme) {
-        let title = "Changes · \(m.from) → \(m.to)" + (m.reading ? "" : " · \(Format.plural(m.changes.count, "change"))")
+        // No count while reading, nor when a report is missing (the count is not known).
+        let title = "Changes · \(m.from) → \(m.to)" + (m.reading || m.problem != nil ? "" : " · \(Format.plural(m.changes.count, "change"))")
         c.box(r, title: title, style: theme.focusedBorder, titleStyle: theme.focusedBorder)
         let inner = r.inset(1)
         guard inner.height >= 3, inner.width >= 30 else { return }

@@ -19,6 +19,16 @@ enum DetailPane {
         /// The newest month with a report by the clock ("not cached" before it,
         /// "in progress" after).
         let newestMonth: Month
+        /// Where the API's history starts, as far as known: before it, "before the
+        /// API's history" rather than "not cached".
+        var historyStart: (day: Day?, month: Month?) = (nil, nil)
+
+        func beforeHistory(_ period: Period) -> Bool {
+            switch period {
+            case .day(let d): return historyStart.day.map { d < $0 } ?? false
+            case .month(let m): return historyStart.month.map { m < $0 } ?? false
+            }
+        }
     }
 
     static func draw(_ p: Props, _ c: inout Canvas, _ r: Rect, _ theme: Theme) {
@@ -28,8 +38,11 @@ enum DetailPane {
             c.put("Select an organization", x: r.x + 2, y: r.y + 2, style: theme.label, maxWidth: r.width - 4)
             return
         }
-        // The id beside the name: two organizations may carry the same name.
-        c.box(r, title: "\(row.name) · \(row.id)", style: focused ? theme.focusedBorder : theme.border,
+        // The id beside the name: two organizations may carry the same name. The name
+        // gives way when the title is too long; the id is never cut while it fits.
+        let nameRoom = r.width - 4 - DisplayWidth.of(row.id) - 3
+        let title = nameRoom >= 4 ? DisplayWidth.truncate(row.name, to: nameRoom) + " · " + row.id : "\(row.name) · \(row.id)"
+        c.box(r, title: title, style: focused ? theme.focusedBorder : theme.border,
               titleStyle: focused ? theme.focusedBorder : theme.header)
         let inner = Rect(x: r.x + 2, y: r.y + 1, width: r.width - 4, height: r.height - 2)
         guard inner.width > 10, inner.height > 0 else { return }
@@ -70,7 +83,7 @@ enum DetailPane {
         let change = row.change ?? 0
         let previous = p.previous
         let against: String
-        if !p.previousCached { against = " (\(previous) is not cached)" }
+        if !p.previousCached { against = p.beforeHistory(previous) ? " (\(previous) is before the API's history)" : " (\(previous) is not cached)" }
         else if row.change == nil { against = " (not in \(previous))" }
         else { against = " since \(previous)" }
         flow([[("Change ", theme.label), (Format.change(row.change, previousCached: p.previousCached),
@@ -148,7 +161,18 @@ enum DetailPane {
         y += 1
         let peak = max(1, series.compactMap(\.consumed).max() ?? 1)
         let barWidth = max(4, inner.width - Metrics.historyLabels)
-        for point in series.reversed() where y < inner.maxY {
+        // Newest first; what does not fit is said on the last line, not left out unsaid.
+        let room = inner.maxY - y
+        let shown = series.count > room ? max(0, room - 1) : series.count
+        defer {
+            if shown < series.count, y < inner.maxY {
+                let left = series.count - shown
+                c.put("… \(left) earlier \(left == 1 ? "month" : "months") (a taller terminal shows them)", x: inner.x, y: y,
+                      style: theme.label, maxWidth: inner.width)
+                y += 1
+            }
+        }
+        for point in series.reversed().prefix(shown) {
             var x = inner.x
             x += c.put(point.month.description + " ", x: x, y: y, style: theme.label)
             if let v = point.consumed {
@@ -159,6 +183,7 @@ enum DetailPane {
                 c.put(" " + (point.tier.map(Format.tierShort) ?? ""), x: x, y: y, style: point.tier.map(theme.tier) ?? .plain, maxWidth: max(0, inner.maxX - x))
             } else {
                 let text = point.reportCached ? "— not in this month's report"
+                    : p.beforeHistory(.month(point.month)) ? "before the API's history"
                     : point.month <= p.newestMonth ? "not cached" : "in progress (ready on the 1st)"
                 c.put(text, x: x, y: y, style: theme.label, maxWidth: max(0, inner.maxX - x))
             }

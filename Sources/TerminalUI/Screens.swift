@@ -65,7 +65,8 @@ enum Screens {
                 add(layout.main) { HelpPane.draw(p, &$0, $1, $2) }
             }
         }
-        let hints = Bindings.hints(for: Context(ui, on: model.screen), narrow: !layout.isWide, online: model.sync.canSync)
+        let hints = Bindings.hints(for: Context(ui, on: model.screen), narrow: !layout.isWide, online: model.sync.canSync,
+                                   syncing: model.sync.isSyncing)
         return FrameProps(width: ui.width, height: ui.height, tooSmall: layout.tooSmall, title: title(model, ui), panes: panes,
                           status: status(model, ui), hints: HintLine.Props(pairs: hints), layout: layout)
     }
@@ -95,7 +96,7 @@ enum Screens {
         if let status = model.status { return .message(status.text, error: status.isError) }
         if case .syncing(_, _, let current) = model.sync.state {
             let doing = current == "starting" ? "starting the sync" : current == "done" ? "finishing the sync" : "fetching \(current)"
-            return .hint("\(doing)… (\(Bindings.name(of: .back, in: .list)) cancels)")
+            return .hint("\(doing)… (\(Bindings.name(of: .cancelSync, in: .list)) cancels)")
         }
         if model.key.origin == .demo {
             return .hint("DEMO data from the built-in simulator. Real data: --credentials FILE (MSP Admin Panel > Integrations > Provider API)")
@@ -128,7 +129,7 @@ enum Screens {
         return DetailPane.Props(row: model.list.selectedRow, focused: focused, previous: model.period.previous,
                                 previousCached: model.previousCached, month: d.month, daily: d.dailySeries, billedTier: d.billedTier,
                                 tierChanged: d.tierChanged, agreement: d.agreement, monthly: d.monthlySeries,
-                                newestMonth: ReportSchedule.newestMonth(at: ui.now))
+                                newestMonth: ReportSchedule.newestMonth(at: ui.now), historyStart: model.knownHistoryStart)
     }
 
     static func key(_ model: ExplorerModel, _ ui: UIState) -> KeyPane.Props {
@@ -214,6 +215,11 @@ enum Screens {
         case (.changes, .copyId): app.copy(model.changes.selectedChange?.organizationId, what: "organization id")
         case (.changes, .back): model.back()
 
+        // Wherever a sync can be cancelled: only by its own key (Esc goes back).
+        case (_, .cancelSync):
+            if model.sync.isSyncing { return [.cancel(.sync)] }
+            model.setStatus("no sync is running", error: false)
+
         // The list and the detail.
         case (.list, _), (.detail, _):
             guard let effects = browse(intent, app: app) else { return nil }
@@ -249,7 +255,6 @@ enum Screens {
                                                  .number(Double(r.consumedLicenses))]]).csv().split(separator: "\r\n").last.map(String.init) ?? ""
             }, what: "row")
         case .back:
-            if model.sync.isSyncing { return [.cancel(.sync)] }
             model.back()
             if model.screen == .list { app.ui.focus = .list }
         case .previous: return app.run(model.stepPeriod(by: -1))

@@ -57,9 +57,13 @@ public enum TerminalLoop {
         }
         let app = runtime.app
         app.theme = Theme(colors: backend.colors)
+        screenIsDrawn.store(true, ordering: .relaxed)
         defer { backend.end() }
         var lastTick = Date.distantPast
         var lastSecond = Date.distantPast
+        // The frame on the terminal: a frame equal to it is not sent again, so the
+        // clock's redraw once a second costs nothing when no time on screen moved.
+        var onScreen: Canvas?
         while !app.shouldQuit {
             let sig = pendingSignal.load(ordering: .relaxed)
             if sig != 0 { return 128 + sig }
@@ -68,14 +72,17 @@ public enum TerminalLoop {
                 runtime.dispatch(.resize(width: size.width, height: size.height))
                 redrawNeeded.store(true, ordering: .relaxed)
             }
-            if app.takeRepaint() { backend.repaintAll() }
+            if app.takeRepaint() { backend.repaintAll(); onScreen = nil; redrawNeeded.store(true, ordering: .relaxed) }
             if redrawNeeded.exchange(false, ordering: .relaxed) {
                 let canvas = withObservationTracking {
                     app.frame(width: size.width, height: size.height)
                 } onChange: {
                     redrawNeeded.store(true, ordering: .relaxed)
                 }
-                backend.draw(canvas)
+                if canvas != onScreen {
+                    backend.draw(canvas)
+                    onScreen = canvas
+                }
             }
             await waitForInput(milliseconds: 50, wake: runtime.inbox.wake.read)
             for key in backend.readKeys() {
@@ -96,6 +103,9 @@ public enum TerminalLoop {
             if now.timeIntervalSince(lastSecond) >= 1 {
                 lastSecond = now
                 runtime.dispatch(everySecond())
+                // What reads the clock ("synced 5 s ago", the token's countdown, a
+                // key's age) is not observed: the frame is made again and compared.
+                redrawNeeded.store(true, ordering: .relaxed)
             }
         }
         return 0

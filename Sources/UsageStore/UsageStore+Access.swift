@@ -96,6 +96,22 @@ extension UsageStore {
         try writing { try Self.setMeta($0, "last_sync_at", String(date.timeIntervalSince1970)) }
     }
 
+    /// The API answered "no report" for `period`: its history of that kind starts
+    /// after it. Kept (the latest such start) so that no view asks for it again.
+    public func recordNoReport(before period: ReportPeriod) throws {
+        let (key, start) = switch period {
+        case .daily(let d): ("history_start_daily", d.adding(days: 1).description)
+        case .monthly(let m): ("history_start_monthly", m.adding(months: 1).description)
+        }
+        if let known = meta(key), known >= start { return }
+        try writing { try Self.setMeta($0, key, start) }
+    }
+
+    /// The first day and the first month the API has a report for, as far as known.
+    public var historyStart: (day: Day?, month: Month?) {
+        (meta("history_start_daily").flatMap { Day($0) }, meta("history_start_monthly").flatMap { Month($0) })
+    }
+
     private static func setMeta(_ db: Database, _ key: String, _ value: String) throws {
         try db.prepare("INSERT OR REPLACE INTO meta VALUES (?, ?)").run([.text(key), .text(value)])
     }

@@ -55,7 +55,7 @@ struct BillCommand: AsyncParsableCommand {
         let session = try Session(options: global)
         let source = try session.reportSource()
         let priceList = try prices.map(ConfigFile.loadPrices) ?? session.config.priceList()
-        let customerFile = customers ?? session.config.values["customers"]
+        let customerFile = customers ?? session.config.path("customers")
         let customerMap = try customerFile.map(Self.loadCustomers) ?? [:]
         let started = Date()
         let report = try await source.monthly(month.flatMap(Month.init))

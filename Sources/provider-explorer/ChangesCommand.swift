@@ -11,8 +11,9 @@ struct ChangesCommand: AsyncParsableCommand {
         abstract: "What changed between two reports: added, removed, tier, license, seats, suspended, trial ending.",
         discussion: """
         PERIOD is a day (YYYY-MM-DD) or a month (YYYY-MM); both ends are of one kind. \
-        --to defaults to the newest daily report; --from to the period you last saw in \
-        the explorer, else the one before --to. Exits 0 whether or not anything changed.
+        --to defaults to the newest daily report; --from to the report before --to (with \
+        --since-last-seen: the period you last saw in the explorer, when before --to). \
+        Exits 0 whether or not anything changed.
 
         Examples:
           provider-explorer changes
@@ -26,14 +27,18 @@ struct ChangesCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The later day or month (default: the newest daily report).", valueName: "PERIOD"))
     var to: String?
 
-    @Option(name: .customLong("min-seats"), help: "A seat change counts from this many consumed seats (default 5).")
+    // Unconditional: "--min-seats -5" is the value -5 (refused by validate), not a missing value.
+    @Option(name: .customLong("min-seats"), parsing: .unconditional, help: "A seat change counts from this many consumed seats.")
     var minSeats = 5
 
-    @Option(name: .customLong("min-percent"), help: "…and from this percentage of the seats before (default 0).")
+    @Option(name: .customLong("min-percent"), parsing: .unconditional, help: "…and from this percentage of the seats before.")
     var minPercent = 0.0
 
-    @Option(name: .customLong("trial-days"), help: "A trial ending within this many days after --to is listed (default 3).")
+    @Option(name: .customLong("trial-days"), parsing: .unconditional, help: "A trial ending within this many days after --to is listed.")
     var trialDays = 3
+
+    @Flag(name: .customLong("since-last-seen"), help: "Without --from: compare with the period last seen in the explorer.")
+    var sinceLastSeen = false
 
     @Option(help: "table, csv or json (default: table on a terminal, csv otherwise).")
     var format: ExportCommand.Format?
@@ -63,14 +68,15 @@ struct ChangesCommand: AsyncParsableCommand {
             guard from.reportPeriod.description < to.reportPeriod.description else { throw ValidationError("--from must be before --to") }
         }
         guard minSeats >= 0, trialDays >= 0, minPercent >= 0, minPercent.isFinite else {
-            throw ValidationError("--min-seats, --min-percent and --trial-days are 0 or more")
+            let (flag, value) = minSeats < 0 ? ("--min-seats", "\(minSeats)") : trialDays < 0 ? ("--trial-days", "\(trialDays)") : ("--min-percent", "\(minPercent)")
+            throw ValidationError("\(flag) must be 0 or more, not \(value)")
         }
     }
 
     func run() async throws {
         let session = try Session(options: global)
         let source = try session.reportSource()
-        let remembered = session.viewStateFile.load(logger: session.logger)
+        let remembered = sinceLastSeen ? session.viewStateFile.load(logger: session.logger) : nil
         // --to, or the newest daily report (the newest monthly one when --from is a month).
         let toReport: UsageReport
         if let asked = to.flatMap(Self.period) ?? from.flatMap(Self.period).flatMap({ $0.isDaily ? nil : Period.month(ReportSchedule.newestMonth(at: session.now())) }) {
@@ -79,7 +85,8 @@ struct ChangesCommand: AsyncParsableCommand {
             toReport = try await source.daily(nil)
         }
         let toPeriod = Period(toReport.period)
-        // --from, or the period last seen in the explorer (when before --to), or the one before --to.
+        // --from; or, asked for, the period last seen in the explorer (when before --to);
+        // else the one before --to: a run from cron moves with --to, day after day.
         var fromPeriod = from.flatMap(Self.period) ?? remembered?.lastSeen(like: toPeriod) ?? toPeriod.previous
         if fromPeriod.reportPeriod.description >= toPeriod.reportPeriod.description { fromPeriod = toPeriod.previous }
         let fromReport = try await source.report(fromPeriod)

@@ -30,7 +30,7 @@ struct ConfigFile: Equatable {
     struct ParseError: ReportableError {
         var exitCode: Int32 { 64 }
         let path: String, line: Int, reason: String
-        var description: String { "\(path):\(line): \(reason)" }
+        var description: String { line > 0 ? "\(path):\(line): \(reason)" : "\(path): \(reason)" }
     }
 
     /// The file at `path`, or an empty config when it does not exist.
@@ -47,7 +47,11 @@ struct ConfigFile: Equatable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ParseError(path: path, line: 0, reason: "cannot be read (no such file, or no permission)")
         }
-        return try parse(String(decoding: data, as: UTF8.self), path: path, topLevel: false).priceList()
+        let list = try parse(String(decoding: data, as: UTF8.self), path: path, topLevel: false).priceList()
+        guard !list.prices.isEmpty else {
+            throw ParseError(path: path, line: 0, reason: "holds no prices: write a [prices] table with currency and business and/or enterprise")
+        }
+        return list
     }
 
     /// `topLevel`: whether top-level keys are allowed (a `--prices FILE` holds only the table).
@@ -83,10 +87,30 @@ struct ConfigFile: Equatable {
             }
             let value = try parseValue(line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces), path: path, line: n + 1)
             let name = table.map { "\($0).\(key)" } ?? key
+            // TOML forbids a key twice: the later would silently win.
+            if let first = config.lines[name] {
+                throw ParseError(path: path, line: n + 1, reason: "\(key) is given twice (first on line \(first)); keep one")
+            }
             config.values[name] = value
             config.lines[name] = n + 1
         }
         return config
+    }
+
+    /// The value of `key` for a path: `~` and `~/…` become the home folder.
+    func path(_ key: String) -> String? {
+        values[key].map(Self.expandingTilde)
+    }
+
+    static func expandingTilde(_ path: String) -> String {
+        guard path == "~" || path.hasPrefix("~/") else { return path }
+        let home = ProcessInfo.processInfo.environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        return home + path.dropFirst()
+    }
+
+    /// A ParseError naming the line of `key` (for errors about a value's meaning).
+    func invalid(_ key: String, _ reason: String) -> ParseError {
+        ParseError(path: path, line: lines[key] ?? 0, reason: reason)
     }
 
     /// The `[prices]` table as a price list: a currency (three capital letters) and unit

@@ -16,8 +16,8 @@ struct DoctorCommand: AsyncParsableCommand {
         abstract: "Check the configuration, the key, the connection, the clock and the API's answers, one line each.",
         discussion: """
         Checks, in order: config, credentials, base-url, clock, auth, organizations, \
-        daily, monthly, cache, terminal. Each is ok, warn or fail; exits 0 when none \
-        fails, else with the exit code of the first failure.
+        daily, monthly, cache, terminal. Each is ok, warn or fail (skip: --offline makes no \
+        request); exits 0 when none fails, else with the exit code of the first failure.
 
         Examples:
           provider-explorer doctor --credentials credentials.json
@@ -32,7 +32,7 @@ struct DoctorCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     struct Check {
-        enum Result: String { case ok, warn, fail }
+        enum Result: String { case ok, warn, fail, skip }
         let name: String
         let result: Result
         let detail: String
@@ -43,6 +43,7 @@ struct DoctorCommand: AsyncParsableCommand {
         var checks: [Check] = []
         func ok(_ name: String, _ detail: String) { checks.append(Check(name: name, result: .ok, detail: detail)) }
         func warn(_ name: String, _ detail: String) { checks.append(Check(name: name, result: .warn, detail: detail)) }
+        func skip(_ name: String, _ detail: String) { checks.append(Check(name: name, result: .skip, detail: detail)) }
         func fail(_ name: String, _ detail: String, _ code: Int32) { checks.append(Check(name: name, result: .fail, detail: detail, exitCode: code)) }
         var failed: Bool { checks.contains { $0.result == .fail } }
     }
@@ -90,10 +91,13 @@ struct DoctorCommand: AsyncParsableCommand {
             do {
                 let c = try settings.credentials.load()
                 credentials = c
-                let age = c.createdAt.map { Int(Date().timeIntervalSince($0) / 86_400) }
+                let seconds = c.createdAt.map { Date().timeIntervalSince($0) }
+                let age = seconds.map { Int($0 / 86_400) }
                 let text = "\(from): \(c.source), \(c.key.algorithm.rawValue) (\(c.key.algorithm.keyDescription)), \(c.fingerprint), "
-                    + "permissions \(c.permissionVerdict)" + (age.map { ", created \($0) \($0 == 1 ? "day" : "days") ago" } ?? "")
-                if let age, age > 365 {
+                    + "permissions \(c.permissionVerdict)" + (seconds.map { ", created \(Age.agoOrAhead($0))" } ?? "")
+                if let seconds, seconds < -60 {
+                    report.warn("credentials", text + "; createdAt is in the future: check the credentials file's createdAt and this machine's clock")
+                } else if let age, age > 365 {
                     report.warn("credentials", text + "; older than a year: rotate it (MSP Admin Panel > Integrations > Provider API)")
                 } else {
                     report.ok("credentials", text)
@@ -113,6 +117,13 @@ struct DoctorCommand: AsyncParsableCommand {
             await cacheAndTerminal(report, settings: settings, providerId: nil)
             return
         }
+        if global.offline {
+            for name in ["base-url", "clock", "auth", "organizations", "daily", "monthly"] {
+                report.skip(name, "skipped (offline): --offline makes no request")
+            }
+            await cacheAndTerminal(report, settings: settings, providerId: session.credentials.providerId, apiKey: session.apiKey)
+            return
+        }
         let base = session.client.baseURL
         let proxy = Self.proxy(for: base)
         let host = base.host ?? ""
@@ -126,6 +137,8 @@ struct DoctorCommand: AsyncParsableCommand {
                 report.ok("base-url", "\(base.absoluteString): \(host) resolves, \(tls), \(proxy.map { "through the proxy \($0)" } ?? "no proxy")")
             } catch TransportError.untrustedCertificate(let why) {
                 report.fail("base-url", ProviderError.untrustedCertificate(host: host, reason: why).description, 78)
+            } catch TransportError.plainHTTP {
+                report.fail("base-url", ProviderError.plainHTTP(base.absoluteString).description, 64)
             } catch {
                 report.fail("base-url", "\(base.absoluteString): \(Failure(ProviderClient.providerError(Self.unavailable(error))).message)"
                             + (proxy.map { " (through the proxy \($0))" } ?? ""), 69)
@@ -134,18 +147,11 @@ struct DoctorCommand: AsyncParsableCommand {
         // clock
         if let probe, let text = probe.headers["date"], let server = HTTPDate.parse(text) {
             let offset = Int(server.timeIntervalSinceNow.rounded())
-            // Uncorrected, a token is signed `clockSkew` back and lives `lifetime`: a
-            // server ahead by more than what is left of it sees it expired, and one behind
-            // by more than its allowance for the future sees it issued in the future.
-            let expiresAhead = Int(Endpoints.Token.lifetime - Endpoints.Token.clockSkew)
-            let futureBehind = Int(Endpoints.Token.maxFutureIssuedAt + Endpoints.Token.clockSkew)
-            if offset >= expiresAhead || offset <= -futureBehind {
-                report.fail("clock", "this machine's clock is \(offset) s off the server's: tokens would be refused without the client's correction "
-                            + "(it signs on the server's time); set the clock right (NTP: timedatectl set-ntp true)", 77)
-            } else if abs(offset) > 30 {
-                report.warn("clock", "this machine's clock is \(offset) s off the server's; the client corrects for it, but set the clock right (NTP)")
-            } else {
-                report.ok("clock", "\(offset) s from the server's clock")
+            let (result, detail) = Self.clockVerdict(offset: offset)
+            switch result {
+            case .fail: report.fail("clock", detail, 77)
+            case .warn: report.warn("clock", detail)
+            default: report.ok("clock", detail)
             }
         } else if probe != nil {
             report.warn("clock", "the server sent no Date header: the offset cannot be measured")
@@ -226,7 +232,16 @@ struct DoctorCommand: AsyncParsableCommand {
         let dir = settings.cacheDir
         var info = stat()
         if stat(dir, &info) != 0 {
-            report.ok("cache", "\(dir) does not exist yet; the first sync creates it (0700)")
+            // What the first sync will do: make the folder (and its parents).
+            if let why = Self.tryCreating(dir) {
+                report.fail("cache", "\(dir) cannot be created: \(why); choose another --cache-dir or fix the folder's permissions", 74)
+            } else {
+                report.ok("cache", "\(dir) does not exist yet; the first sync creates it (0700)")
+            }
+        } else if info.st_mode & S_IFMT != S_IFDIR {
+            report.fail("cache", "\(dir) is not a folder; choose another --cache-dir", 74)
+        } else if access(dir, W_OK | X_OK) != 0 {
+            report.fail("cache", "\(dir) is not writable (\(SystemError.describe(errno))): the sync could not write the cache; chmod u+w it or choose another --cache-dir", 74)
         } else if let providerId {
             let file = dir + "/" + UsageStore.fileName(providerId: providerId, baseURL: apiKey)
             let mode = String(info.st_mode & 0o777, radix: 8)
@@ -249,7 +264,7 @@ struct DoctorCommand: AsyncParsableCommand {
         let utf8 = locale.uppercased().contains("UTF-8") || locale.uppercased().contains("UTF8")
         var size = winsize()
         let hasSize = isatty(STDOUT_FILENO) == 1 && ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0
-        let colours = env["NO_COLOR"] != nil ? "NO_COLOR set (bold, underline and reverse only)" : "colours on"
+        let colours = term.isEmpty || term == "dumb" ? "no colours" : env["NO_COLOR"] != nil ? "NO_COLOR set (bold, underline and reverse only)" : "colours on"
         let detail = "TERM=\(term.isEmpty ? "(unset)" : term), \(colours), locale \(locale.isEmpty ? "(unset)" : locale)"
             + (hasSize ? ", \(size.ws_col)x\(size.ws_row)" : ", not a terminal")
         if term.isEmpty || term == "dumb" {
@@ -261,6 +276,43 @@ struct DoctorCommand: AsyncParsableCommand {
         } else {
             report.ok("terminal", detail)
         }
+    }
+
+    /// The clock check for the server's clock `offset` seconds ahead of this machine's.
+    /// Uncorrected, a token is signed `clockSkew` back and lives `lifetime`: a server
+    /// ahead by more than what is left of it sees it expired, and one behind by more
+    /// than its allowance for the future sees it issued in the future (fail). Past 30 s
+    /// the client's correction is at work: warn.
+    static func clockVerdict(offset: Int) -> (Check.Result, String) {
+        let expiresAhead = Int(Endpoints.Token.lifetime - Endpoints.Token.clockSkew)
+        let futureBehind = Int(Endpoints.Token.maxFutureIssuedAt + Endpoints.Token.clockSkew)
+        if offset >= expiresAhead || offset <= -futureBehind {
+            return (.fail, "this machine's clock is \(offset) s off the server's: tokens would be refused without the client's correction "
+                    + "(it signs on the server's time); set the clock right (NTP: timedatectl set-ntp true)")
+        }
+        if abs(offset) > 30 {
+            return (.warn, "this machine's clock is \(offset) s off the server's; the client corrects for it, but set the clock right (NTP)")
+        }
+        return (.ok, "\(offset) s from the server's clock")
+    }
+
+    /// Makes `dir` and the parents it lacks, as the sync would, then removes what it
+    /// made; the reason it could not, or nil.
+    static func tryCreating(_ dir: String) -> String? {
+        var missing: [String] = []
+        var path = dir
+        var info = stat()
+        while !path.isEmpty, path != "/", stat(path, &info) != 0 {
+            missing.append(path)
+            path = (path as NSString).deletingLastPathComponent
+        }
+        var made: [String] = []
+        defer { for p in made.reversed() { rmdir(p) } }
+        for p in missing.reversed() {
+            guard mkdir(p, 0o700) == 0 else { return "\(p): \(SystemError.describe(errno))" }
+            made.append(p)
+        }
+        return nil
     }
 
     /// Where the credentials were given: a flag, the environment or the config file.

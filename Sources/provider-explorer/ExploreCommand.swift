@@ -57,7 +57,7 @@ struct ExploreCommand: AsyncParsableCommand {
         let clock = session.now
         let engine = offline ? nil : SyncEngine(client: session.client, store: store, logger: session.logger, now: clock)
         let billing = BillingModel(prices: try session.config.priceList(),
-                                   customers: try session.config.values["customers"].map(BillCommand.loadCustomers) ?? [:])
+                                   customers: try session.config.path("customers").map(BillCommand.loadCustomers) ?? [:])
         let model = ExplorerModel(store: store, source: ReportSource(client: offline ? nil : session.client, store: store, now: clock),
                                   engine: engine, keyInfo: KeyInfo(session.credentials), origin: origin, billing: billing, now: clock)
         let exportDir = session.settings.cacheDir + "/exports"

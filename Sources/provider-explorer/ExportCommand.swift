@@ -60,6 +60,8 @@ struct ExportCommand: AsyncParsableCommand {
         if let tier, !Tier.known.map(\.rawValue).contains(tier) {
             throw ValidationError("--tier must be business or enterprise, not \(tier)")
         }
+        // As in the explorer: trial only and NFR only exclude each other.
+        if trial, nfr { throw ValidationError("--trial and --nfr exclude each other (an organization is on trial or NFR, not both): give one") }
     }
 
     static func ordered(_ rows: [UsageRow]) -> [UsageRow] {

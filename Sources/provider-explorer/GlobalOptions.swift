@@ -19,7 +19,8 @@ struct GlobalOptions: ParsableArguments {
         valueName: "CMD"))
     var credentialsCommand: String?
 
-    @Option(name: .customLong("credentials-command-timeout"), help: "Seconds the credentials command may take (default 15).")
+    @Option(name: .customLong("credentials-command-timeout"), parsing: .unconditional,
+            help: "Seconds the credentials command may take (default 15).")
     var credentialsCommandTimeout: Double?
 
     @Option(name: .customLong("provider-id"), help: "The provider id, with --key.")
@@ -132,9 +133,10 @@ struct Settings {
             if given.count > 1 {
                 throw ValidationError("config.toml: give one of \(given.joined(separator: ", ")), not several")
             }
-            if let path = nonEmpty(file["credentials"]) {
+            // Paths in the file may start with ~ (the home folder), as in a shell.
+            if let path = nonEmpty(config.path("credentials")) {
                 credentials = .credentialsFile(path)
-            } else if let key = nonEmpty(file["key"]) {
+            } else if let key = nonEmpty(config.path("key")) {
                 guard let p = nonEmpty(file["provider_id"]), let k = nonEmpty(file["key_id"]) else {
                     throw ValidationError("config.toml: key needs provider_id and key_id as well")
                 }
@@ -144,10 +146,15 @@ struct Settings {
             }
         }
         let xdgCache = nonEmpty(env["XDG_CACHE_HOME"]) ?? (NSHomeDirectory() + "/.cache")
-        let cacheDir = nonEmpty(options.cacheDir) ?? nonEmpty(file["cache_dir"]) ?? (xdgCache + "/provider-explorer")
+        let cacheDir = nonEmpty(options.cacheDir) ?? nonEmpty(config.path("cache_dir")) ?? (xdgCache + "/provider-explorer")
         let levelText = nonEmpty(options.logLevel) ?? nonEmpty(env["NORDPASS_PROVIDER_LOG_LEVEL"]) ?? nonEmpty(file["log_level"]) ?? "info"
         guard let level = Logger.Level(rawValue: levelText) else {
-            throw ValidationError("log level \(levelText) is not one of trace, debug, info, warning, error")
+            let why = "log level \(levelText) is not one of trace, debug, info, warning, error"
+            // Named where it was given: the flag, the environment, or the file and line.
+            if nonEmpty(options.logLevel) == nil, nonEmpty(env["NORDPASS_PROVIDER_LOG_LEVEL"]) == nil {
+                throw config.invalid("log_level", why)
+            }
+            throw ValidationError(nonEmpty(options.logLevel) == nil ? "NORDPASS_PROVIDER_LOG_LEVEL: " + why : why)
         }
         return Settings(baseURL: baseURL, credentials: credentials, cacheDir: cacheDir, logLevel: level,
                         timeout: options.timeout, demo: options.demo, offline: options.offline, traceHTTP: options.traceHTTP)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Explorer
 import Foundation
 import ProviderAPI
 
@@ -33,9 +34,12 @@ struct KeyCommand: AsyncParsableCommand {
             ("fingerprint", c.fingerprint),
         ]
         if let created = c.createdAt {
-            let days = Int(Date().timeIntervalSince(created) / 86_400)
+            let age = session.now().timeIntervalSince(created)
             let f = ISO8601DateFormatter()
-            lines.append(("created", "\(f.string(from: created)) (\(days) \(days == 1 ? "day" : "days") ago)"))
+            let days = Int(abs(age) / 86_400)
+            let when = age < -60 ? "\(Age.describe(-age)) in the future: the key's createdAt or this machine's clock is wrong"
+                : "\(days) \(days == 1 ? "day" : "days") ago"
+            lines.append(("created", "\(f.string(from: created)) (\(when))"))
         } else {
             lines.append(("created", "unknown"))
         }

@@ -4,7 +4,9 @@ import ProviderAPI
 /// Where the commands' output goes: standard output or a file named by `--output`.
 /// Every write is checked (a full disk, a closed pipe or a closed stdout is one line
 /// and exit 74, never a crash), and a file is written whole or not at all: into a
-/// temporary file beside it, mode 0600, renamed into place only once complete.
+/// temporary file beside it, mode 0600, renamed into place only once complete. A
+/// symbolic link is followed (its target replaced, the link kept); a FIFO, a device
+/// or a socket is written in place.
 enum Output {
     /// 74, EX_IOERR: the output could not be written.
     struct WriteError: ReportableError {
@@ -66,6 +68,13 @@ enum Output {
     /// killed mid-write leaves nothing behind; it is given a name only once complete.
     /// Where the file system has no unnamed files, a `.NAME.tmp-PID` beside it is used.
     static func writeFile(_ path: String, _ data: Data) throws {
+        let path = try resolvingLinks(path)
+        var info = stat()
+        if lstat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+            if info.st_mode & S_IFMT == S_IFDIR { throw WriteError(target: path, reason: reason(EISDIR)) }
+            try writeInPlace(path, data)
+            return
+        }
         let directory = (path as NSString).deletingLastPathComponent
         let dir = directory.isEmpty ? "." : directory
         let prefix = "." + (path as NSString).lastPathComponent + ".tmp-"
@@ -101,6 +110,31 @@ enum Output {
             unlink(temporary)
             throw WriteError(target: path, reason: why)
         }
+    }
+
+    /// `path` with every symbolic link of its last component followed (the target
+    /// may not exist yet): the file behind a link is replaced, the link is kept.
+    static func resolvingLinks(_ path: String) throws -> String {
+        var current = path
+        for _ in 0..<40 {
+            var info = stat()
+            guard lstat(current, &info) == 0, info.st_mode & S_IFMT == S_IFLNK else { return current }
+            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            let n = readlink(current, &buffer, buffer.count - 1)
+            guard n > 0 else { throw WriteError(target: path, reason: reason(errno)) }
+            let target = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            current = target.hasPrefix("/") ? target : (current as NSString).deletingLastPathComponent + "/" + target
+        }
+        throw WriteError(target: path, reason: reason(ELOOP))
+    }
+
+    /// A FIFO, a device or a socket is written as it is, never replaced or removed: a
+    /// reader waiting on a FIFO gets the output, /dev/null stays a device.
+    static func writeInPlace(_ path: String, _ data: Data) throws {
+        let fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY)
+        guard fd >= 0 else { throw WriteError(target: path, reason: reason(errno)) }
+        defer { close(fd) }
+        try writeAll(fd, data, target: path)
     }
 
     /// A run killed in the instant between naming its finished file and renaming it

@@ -44,9 +44,24 @@ struct ProviderExplorerCommand: AsyncParsableCommand {
         } catch let error as ReportableError {
             let failure = Failure(error)
             fail(failure.message, code: failure.exitCode)
+        } catch let code as ExitCode {
+            Foundation.exit(code.rawValue)
         } catch {
-            exit(withError: error)
+            // Help and --version print as ArgumentParser does; a usage error is one line
+            // (what is wrong, and where the help is), not the usage block.
+            let code = exitCode(for: error)
+            guard code != .success else { exit(withError: error) }
+            fail(usageLine(error), code: code.rawValue)
         }
+    }
+
+    /// "--min-seats must be 0 or more, not -5 (see: provider-explorer help changes)".
+    static func usageLine(_ error: Error) -> String {
+        let message = message(for: error).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }.joined(separator: "; ")
+        let full = fullMessage(for: error)
+        let help = full.firstMatch(of: /See '([^']+)' for more/).map { String($0.output.1) } ?? "provider-explorer --help"
+        return (message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message) + " (see: \(help))"
     }
 
     static func fail(_ message: String, code: Int32) -> Never {

@@ -93,7 +93,11 @@ struct SimulateCommand: AsyncParsableCommand {
         config.futureFields = futureFields
         let simulator = ProviderSimulator(config)
         if let publicKey {
-            guard let pem = FileManager.default.contents(atPath: publicKey), let key = PublicKey(pem: [UInt8](pem)) else {
+            guard let pem = FileManager.default.contents(atPath: publicKey) else {
+                let why = FileManager.default.fileExists(atPath: publicKey) ? "cannot be read (no permission?)" : "no such file"
+                throw CommandFailure(message: "\(publicKey): \(why); give the PEM public key of the key the client signs with", code: 66)
+            }
+            guard let key = PublicKey(pem: [UInt8](pem)) else {
                 throw CommandFailure(message: "\(publicKey): not a PEM public key of EC P-256, RSA >= 2048 or Ed25519", code: 65)
             }
             simulator.register(keyId: keyId, key: key)

@@ -21,11 +21,13 @@ struct GoldenScreenTests {
     nonisolated static let update = ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1"
     let dir = TempDir()
 
-    /// The app on the seeded data set, its clock fixed.
-    func app(colors: Bool) throws -> App {
+    /// The app on the seeded data set, its clock fixed (`empty`: an empty cache).
+    func app(colors: Bool, syncedSecondsAgo: Double = 600, empty: Bool = false) throws -> App {
         let store = try UsageStore.open(path: dir.file("g-\(UUID().uuidString).sqlite3"))
-        try fill(store, from: DataSet(organizationCount: 240, seed: 1, today: Day("2026-11-29")!))
-        try store.setLastSync(Self.now.addingTimeInterval(-600))
+        if !empty {
+            try fill(store, from: DataSet(organizationCount: 240, seed: 1, today: Day("2026-11-29")!))
+            try store.setLastSync(Self.now.addingTimeInterval(-syncedSecondsAgo))
+        }
         let info = KeyInfo(providerId: "prv_DEMO00", keyId: "key_DEMO", algorithm: "ES256 (EC P-256)",
                            fingerprint: "SHA256:jgqR9TW04pIQqHfNVAW4ZAPv84MPckSjLx0FU/Qj8js",
                            createdAt: Self.now.addingTimeInterval(-86_400 * 10), permission: "0600 (owner only)", source: "demo key (in memory)")
@@ -90,6 +92,47 @@ struct GoldenScreenTests {
             if out.count == 6 { break }
         }
         return out.joined(separator: "\n")
+    }
+
+    /// `canvas` against the golden file `name` (or rewritten, with UPDATE_GOLDEN=1).
+    func check(_ name: String, _ canvas: Canvas, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let actual = Self.serialize(canvas)
+        let file = Self.directory.appendingPathComponent("\(name).txt")
+        if Self.update {
+            try actual.write(to: file, atomically: true, encoding: .utf8)
+            return
+        }
+        let expected = try String(contentsOf: file, encoding: .utf8)
+        #expect(actual == expected, "\(file.lastPathComponent) differs (UPDATE_GOLDEN=1 rewrites it):\n\(Self.diff(actual, expected))",
+                sourceLocation: sourceLocation)
+    }
+
+    /// Issue 25, item 2: with nothing else happening (offline), the clock moves the
+    /// screen by itself: two frames a second apart differ in the time they show.
+    @Test func theClockMovesTheScreenByItself() throws {
+        for colors in [true, false] {
+            let a = try app(colors: colors, syncedSecondsAgo: 5)
+            let first = a.frame(width: 80, height: 24)
+            _ = a.update(.clock(now: Self.now.addingTimeInterval(1), tokenExpiry: nil))
+            let second = a.frame(width: 80, height: 24)
+            #expect(first.lines[0].contains("synced 5 s ago") && second.lines[0].contains("synced 6 s ago"), "\(second.lines[0])")
+            #expect(first.lines.dropFirst() == second.lines.dropFirst(), "only the time moved")
+            try check("clock-5s-80x24\(colors ? "" : "-nocolor")", first)
+            try check("clock-6s-80x24\(colors ? "" : "-nocolor")", second)
+        }
+    }
+
+    /// Issue 25, item 15: offline with an empty cache, the changes view says the count
+    /// is not known, rather than "0 changes".
+    @Test func theChangesOfAnEmptyCacheHaveNoCount() async throws {
+        for (w, h) in Self.sizes {
+            let a = try app(colors: true, empty: true)
+            _ = a.frame(width: w, height: h)
+            await a.press(.char("c"))
+            let canvas = a.frame(width: w, height: h)
+            #expect(!canvas.text.contains("0 changes"), "\(canvas.text)")
+            try check("changes-empty-cache-\(w)x\(h)", canvas)
+        }
     }
 
     @Test(arguments: GoldenScreenTests.screens.map(\.name))
