@@ -129,7 +129,8 @@ final class Session {
         let keyId = "key_DEMO"
         simulator.register(keyId: keyId, key: key.publicKey)
         let url = try simulator.start(port: 0)
-        let credentials = Credentials(providerId: config.providerId, keyId: keyId, key: key, createdAt: Date(),
+        // Made now, on the session's clock (a fixed one in tests and screenshots).
+        let credentials = Credentials(providerId: config.providerId, keyId: keyId, key: key, createdAt: clock()(),
                                       source: "demo key (in memory)", fileMode: 0o600)
         return (simulator, credentials, url)
     }
