@@ -27,6 +27,9 @@ public enum Age {
     /// As `ago`, but a time ahead of the clock by more than a minute is "3 days in the
     /// future" (a key's createdAt: a wrong date, or a wrong clock), never a negative age.
     public static func agoOrAhead(_ seconds: TimeInterval) -> String {
-        seconds < -60 ? describe(-seconds) + " in the future" : ago(seconds)
+        isAhead(seconds) ? describe(-seconds) + " in the future" : ago(seconds)
     }
+
+    /// Whether an age of `seconds` is a time ahead of the clock by more than a minute.
+    public static func isAhead(_ seconds: TimeInterval) -> Bool { seconds < -60 }
 }

@@ -50,15 +50,18 @@ public final class ExplorerModel {
     /// column has nothing to compare with (it shows "–", not "new").
     public private(set) var previousCached = false
     /// The oldest daily and monthly periods the API has, once a 404 has shown where its
-    /// history starts: `[` stops there as `]` stops at the newest.
-    /// Where the API's history starts, as far as known (kept in the cache, read again
-    /// on each reload and when a request finds it).
-    @ObservationIgnored public private(set) var knownHistoryStart: (day: Day?, month: Month?) = (nil, nil)
-    private var historyStart: (day: Day?, month: Month?) { knownHistoryStart }
+    /// history starts (here or to a sync): `[` stops there as `]` stops at the newest.
+    /// Kept in the cache; read again on each reload and when a request finds it.
+    @ObservationIgnored public private(set) var historyStart = HistoryStart()
 
     private func noReport(before period: Period) {
         try? store.recordNoReport(before: period.reportPeriod)
-        knownHistoryStart = store.historyStart
+        readHistoryStart()
+    }
+
+    private func readHistoryStart() {
+        let (day, month) = store.historyStart
+        historyStart = HistoryStart(day: day, month: month)
     }
     /// Reports of this many rows or more show their first screenful first.
     @ObservationIgnored let firstScreenFrom: Int
@@ -126,7 +129,7 @@ public final class ExplorerModel {
     /// big report shows its first screenful at once and loads the rest behind (`takeLoad`).
     public func reload() {
         let today = Day(containing: now())
-        knownHistoryStart = store.historyStart
+        readHistoryStart()
         loadGeneration += 1
         asked?.withdraw()
         if let count = store.rowCount(period.reportPeriod), count >= firstScreenFrom {
@@ -281,13 +284,13 @@ public final class ExplorerModel {
         return show(next)
     }
 
-    /// Whether a sync (starting now) brings `period`: the days of this month and the
-    /// last, and the twelve months before this one (as `SyncEngine.backfillPlan`).
+    /// Whether a sync (starting now) brings `period`: within its reach, by the clock.
     public func syncBrings(_ period: Period) -> Bool {
         let newestDay = ReportSchedule.newestDay(at: now()), newestMonth = ReportSchedule.newestMonth(at: now())
+        let (firstDay, firstMonth) = SyncEngine.reach(newestDay: newestDay, newestMonth: newestMonth)
         switch period {
-        case .day(let d): return d <= newestDay && d >= newestDay.month.adding(months: -1).firstDay
-        case .month(let m): return m <= newestMonth && m > newestMonth.adding(months: -12)
+        case .day(let d): return firstDay <= d && d <= newestDay
+        case .month(let m): return firstMonth <= m && m <= newestMonth
         }
     }
 
@@ -295,13 +298,10 @@ public final class ExplorerModel {
     /// the API said, here or to a sync): no request is made for it. One rule for
     /// the list, the detail and the bill.
     public func beforeHistory(_ period: Period) -> String? {
-        let start = historyStart
+        guard historyStart.excludes(period) else { return nil }
         switch period {
-        case .day(let d) where start.day.map { d < $0 } ?? false:
-            return "\(d) is before the API's history (its daily reports start at \(start.day!))"
-        case .month(let m) where start.month.map { m < $0 } ?? false:
-            return "\(m) is before the API's history (its monthly reports start at \(start.month!))"
-        default: return nil
+        case .day(let d): return "\(d) is before the API's history (its daily reports start at \(historyStart.day!))"
+        case .month(let m): return "\(m) is before the API's history (its monthly reports start at \(historyStart.month!))"
         }
     }
 
@@ -352,8 +352,9 @@ public final class ExplorerModel {
             }
         case .bill:
             if case ProviderError.noReport? = error {
+                // Kept: the period is now before the known start, and the bill says so.
                 noReport(before: fetch.period)
-                setStatus(beforeHistory(fetch.period) ?? Failure(ProviderError.noReport(period: "\(fetch.period)", detail: "")).message, error: false)
+                if let refusal = beforeHistory(fetch.period) { setStatus(refusal, error: false) }
             } else if let error { setStatus(Failure(error).message, error: true) }
             if case .month(let m) = fetch.period, billing.month == m, screens.contains(.billing) {
                 askRead(billing.request(m, store: store, listed: list.allRows))

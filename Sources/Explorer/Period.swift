@@ -87,3 +87,21 @@ public struct Fetch: Sendable {
         do { _ = try await source.report(period); return nil } catch { return error }
     }
 }
+
+/// Where the API's history starts, as far as its answers have said (a "no report" for
+/// the period before): the first day and the first month it has. Kept in the cache.
+public struct HistoryStart: Sendable, Equatable {
+    public var day: Day?
+    public var month: Month?
+
+    public init(day: Day? = nil, month: Month? = nil) { self.day = day; self.month = month }
+
+    /// Whether `period` is before the start: the API has no report for it, and no
+    /// request is made for it.
+    public func excludes(_ period: Period) -> Bool {
+        switch period {
+        case .day(let d): return day.map { d < $0 } ?? false
+        case .month(let m): return month.map { m < $0 } ?? false
+        }
+    }
+}

@@ -85,7 +85,9 @@ public final class UsageDetailModel {
         month = m
         let days = (try? store.history(.daily, organizationId: row.id, from: m.firstDay.description, to: m.lastDay.description)) ?? []
         let byDay = Dictionary(days.map { ($0.period, $0.row) }, uniquingKeysWith: { a, _ in a })
-        let cachedDays = Set((try? store.cachedPeriods(.daily)) ?? [])
+        // Which days are cached, asked only when the organization is missing from some
+        // (the detail is read again on every cursor move).
+        let cachedDays = byDay.count == m.dayCount ? [] : Set((try? store.cachedPeriods(.daily)) ?? [])
         dailySeries = m.days.map { d in
             let r = byDay[d.description]
             return DayPoint(day: d, consumed: r?.consumedLicenses, active: r?.activeSeats, tier: r?.tier,

@@ -45,12 +45,21 @@ public final class SyncEngine: Sendable {
     /// one before, and the 12 months up to `newestMonth`, less those cached or listed
     /// in `skip`.
     public func backfillPlan(newestDay: Day, newestMonth: Month, skip: Set<ReportPeriod>) -> [ReportPeriod] {
-        let firstDay = newestDay.month.adding(months: -1).firstDay
+        let firstDay = Self.reach(newestDay: newestDay, newestMonth: newestMonth).firstDay
         let days = stride(from: newestDay.ordinal, through: firstDay.ordinal, by: -1).map { ReportPeriod.daily(Day(ordinal: $0)) }
-        let months = (0..<12).map { ReportPeriod.monthly(newestMonth.adding(months: -$0)) }
+        let months = (0..<Self.monthsBack).map { ReportPeriod.monthly(newestMonth.adding(months: -$0)) }
         let cached = Set((try? store.cachedPeriods(.daily)) ?? []).union((try? store.cachedPeriods(.monthly)) ?? [])
         return (days + months).filter { !skip.contains($0) && !cached.contains($0.description) }
     }
+
+    /// The oldest day and month a sync asks for, from its newest: the 1st of the month
+    /// before `newestDay`'s, and the 12th month back counting `newestMonth`.
+    public static func reach(newestDay: Day, newestMonth: Month) -> (firstDay: Day, firstMonth: Month) {
+        (newestDay.month.adding(months: -1).firstDay, newestMonth.adding(months: -(monthsBack - 1)))
+    }
+
+    /// How many monthly reports a sync keeps: the newest and the eleven before it.
+    static let monthsBack = 12
 
     /// Runs one sync. Throws when nothing could be synced (the key is rejected, the API
     /// is down); a report that fails alone is listed in the summary instead.

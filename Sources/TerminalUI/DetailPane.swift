@@ -21,14 +21,7 @@ enum DetailPane {
         let newestMonth: Month
         /// Where the API's history starts, as far as known: before it, "before the
         /// API's history" rather than "not cached".
-        var historyStart: (day: Day?, month: Month?) = (nil, nil)
-
-        func beforeHistory(_ period: Period) -> Bool {
-            switch period {
-            case .day(let d): return historyStart.day.map { d < $0 } ?? false
-            case .month(let m): return historyStart.month.map { m < $0 } ?? false
-            }
-        }
+        var historyStart = HistoryStart()
     }
 
     static func draw(_ p: Props, _ c: inout Canvas, _ r: Rect, _ theme: Theme) {
@@ -83,7 +76,7 @@ enum DetailPane {
         let change = row.change ?? 0
         let previous = p.previous
         let against: String
-        if !p.previousCached { against = p.beforeHistory(previous) ? " (\(previous) is before the API's history)" : " (\(previous) is not cached)" }
+        if !p.previousCached { against = p.historyStart.excludes(previous) ? " (\(previous) is before the API's history)" : " (\(previous) is not cached)" }
         else if row.change == nil { against = " (not in \(previous))" }
         else { against = " since \(previous)" }
         flow([[("Change ", theme.label), (Format.change(row.change, previousCached: p.previousCached),
@@ -183,7 +176,7 @@ enum DetailPane {
                 c.put(" " + (point.tier.map(Format.tierShort) ?? ""), x: x, y: y, style: point.tier.map(theme.tier) ?? .plain, maxWidth: max(0, inner.maxX - x))
             } else {
                 let text = point.reportCached ? "— not in this month's report"
-                    : p.beforeHistory(.month(point.month)) ? "before the API's history"
+                    : p.historyStart.excludes(.month(point.month)) ? "before the API's history"
                     : point.month <= p.newestMonth ? "not cached" : "in progress (ready on the 1st)"
                 c.put(text, x: x, y: y, style: theme.label, maxWidth: max(0, inner.maxX - x))
             }

@@ -129,7 +129,7 @@ enum Screens {
         return DetailPane.Props(row: model.list.selectedRow, focused: focused, previous: model.period.previous,
                                 previousCached: model.previousCached, month: d.month, daily: d.dailySeries, billedTier: d.billedTier,
                                 tierChanged: d.tierChanged, agreement: d.agreement, monthly: d.monthlySeries,
-                                newestMonth: ReportSchedule.newestMonth(at: ui.now), historyStart: model.knownHistoryStart)
+                                newestMonth: ReportSchedule.newestMonth(at: ui.now), historyStart: model.historyStart)
     }
 
     static func key(_ model: ExplorerModel, _ ui: UIState) -> KeyPane.Props {

@@ -95,7 +95,7 @@ struct DoctorCommand: AsyncParsableCommand {
                 let age = seconds.map { Int($0 / 86_400) }
                 let text = "\(from): \(c.source), \(c.key.algorithm.rawValue) (\(c.key.algorithm.keyDescription)), \(c.fingerprint), "
                     + "permissions \(c.permissionVerdict)" + (seconds.map { ", created \(Age.agoOrAhead($0))" } ?? "")
-                if let seconds, seconds < -60 {
+                if let seconds, Age.isAhead(seconds) {
                     report.warn("credentials", text + "; createdAt is in the future: check the credentials file's createdAt and this machine's clock")
                 } else if let age, age > 365 {
                     report.warn("credentials", text + "; older than a year: rotate it (MSP Admin Panel > Integrations > Provider API)")

@@ -36,8 +36,8 @@ struct KeyCommand: AsyncParsableCommand {
         if let created = c.createdAt {
             let age = session.now().timeIntervalSince(created)
             let f = ISO8601DateFormatter()
-            let days = Int(abs(age) / 86_400)
-            let when = age < -60 ? "\(Age.describe(-age)) in the future: the key's createdAt or this machine's clock is wrong"
+            let days = Int(age / 86_400)
+            let when = Age.isAhead(age) ? Age.agoOrAhead(age) + ": the key's createdAt or this machine's clock is wrong"
                 : "\(days) \(days == 1 ? "day" : "days") ago"
             lines.append(("created", "\(f.string(from: created)) (\(when))"))
         } else {

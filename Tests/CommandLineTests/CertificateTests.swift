@@ -26,7 +26,7 @@ struct CertificateTests {
         }
         let fixture = try SimulatorFixture(organizations: 20, tls: try TLSIdentity(certificateFile: pair.certificate, keyFile: pair.key))
         let creds = dir.file("creds-\(UUID().uuidString.prefix(6)).json")
-        try CredentialsLoader.write(providerId: "prv_DEMO00", keyId: fixture.keyId, key: fixture.key, createdAt: Date(), to: creds)
+        try fixture.writeCredentials(to: creds)
         return (fixture, creds)
     }
 

@@ -16,7 +16,7 @@ struct CredentialsCommandTests {
     func fixture() throws -> (SimulatorFixture, String) {
         let fixture = try SimulatorFixture(organizations: 30)
         let creds = dir.file("vault-\(UUID().uuidString.prefix(6)).json")
-        try CredentialsLoader.write(providerId: "prv_DEMO00", keyId: fixture.keyId, key: fixture.key, createdAt: Date(), to: creds)
+        try fixture.writeCredentials(to: creds)
         return (fixture, creds)
     }
 

@@ -12,7 +12,7 @@ struct DoctorTests {
     func fixture(_ configure: (inout ProviderSimulator.Configuration) -> Void = { _ in }) throws -> (SimulatorFixture, String) {
         let fixture = try SimulatorFixture(organizations: 40, configure: configure)
         let creds = dir.file("creds-\(UUID().uuidString.prefix(6)).json")
-        try CredentialsLoader.write(providerId: "prv_DEMO00", keyId: fixture.keyId, key: fixture.key, createdAt: Date(), to: creds)
+        try fixture.writeCredentials(to: creds)
         return (fixture, creds)
     }
 
@@ -130,7 +130,7 @@ struct ProxyTunnelTests {
         let pair = try await certs.server("api")
         let fixture = try SimulatorFixture(organizations: 60, tls: try TLSIdentity(certificateFile: pair.certificate, keyFile: pair.key))
         let creds = dir.file("creds.json")
-        try CredentialsLoader.write(providerId: "prv_DEMO00", keyId: fixture.keyId, key: fixture.key, createdAt: Date(), to: creds)
+        try fixture.writeCredentials(to: creds)
         let store = dir.file("store")
         try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: certs.caCertificate, toPath: store + "/ca-certificates.crt")

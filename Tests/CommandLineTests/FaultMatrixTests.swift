@@ -52,7 +52,7 @@ struct FaultMatrixTests {
     func exportMeetsTheFault(_ c: Case) async throws {
         let fixture = try SimulatorFixture(organizations: 1500) { $0.retryAfter = 1 }
         let creds = dir.file("creds.json")
-        try CredentialsLoader.write(providerId: "prv_DEMO00", keyId: fixture.keyId, key: fixture.key, createdAt: Date(), to: creds)
+        try fixture.writeCredentials(to: creds)
         let base = ["--base-url", fixture.url.absoluteString, "--credentials", creds, "--cache-dir", dir.file("cache"), "--timeout", "1"]
         // A whole report in the cache first; the fault must not touch it.
         let first = try await run(productBinary, ["export", "daily", "--date", "2026-11-20", "--format", "csv"] + base, environment: env)

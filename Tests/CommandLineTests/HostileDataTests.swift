@@ -14,7 +14,7 @@ struct HostileDataTests {
     func hostileServer() throws -> (SimulatorFixture, [String]) {
         let fixture = try SimulatorFixture(organizations: 40) { $0.hostileNames = true }
         let creds = dir.file("creds.json")
-        try CredentialsLoader.write(providerId: "prv_DEMO00", keyId: fixture.keyId, key: fixture.key, createdAt: Date(), to: creds)
+        try fixture.writeCredentials(to: creds)
         return (fixture, ["--base-url", fixture.url.absoluteString, "--credentials", creds])
     }
 

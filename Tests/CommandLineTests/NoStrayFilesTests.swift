@@ -25,7 +25,7 @@ struct NoStrayFilesTests {
         #expect(probe.status == 200 && probe.headers["cache-control"] == "public, max-age=3600")
 
         let creds = dir.file("creds.json")
-        try CredentialsLoader.write(providerId: "prv_DEMO00", keyId: fixture.keyId, key: fixture.key, createdAt: Date(), to: creds)
+        try fixture.writeCredentials(to: creds)
         let home = dir.file("home")
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
         let env = ["HOME": home, "XDG_CACHE_HOME": dir.file("cache"), "XDG_STATE_HOME": dir.file("state"),

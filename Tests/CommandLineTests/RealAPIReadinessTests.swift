@@ -12,7 +12,7 @@ struct RealAPIReadinessTests {
     func fixture(_ configure: (inout ProviderSimulator.Configuration) -> Void = { _ in }) throws -> (SimulatorFixture, [String]) {
         let fixture = try SimulatorFixture(organizations: 40, configure: configure)
         let creds = dir.file("creds-\(UUID().uuidString.prefix(6)).json")
-        try CredentialsLoader.write(providerId: "prv_DEMO00", keyId: fixture.keyId, key: fixture.key, createdAt: Date(), to: creds)
+        try fixture.writeCredentials(to: creds)
         return (fixture, ["--base-url", fixture.url.absoluteString, "--credentials", creds])
     }
 

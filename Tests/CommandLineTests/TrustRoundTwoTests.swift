@@ -68,7 +68,7 @@ struct TrustRoundTwoTests {
     @Test func doctorOfflineMakesNoRequest() async throws {
         let fixture = try SimulatorFixture(organizations: 10)
         let creds = dir.file("c.json")
-        try CredentialsLoader.write(providerId: "prv_DEMO00", keyId: fixture.keyId, key: fixture.key, createdAt: Date(), to: creds)
+        try fixture.writeCredentials(to: creds)
         let r = try await cli(["doctor", "--offline", "--base-url", fixture.url.absoluteString, "--credentials", creds])
         #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
         for name in ["base-url", "clock", "auth", "organizations", "daily", "monthly"] {
@@ -89,14 +89,14 @@ struct TrustRoundTwoTests {
         try FileManager.default.createDirectory(atPath: locked, withIntermediateDirectories: true)
         chmod(dir.path, 0o755)
         chmod(locked, 0o555)
-        let asNobody = try await run("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", productBinary, "doctor", "--demo", "--offline",
-                                                 "--cache-dir", locked + "/cache"],
-                                     environment: ["XDG_CONFIG_HOME": "/nonexistent", "XDG_STATE_HOME": "/tmp", "NORDPASS_PROVIDER_CREDENTIALS": ""])
-        #expect(asNobody.status == 74 && asNobody.stdout.contains("fail cache") && asNobody.stdout.contains("permission denied"),
-                "\(asNobody.stdout)\(asNobody.stderr)")
-        let sync = try await run("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", productBinary, "sync", "--demo",
-                                             "--cache-dir", locked + "/cache"],
-                                 environment: ["XDG_CONFIG_HOME": "/nonexistent", "XDG_STATE_HOME": "/tmp", "NORDPASS_PROVIDER_CREDENTIALS": ""])
+        func asNobody(_ args: [String]) async throws -> ProcessResult {
+            try await run("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", productBinary] + args + ["--cache-dir", locked + "/cache"],
+                          environment: ["XDG_CONFIG_HOME": "/nonexistent", "XDG_STATE_HOME": "/tmp", "NORDPASS_PROVIDER_CREDENTIALS": ""])
+        }
+        let doctor = try await asNobody(["doctor", "--demo", "--offline"])
+        #expect(doctor.status == 74 && doctor.stdout.contains("fail cache") && doctor.stdout.contains("permission denied"),
+                "\(doctor.stdout)\(doctor.stderr)")
+        let sync = try await asNobody(["sync", "--demo"])
         #expect(sync.status == 74, "the sync fails where doctor said it would: \(sync.stderr)")
     }
 
@@ -184,7 +184,7 @@ struct TrustRoundTwoTests {
     @Test func httpsToAPlainServerFailsAtOnce() async throws {
         let fixture = try SimulatorFixture(organizations: 5)
         let creds = dir.file("c.json")
-        try CredentialsLoader.write(providerId: "prv_DEMO00", keyId: fixture.keyId, key: fixture.key, createdAt: Date(), to: creds)
+        try fixture.writeCredentials(to: creds)
         let url = fixture.url.absoluteString.replacingOccurrences(of: "http://", with: "https://")
         let started = Date()
         let r = try await cli(["export", "organizations", "--base-url", url, "--credentials", creds])
@@ -245,7 +245,7 @@ struct TrustRoundTwoTests {
     func aClockAMinuteOffIsAWarning(_ offset: Double) async throws {
         let fixture = try SimulatorFixture(organizations: 5) { $0.clockOffset = offset }
         let creds = dir.file("c\(Int(offset)).json")
-        try CredentialsLoader.write(providerId: "prv_DEMO00", keyId: fixture.keyId, key: fixture.key, createdAt: Date(), to: creds)
+        try fixture.writeCredentials(to: creds)
         let d = try await cli(["doctor", "--base-url", fixture.url.absoluteString, "--credentials", creds])
         #expect(d.status == 0 && d.stdout.contains("warn clock"), "\(d.stdout)")
     }

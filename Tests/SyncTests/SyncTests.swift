@@ -164,7 +164,7 @@ struct SyncTests {
         fixture.simulator.hold { $0.contains("date=2026-10-") }
         defer { fixture.simulator.release() }
         let creds = dir.file("creds.json")
-        try CredentialsLoader.write(providerId: "prv_DEMO00", keyId: fixture.keyId, key: fixture.key, createdAt: Date(), to: creds)
+        try fixture.writeCredentials(to: creds)
         let cache = dir.file("killed")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: productBinary)

@@ -125,7 +125,7 @@ struct EndToEndTests {
     @Test func survivesALostConnection() async throws {
         let fixture = try SimulatorFixture(organizations: 120)
         let creds = dir.file("creds.json")
-        try CredentialsLoader.write(providerId: "prv_DEMO00", keyId: fixture.keyId, key: fixture.key, createdAt: Date(), to: creds)
+        try fixture.writeCredentials(to: creds)
         let tmux = Tmux()
         defer { tmux.kill() }
         let explorer = "\(productBinary) --base-url \(fixture.url.absoluteString) --credentials \(creds) --timeout 1"

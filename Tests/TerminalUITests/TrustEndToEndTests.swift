@@ -88,7 +88,7 @@ struct HostileScreenTests {
     @Test func hostileNamesLeaveTheScreenIntact() async throws {
         let fixture = try SimulatorFixture(organizations: 40) { $0.hostileNames = true }
         let creds = dir.file("creds.json")
-        try CredentialsLoader.write(providerId: "prv_DEMO00", keyId: fixture.keyId, key: fixture.key, createdAt: Date(), to: creds)
+        try fixture.writeCredentials(to: creds)
         let tmux = Tmux()
         defer { tmux.kill() }
         let env = ["XDG_CACHE_HOME": dir.file("cache"), "XDG_STATE_HOME": dir.file("state"), "XDG_CONFIG_HOME": dir.file("config"),
@@ -147,7 +147,7 @@ struct CredentialsCommandScreenTests {
         var screen = try await tmux.wait(seconds: 30) { $0.contains("Key: REJECTED") }
         // The rejection ran the command again; it gave the same (old) key.
         _ = try await tmux.wait { _ in (try? String(contentsOfFile: runs, encoding: .utf8))?.split(separator: "\n").count == 2 }
-        try CredentialsLoader.write(providerId: "prv_DEMO00", keyId: fixture.keyId, key: fixture.key, createdAt: Date(), to: vault)
+        try fixture.writeCredentials(to: vault)
         try await tmux.send("r")
         screen = try await tmux.wait(seconds: 30) { $0.contains("took a new key") }
         #expect(screen.contains(fixture.key.fingerprint.prefix(20)), "\(screen)")

@@ -115,7 +115,7 @@ struct TrustRoundTwoScreenTests {
         #expect(a.model.billing.month == history && fixture.simulator.requestCount == requests + 1)
         #expect(a.model.status?.text.contains("before the API's history") == true)
         // Kept in the cache: a new session knows it without asking.
-        #expect(a.model.knownHistoryStart.month == history)
+        #expect(a.model.historyStart.month == history)
         // The key pane calls the "no report" an answer, not a failure of the key.
         let key = KeyStatusModel(info: info(), origin: .demo)
         key.record(RequestOutcome(time: Self.now, path: "/provider/v1/usage/monthly", status: 404,

@@ -145,6 +145,11 @@ public final class SimulatorFixture: @unchecked Sendable {
                        pageSize: pageSize, logger: Self.quietLogger, observer: observer)
     }
 
+    /// Writes a credentials file (mode 0600) for the key this simulator trusts.
+    public func writeCredentials(to path: String) throws {
+        try CredentialsLoader.write(providerId: simulator.configuration.providerId, keyId: keyId, key: key, createdAt: Date(), to: path)
+    }
+
     deinit { simulator.stop() }
 
     /// Retries are logged at info; tests print only warnings and worse.
