@@ -114,11 +114,14 @@ public struct ChangeFinder {
                             before: before, after: after, delta: delta))
     }
 
-    /// What was found, by kind (in the order of `Change.Kind`), then name, then id.
+    /// What was found, by kind (in the order of `Change.Kind`), then name (the
+    /// list's collation), then id.
     public var changes: [Change] {
         let order = Dictionary(uniqueKeysWithValues: Change.Kind.allCases.enumerated().map { ($1, $0) })
-        return found.sorted { a, b in
-            (order[a.kind]!, a.organizationName, a.organizationId) < (order[b.kind]!, b.organizationName, b.organizationId)
-        }
+        let byName = TextSearch.collated(found, name: \.organizationName, id: \.organizationId)
+        return byName.indices.sorted { i, j in
+            let a = order[byName[i].kind]!, b = order[byName[j].kind]!
+            return a != b ? a < b : i < j
+        }.map { byName[$0] }
     }
 }

@@ -166,13 +166,15 @@ public final class OrganizationListModel: LineList {
         var primary = [UInt64](repeating: 0, count: n), secondary = [UInt64](repeating: 0, count: n)
         // Signed numbers to unsigned keys that keep their order.
         func key(_ v: Int) -> UInt64 { UInt64(bitPattern: Int64(v)) ^ (1 << 63) }
+        // By name: the collation's keys (digits as numbers); a name with no digit is its own.
+        let names = sortKey == .name ? rows.map { TextSearch.numbered($0.searchKey) } : []
         for i in 0..<n {
             switch sortKey {
             case .name:
                 // Sixteen bytes of the name in two numbers: names that share a long start
                 // ("Adatum AB 2", "Adatum AB 3") are told apart without touching the rows.
-                primary[i] = Self.prefix(rows[i].searchKey)
-                secondary[i] = Self.prefix(rows[i].searchKey, from: 8)
+                primary[i] = Self.prefix(names[i])
+                secondary[i] = Self.prefix(names[i], from: 8)
             case .seats: primary[i] = key(rows[i].consumedLicenses)
             case .change: primary[i] = key(rows[i].change ?? Int.min)
             case .trialEnd: primary[i] = key(rows[i].trialEndsAt?.ordinal ?? Int.max)
@@ -184,8 +186,8 @@ public final class OrganizationListModel: LineList {
             order.sort { a, b in
                 if p[a] != p[b] { return up ? p[a] < p[b] : p[a] > p[b] }
                 if q[a] != q[b] { return up ? q[a] < q[b] : q[a] > q[b] }
-                if byName, rows[a].searchKey.count > 16 || rows[a].searchKey.count != rows[b].searchKey.count {
-                    let c = TextSearch.compare(rows[a].searchKey, rows[b].searchKey)
+                if byName, names[a].count > 16 || names[a].count != names[b].count {
+                    let c = TextSearch.compare(names[a], names[b])
                     if c != 0 { return up ? c < 0 : c > 0 }
                 }
                 return rows[a].id < rows[b].id

@@ -42,6 +42,82 @@ public enum TextSearch {
         return out
     }
 
+    /// A name's place in the one name order of every list, bill, export and change
+    /// (the collation): folded as `fold` does, then each run of digits written as a
+    /// number, so that memcmp orders "ab 2" before "ab 10" and "007" beside "7". The
+    /// cache keeps this key (`name_refs.fold`) and SQLite orders its blobs by it;
+    /// `naturalCompare` gives the same order from `fold`'s bytes without making it.
+    public static func sortKey(_ text: String) -> [UInt8] { numbered(fold(text)) }
+
+    /// `folded` with each run of ASCII digits as '0', the count of its digits after
+    /// leading zeros (one at least, at most 255) as a byte, and those digits.
+    public static func numbered(_ folded: [UInt8]) -> [UInt8] {
+        guard folded.contains(where: isDigit) else { return folded }
+        var out = [UInt8]()
+        out.reserveCapacity(folded.count + 8)
+        var i = 0
+        while i < folded.count {
+            guard isDigit(folded[i]) else { out.append(folded[i]); i += 1; continue }
+            let (start, end) = digitRun(folded, from: i)
+            out.append(0x30)
+            out.append(UInt8(min(255, end - start)))
+            out.append(contentsOf: folded[start..<end])
+            i = end
+        }
+        return out
+    }
+
+    @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+
+    /// The significant digits of the run of digits at `from`: their start and end
+    /// (a run of zeros keeps its last zero).
+    @inline(__always) static func digitRun(_ bytes: [UInt8], from: Int) -> (Int, Int) {
+        var end = from
+        while end < bytes.count, isDigit(bytes[end]) { end += 1 }
+        var start = from
+        while start < end - 1, bytes[start] == 0x30 { start += 1 }
+        return (start, end)
+    }
+
+    /// Three-way order of two folded names (`fold`) with their digits as numbers:
+    /// the order memcmp gives their `numbered` keys.
+    public static func naturalCompare(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        var i = 0, j = 0
+        while i < a.count, j < b.count {
+            let x = a[i], y = b[j]
+            if isDigit(x), isDigit(y) {
+                let (sa, ea) = digitRun(a, from: i), (sb, eb) = digitRun(b, from: j)
+                let la = min(255, ea - sa), lb = min(255, eb - sb)
+                if la != lb { return la < lb ? -1 : 1 }
+                var k = 0
+                while sa + k < ea, sb + k < eb {
+                    if a[sa + k] != b[sb + k] { return a[sa + k] < b[sb + k] ? -1 : 1 }
+                    k += 1
+                }
+                if ea - sa != eb - sb { return ea - sa < eb - sb ? -1 : 1 }
+                i = ea; j = eb
+                continue
+            }
+            // A digit against another byte: the key has '0' there.
+            let kx = isDigit(x) ? 0x30 : x, ky = isDigit(y) ? 0x30 : y
+            if kx != ky { return kx < ky ? -1 : 1 }
+            i += 1; j += 1
+        }
+        if i < a.count { return 1 }
+        if j < b.count { return -1 }
+        return 0
+    }
+
+    /// Items in the one name order: names as `sortKey` orders them, then ids (bytes).
+    public static func collated<T>(_ items: [T], name: (T) -> String, id: (T) -> String) -> [T] {
+        let keys = items.map { sortKey(name($0)) }
+        let order = items.indices.sorted { a, b in
+            let c = compare(keys[a], keys[b])
+            return c != 0 ? c < 0 : id(items[a]).utf8.lexicographicallyPrecedes(id(items[b]).utf8)
+        }
+        return order.map { items[$0] }
+    }
+
     /// Three-way byte order of two folded names (memcmp, then the shorter first): the
     /// list's name order, and SQLite's order of the same bytes as blobs.
     public static func compare(_ a: [UInt8], _ b: [UInt8]) -> Int {

@@ -11,6 +11,8 @@ enum ChangesPane {
         let problem: String?
         /// The comparison is still being read.
         var reading = false
+        /// Names two organizations share: shown with the end of their ids.
+        var sameNames = SameNames(names: [])
     }
 
     static func draw(_ m: Props, _ c: inout Canvas, _ r: Rect, _ theme: Theme) {
@@ -51,7 +53,7 @@ enum ChangesPane {
                 let selected = i == m.selected
                 let base: Style = selected ? theme.selected : .plain
                 if selected { c.fill(Rect(x: inner.x, y: y, width: inner.width, height: 1), style: base) }
-                c.put(change.organizationName, x: inner.x + 2, y: y, width: nameW, style: base)
+                c.put(m.sameNames.shown(change.organizationName, id: change.organizationId), x: inner.x + 2, y: y, width: nameW, style: base)
                 c.put(changeValue(change), x: inner.x + 3 + nameW, y: y, width: valueW, style: selected ? base : theme.label, alignRight: true)
             }
         }

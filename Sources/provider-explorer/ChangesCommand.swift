@@ -100,7 +100,12 @@ struct ChangesCommand: AsyncParsableCommand {
         switch format ?? (toTerminal ? .table : .csv) {
         case .csv: text = table.csv(.init(raw: csvRaw, forTerminal: toTerminal))
         case .json: text = table.json()
-        case .table: text = changes.isEmpty ? "no changes from \(fromPeriod) to \(toPeriod)\n" : table.table(maxColumnWidth: 48)
+        case .table:
+            // Two organizations of one name carry the end of their ids, as in the list.
+            let same = SameNames((fromReport.rows + toReport.rows).lazy.map { ($0.organizationName, $0.organizationId) })
+            var shown = changes
+            for i in shown.indices { shown[i].organizationName = same.shown(shown[i].organizationName, id: shown[i].organizationId) }
+            text = changes.isEmpty ? "no changes from \(fromPeriod) to \(toPeriod)\n" : Changes.table(shown).table(maxColumnWidth: 48)
         }
         try Output.emit(text, to: output)
     }

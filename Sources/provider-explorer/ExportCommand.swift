@@ -64,8 +64,9 @@ struct ExportCommand: AsyncParsableCommand {
         if trial, nfr { throw ValidationError("--trial and --nfr exclude each other (an organization is on trial or NFR, not both): give one") }
     }
 
+    /// The one name order of the list, the bill and the changes, then id.
     static func ordered(_ rows: [UsageRow]) -> [UsageRow] {
-        rows.sorted { ($0.organizationName, $0.organizationId) < ($1.organizationName, $1.organizationId) }
+        TextSearch.collated(rows, name: \.organizationName, id: \.organizationId)
     }
 
     func run() async throws {
@@ -74,10 +75,11 @@ struct ExportCommand: AsyncParsableCommand {
         let filter = RowFilter(trialOnly: trial, nfrOnly: nfr, tier: tier.map(Tier.init(rawValue:)))
         let table: ExportTable
         switch what {
-        // One documented order every time, fetched or cached: by name, then id.
+        // One documented order every time, fetched or cached: by name (the list's
+        // collation), then id.
         case .organizations:
             let organizations = try await source.organizations().filter(filter.accepts)
-            table = ExportTable(organizations: organizations.sorted { ($0.name, $0.id) < ($1.name, $1.id) })
+            table = ExportTable(organizations: TextSearch.collated(organizations, name: \.name, id: \.id))
         case .daily:
             let report = try await source.daily(date.flatMap(Day.init))
             table = ExportTable(report: report, rows: Self.ordered(report.rows.filter(filter.accepts)))

@@ -219,3 +219,13 @@ public final class ChangeCounter: @unchecked Sendable {
         }
     }
 }
+
+/// Whether `(name, id)` pairs are in the one name order of the list, the bill, export
+/// and the changes: names by `TextSearch.sortKey` (folded, digits as numbers), then ids.
+public func inNameOrder(_ pairs: [(name: String, id: String)]) -> Bool {
+    let keys = pairs.map { (TextSearch.sortKey($0.name), $0.id) }
+    return zip(keys, keys.dropFirst()).allSatisfy { a, b in
+        let c = TextSearch.compare(a.0, b.0)
+        return c < 0 || (c == 0 && a.1 < b.1)
+    }
+}
