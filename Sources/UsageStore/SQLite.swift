@@ -70,13 +70,13 @@ final class Database {
         }
     }
 
-    /// Adds `pe_fold(text)` to SQL: the name folded as the list orders and searches
-    /// names (`TextSearch.fold`), as a blob (for the migration that fills `name_refs`).
+    /// Adds `pe_fold(text)` to SQL: the name's place in the name order
+    /// (`TextSearch.sortKey`), as a blob (for the migrations that fill `name_refs.fold`).
     func addFoldFunction() {
         sqlite3_create_function_v2(handle, "pe_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nil, { context, _, values in
             guard let value = values?[0], let text = sqlite3_value_text(value) else { sqlite3_result_null(context); return }
             let name = String(decoding: UnsafeBufferPointer(start: text, count: Int(sqlite3_value_bytes(value))), as: UTF8.self)
-            let folded = TextSearch.fold(name)
+            let folded = TextSearch.sortKey(name)
             folded.withUnsafeBytes { raw in
                 if raw.isEmpty { sqlite3_result_zeroblob(context, 0) }
                 else { sqlite3_result_blob(context, raw.baseAddress, Int32(raw.count), unsafeBitCast(-1, to: sqlite3_destructor_type.self)) }

@@ -80,6 +80,7 @@ extension UsageStore {
                         if let extra = Self.encodeExtra(r.extra) { insert.bind(10, extra) } else { insert.bindNull(10) }
                         try insert.execute()
                     }
+                    if case .daily(let day) = report.period { try Self.sumIntoMonth(day, db) }
                     try db.prepare("INSERT OR REPLACE INTO reports VALUES (?, ?, ?, ?, ?)")
                         .run([.text(kind.rawValue), .text(report.period.description), .text(report.generatedAt),
                               .double(fetchedAt.timeIntervalSince1970), .int(report.rows.count)])
@@ -286,7 +287,7 @@ struct Refs {
     /// all at once, numbered in the list's order with even gaps; else one at a time.
     mutating func internNames(_ all: [String], _ db: Database) throws {
         guard names.isEmpty, try db.scalar("SELECT count(*) FROM name_refs") == 0 else { return }
-        let fresh = Set(all).map { (name: $0, fold: TextSearch.fold($0)) }.sorted {
+        let fresh = Set(all).map { (name: $0, fold: TextSearch.sortKey($0)) }.sorted {
             let c = TextSearch.compare($0.fold, $1.fold)
             return c != 0 ? c < 0 : Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8))
         }
@@ -308,7 +309,7 @@ struct Refs {
 
     mutating func name(_ name: String, _ db: Database) throws -> Int {
         if let ref = names[name] { return ref }
-        let fold = TextSearch.fold(name)
+        let fold = TextSearch.sortKey(name)
         let ref: Int
         if !nameOrderBroken, let middle = try Self.middleOfGap(fold, name, db) {
             ref = middle
@@ -564,22 +565,92 @@ extension UsageStore {
         }
     }
 
+    /// Adds a daily report just written to its month's summary (`Schema.monthFacts`):
+    /// a day summed in before (a report fetched anew) leaves the month to be summarised
+    /// anew when it is read.
+    static func sumIntoMonth(_ day: Day, _ db: Database) throws {
+        let month = ordinal(.monthly(day.month))
+        if try db.prepare("SELECT 1 FROM month_fact_days WHERE day = ?").bind([.int(day.ordinal)]).step() {
+            try db.prepare("DELETE FROM month_facts WHERE month = ?").run([.int(month)])
+            try db.prepare("DELETE FROM month_fact_days WHERE month = ?").run([.int(month)])
+            return
+        }
+        try db.prepare("""
+            INSERT INTO month_facts (month, org, peak, days, tiers)
+            SELECT ?, org, COALESCE(consumed, active + pending), 1,
+                   1 << (CASE WHEN tier < 100 THEN tier WHEN tier < 160 THEN tier - 98 ELSE 62 END)
+            FROM daily_usage WHERE period = ? AND 1
+            ON CONFLICT (month, org) DO UPDATE SET peak = max(peak, excluded.peak), days = days + 1, tiers = tiers | excluded.tiers
+            """).run([.int(month), .int(day.ordinal)])
+        try db.prepare("INSERT INTO month_fact_days VALUES (?, ?)").run([.int(day.ordinal), .int(month)])
+    }
+
+    /// Brings the summary of `month` up to the daily reports cached: a cache made
+    /// before summaries (or a day fetched anew) is summarised here, once.
+    func summarise(_ month: Month) throws {
+        try writing { db in
+            let first = month.firstDay.description, last = month.lastDay.description
+            let cachedDays = try db.prepare("SELECT period FROM reports WHERE kind = 'daily' AND period BETWEEN ? AND ?")
+                .bind([.text(first), .text(last)])
+            var cached = Set<Int>()
+            while try cachedDays.step() { if let d = Day(cachedDays.text(0)) { cached.insert(d.ordinal) } }
+            let summedDays = try db.prepare("SELECT day FROM month_fact_days WHERE month = ?").bind([.int(Self.ordinal(.monthly(month)))])
+            var summed = Set<Int>()
+            while try summedDays.step() { summed.insert(summedDays.int(0)) }
+            guard cached != summed else { return }
+            try db.transaction {
+                if !summed.isSubset(of: cached) {
+                    try db.prepare("DELETE FROM month_facts WHERE month = ?").run([.int(Self.ordinal(.monthly(month)))])
+                    try db.prepare("DELETE FROM month_fact_days WHERE month = ?").run([.int(Self.ordinal(.monthly(month)))])
+                    summed = []
+                }
+                for day in cached.subtracting(summed).sorted() { try Self.sumIntoMonth(Day(ordinal: day), db) }
+            }
+        }
+    }
+
+    /// The tiers of a summary's bits (`Schema.monthFacts`).
+    static func tiers(bits: Int, _ labels: [Int: String]) -> Set<Tier> {
+        var out = Set<Tier>()
+        for bit in 0..<63 where bits & (1 << bit) != 0 {
+            out.insert(bit < 2 ? Refs.tier(code: bit, labels) : bit == 62 ? Tier(rawValue: "other") : Refs.tier(code: bit + 98, labels))
+        }
+        return out
+    }
+
     /// The rows of the monthly report of `month`, each handed to `visit` as it is read
     /// with what the month's daily reports say of its organization (nil: no cached day
     /// shows it): a bill is made without the report or the facts held whole. Rows come
     /// without their unknown fields (`extra`), which no bill reads; read on a connection
     /// apart. False (and nothing visited) when the month's report is not cached.
-    public func monthlyRowsWithDailyFacts(_ month: Month, _ visit: (UsageRow, DailyFacts?) -> Void) throws -> Bool {
-        try apart { db in
+    public func monthlyRowsWithDailyFacts(_ month: Month, _ visit: (UsageRow, DailyFacts?, OrganizationStatus?) -> Void) throws -> Bool {
+        guard has(.monthly(month)) else { return false }
+        try summarise(month)
+        return try apart { db in
             guard try Self.rowCount(in: db, .monthly(month)) != nil else { return false }
             let labels = try Self.labels(db)
             let s = try db.prepare("""
-                SELECT o.id, n.name, u.tier, u.license, u.flags, u.active, u.pending, u.consumed, NULL, f.peak, f.days, f.tiers
-                FROM monthly_usage u \(Self.rowJoins) LEFT JOIN (\(Self.factsQuery)) f ON f.org = u.org
+                SELECT o.id, n.name, u.tier, u.license, u.flags, u.active, u.pending, u.consumed, NULL, f.peak, f.days, f.tiers, org.status
+                FROM monthly_usage u \(Self.rowJoins) LEFT JOIN month_facts f ON f.month = u.period AND f.org = u.org
+                LEFT JOIN organizations org ON org.id = o.id
                 WHERE u.period = ?
-                """).bind([.int(month.firstDay.ordinal), .int(month.lastDay.ordinal), .int(Self.ordinal(.monthly(month)))])
-            while try s.step() { visit(Self.row(s, labels), s.isNull(9) ? nil : Self.facts(s, 9, labels)) }
+                """).bind([.int(Self.ordinal(.monthly(month)))])
+            while try s.step() {
+                let facts: DailyFacts? = s.isNull(9) ? nil : (Self.tiers(bits: s.int(11), labels), s.int(9), s.int(10))
+                visit(Self.row(s, labels), facts, s.optionalText(12).map(OrganizationStatus.init(rawValue:)))
+            }
             return true
+        }
+    }
+
+    /// The days of `month` whose daily report is cached.
+    public func cachedDays(of month: Month) throws -> Set<Day> {
+        try reading { db in
+            let s = try db.prepare("SELECT period FROM reports WHERE kind = 'daily' AND period BETWEEN ? AND ?")
+                .bind([.text(month.firstDay.description), .text(month.lastDay.description)])
+            var out = Set<Day>()
+            while try s.step() { if let d = Day(s.text(0)) { out.insert(d) } }
+            return out
         }
     }
 

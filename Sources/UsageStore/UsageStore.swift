@@ -19,7 +19,7 @@ public final class UsageStore: @unchecked Sendable {
     var refs = Refs()
 
     static let applicationID = 0x5045_5850   // "PEXP"
-    static let schemaVersion = 2
+    static let schemaVersion = 3
 
     init(db: Database, path: String, notice: String?) throws {
         self.writer = db
@@ -140,10 +140,13 @@ public final class UsageStore: @unchecked Sendable {
         if version == 0 {
             try db.transaction {
                 try db.execute(Schema.v2)
+                try db.execute(Schema.monthFacts)
                 try db.execute("PRAGMA application_id=\(applicationID)")
-                try db.execute("PRAGMA user_version=2")
+                try db.execute("PRAGMA user_version=3")
             }
-        } else if version == 1 {
+            return
+        }
+        if version == 1 {
             db.addFoldFunction()
             try db.transaction {
                 try db.execute(Schema.v1to2)
@@ -152,6 +155,36 @@ public final class UsageStore: @unchecked Sendable {
             // The old tables' pages are free now: give them back to the disk.
             try db.execute("VACUUM")
         }
+        if version <= 2 {
+            // Version 3: names ordered with their digits as numbers ("AB 2" before
+            // "AB 10"), and the months' daily summaries (made when a bill first reads them).
+            db.addFoldFunction()
+            try db.transaction {
+                try db.execute("UPDATE name_refs SET fold = pe_fold(name)")
+                try db.execute(Schema.monthFacts)
+                // Refs were numbered in the old order: where it differs, the order is
+                // read through the join from now on (see `Schema.usageTableV2`).
+                if try nameRefsOutOfOrder(db) {
+                    try db.execute("INSERT OR REPLACE INTO meta VALUES ('name_order', 'broken')")
+                }
+                try db.execute("PRAGMA user_version=3")
+            }
+        }
+    }
+
+    /// Whether some name's ref is out of the name order.
+    static func nameRefsOutOfOrder(_ db: Database) throws -> Bool {
+        let s = try db.prepare("SELECT fold, name FROM name_refs ORDER BY ref")
+        var last: (fold: [UInt8], name: [UInt8])?
+        while try s.step() {
+            let now = (fold: s.blob(0), name: Array(s.text(1).utf8))
+            if let last {
+                let c = TextSearch.compare(last.fold, now.fold)
+                if c > 0 || (c == 0 && !last.name.lexicographicallyPrecedes(now.name)) { return true }
+            }
+            last = now
+        }
+        return false
     }
 
     /// Runs `body` alone on the writing connection; SQLite failures come out as `StoreError`.
@@ -271,6 +304,20 @@ enum Schema {
     \(usageTableV2("daily_usage"))
     \(usageTableV2("monthly_usage"))
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+    """
+
+    /// Version 3: what a month's daily reports say of each organization, kept as each
+    /// daily report is written (the bill's checks read it instead of every day's rows):
+    /// `peak` consumed seats on a day, on how many `days` it appears, and its `tiers`
+    /// as bits (bit n: tier code n for business 0 and enterprise 1; 2 + the label's id
+    /// for another tier, up to 61; bit 62 for any later one). `month_fact_days` lists
+    /// the days summed in: a month whose cached days differ from it is summarised anew.
+    static let monthFacts = """
+    CREATE TABLE IF NOT EXISTS month_facts (
+        month INTEGER NOT NULL, org INTEGER NOT NULL, peak INTEGER NOT NULL, days INTEGER NOT NULL, tiers INTEGER NOT NULL,
+        PRIMARY KEY (month, org)
+    ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS month_fact_days (day INTEGER PRIMARY KEY, month INTEGER NOT NULL);
     """
 
     /// SQL for a tier or license text as its code (see `usageTableV2`).

@@ -56,7 +56,7 @@ struct MigrationTests {
         try writeVersion1(path, reports: reports)
 
         let store = try UsageStore.open(path: path)
-        #expect(store.schemaVersion == 2 && store.notice == nil)
+        #expect(store.schemaVersion == 3 && store.notice == nil)
         for report in reports {
             let back = try #require(try store.report(report.period), "\(report.period) is found")
             #expect(back.generatedAt == report.generatedAt)
@@ -79,7 +79,7 @@ struct MigrationTests {
         // Reopened, it is version 2 as it is: nothing is converted twice.
         let again = try UsageStore.open(path: path)
         let daysAgain = try again.cachedPeriods(.daily).count
-        #expect(again.schemaVersion == 2 && daysAgain == 10)
+        #expect(again.schemaVersion == 3 && daysAgain == 10)
     }
 
     /// Rows are small: a report row of the 50,000-organization kind costs well under
