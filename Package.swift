@@ -25,6 +25,9 @@ let package = Package(
                        providers: [.apt(["libncurses-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
+        // libxlsxwriter: the bill as an Excel workbook (`bill --format xlsx`).
+        .systemLibrary(name: "CXLSXWriter", pkgConfig: "xlsxwriter",
+                       providers: [.apt(["libxlsxwriter-dev"])]),
         // libssl: the simulator's https (`simulate --tls CERT KEY`), for tests of certificates.
         .systemLibrary(name: "CLibssl", pkgConfig: "libssl",
                        providers: [.apt(["libssl-dev"])]),
@@ -38,7 +41,7 @@ let package = Package(
         // The sync engine: what to fetch, in which order, into the cache.
         .target(name: "Sync", dependencies: ["ProviderAPI", "UsageStore",
                                             .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
-        .target(name: "Explorer", dependencies: ["ProviderAPI", "UsageStore", "Sync"], swiftSettings: strict),
+        .target(name: "Explorer", dependencies: ["ProviderAPI", "UsageStore", "Sync", "CXLSXWriter"], swiftSettings: strict),
         .target(name: "TerminalUI", dependencies: ["Explorer", "ProviderAPI", "Sync", "CNcursesw"], swiftSettings: strict),
         .executableTarget(name: "provider-explorer", dependencies: [
             "ProviderAPI", "ProviderSimulator", "UsageStore", "Sync", "Explorer", "TerminalUI",
@@ -65,7 +68,7 @@ let package = Package(
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Explorer", "ProviderAPI", "UsageStore", "Sync", "ProviderSimulator", "TestSupport", "CNcursesw"],
                     exclude: ["GoldenScreens"], swiftSettings: strict),
         // Also the executable itself (@testable), for the config file's parser.
-        .testTarget(name: "CommandLineTests", dependencies: ["ProviderAPI", "ProviderSimulator", "UsageStore", "TestSupport", "Explorer", "provider-explorer"],
+        .testTarget(name: "CommandLineTests", dependencies: ["ProviderAPI", "ProviderSimulator", "UsageStore", "TestSupport", "Explorer", "TerminalUI", "provider-explorer"],
                     swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

@@ -1,12 +1,21 @@
 import ProviderAPI
 
 /// What an MSP bills for: a currency and a unit price a tier, from `[prices]` in the
-/// config file or `--prices FILE`.
+/// config file or `--prices FILE`, and how a line's amount is rounded.
 public struct PriceList: Sendable, Equatable {
     public var currency: String?
     public var prices: [Tier: UnitPrice] = [:]
-    public init(currency: String? = nil, prices: [Tier: UnitPrice] = [:]) { self.currency = currency; self.prices = prices }
+    public var rounding: Rounding = .halfEven
+    /// The demo's price list (the explorer's demo with no `[prices]`): titles say so.
+    public var isDemo = false
+    public init(currency: String? = nil, prices: [Tier: UnitPrice] = [:], rounding: Rounding = .halfEven, isDemo: Bool = false) {
+        self.currency = currency; self.prices = prices; self.rounding = rounding; self.isDemo = isDemo
+    }
     public var isEmpty: Bool { prices.isEmpty }
+
+    /// The demo's prices: what the demo bill shows when no price list is set.
+    public static let demo = PriceList(currency: "EUR", prices: [.business: UnitPrice(tenThousandths: 3_9900),
+                                                                 .enterprise: UnitPrice(tenThousandths: 5_9900)], isDemo: true)
 }
 
 /// One client organization's mapping: its id in the MSP's billing system, and its
@@ -42,53 +51,147 @@ public struct BillLine: Sendable, Equatable {
     public var amount: Int64?
     /// Free (trial, NFR): listed with `--all`, never billed.
     public var isFree: Bool
-    /// The monthly report is below a day's consumed seats: check it before billing.
+    /// Check it before billing: the monthly report is below a day's consumed seats, or
+    /// the line has no price.
     public var isFlagged: Bool
     public var note: String
+    /// A billed line with no price: the totals leave it out and say so.
+    public var isUnpriced: Bool { !isFree && unitPrice == nil }
+}
+
+/// A line of the bill by customer: one customer's organizations of one tier.
+public struct CustomerLine: Sendable, Equatable {
+    /// Empty for the organizations with no customer.
+    public var customerId: String
+    public var tier: Tier
+    public var organizations: Int
+    public var seats: Int
+    /// Nil when no line of it has a price.
+    public var amount: Int64?
+    /// Its lines with no price (the amount leaves them out).
+    public var unpricedLines: Int
+    /// The view's subtotal of one customer's tiers (never in a file: those have the
+    /// per-tier lines only).
+    public var isSubtotal = false
+
+    public init(customerId: String, tier: Tier, organizations: Int, seats: Int, amount: Int64?, unpricedLines: Int, isSubtotal: Bool = false) {
+        self.customerId = customerId; self.tier = tier; self.organizations = organizations; self.seats = seats
+        self.amount = amount; self.unpricedLines = unpricedLines; self.isSubtotal = isSubtotal
+    }
+}
+
+/// What the month before billed, for `--compare` (and the view's Δ): a line's seats
+/// and amount, by organization id or by customer and tier.
+public struct PreviousBill: Sendable, Equatable {
+    public var month: Month
+    public var lines: [String: (seats: Int, amount: Int64?)] = [:]
+    public var customers: [String: (seats: Int, amount: Int64?)] = [:]
+    public var total = Bill.Total()
+
+    public init(_ bill: Bill) {
+        month = bill.month
+        for line in bill.lines where !line.isFree { lines[line.organizationId] = (line.seats, line.amount) }
+        for c in bill.byCustomer() { customers[Self.key(c.customerId, c.tier)] = (c.seats, c.amount) }
+        total = bill.total()
+    }
+
+    static func key(_ customer: String, _ tier: Tier) -> String { customer + "\u{1F}" + tier.rawValue }
+
+    public static func == (a: PreviousBill, b: PreviousBill) -> Bool {
+        a.month == b.month && a.total == b.total && a.lines.count == b.lines.count
+            && a.lines.allSatisfy { k, v in b.lines[k].map { $0.seats == v.seats && $0.amount == v.amount } ?? false }
+    }
+}
+
+/// A line's change against the month before: `new` when it was not billed then.
+public enum BillDelta: Sendable, Equatable {
+    case new
+    /// The amount's change in minor units, or the seats' when either month has no amount.
+    case amount(Int64), seats(Int)
+
+    public init(seats: Int, amount: Int64?, previous: (seats: Int, amount: Int64?)?) {
+        guard let previous else { self = .new; return }
+        if let a = amount, let b = previous.amount { self = .amount(a - b) } else { self = .seats(seats - previous.seats) }
+    }
+
+    /// The size of the change, for ordering by it (a new line by its own size).
+    public func magnitude(seats: Int, amount: Int64?) -> Int64 {
+        switch self {
+        case .new: return amount ?? Int64(seats)
+        case .amount(let d): return abs(d)
+        case .seats(let d): return Int64(abs(d))
+        }
+    }
+
+    public func text(minorDigits: Int) -> String {
+        switch self {
+        case .new: return "new"
+        case .amount(let d): return (d > 0 ? "+" : "") + MoneyText.amount(d, minorDigits: minorDigits)
+        case .seats(let d): return (d > 0 ? "+" : "") + String(d)
+        }
+    }
 }
 
 /// A month's bill, by NordPass's MSP billing rule:
 /// - billed seats are the organization's consumed licenses (active + pending) in the
 ///   month's monthly report (a seat active on any day counts for the whole month);
 /// - the tier is the monthly report's, or a higher one (Enterprise above Business) that
-///   a cached daily report of the month shows, and the line says so;
+///   a daily report of the month shows, and the line says so;
 /// - trial and NFR licenses are free: no line is billed (`all` lists them, amount 0);
-///   suspended organizations are billed like active ones;
-/// - a day with more consumed seats than the monthly report flags the line.
+///   suspended organizations are billed like active ones, and the line says so;
+/// - a day with more consumed seats than the monthly report flags the line, as does a
+///   line with no price; totals that leave unpriced lines out say so.
 public struct Bill: Sendable, Equatable {
     public var month: Month
     public var currency: String?
-    /// Ordered by organization name, then id.
+    /// In the one name order (`TextSearch.sortKey`), then id.
     public var lines: [BillLine]
+    /// Days of the month whose daily report is not cached: their checks did not run.
+    public var daysNotChecked: Int
+    /// The prices are the demo's.
+    public var demoPrices: Bool
+    /// The month before, when compared (`--compare`).
+    public var previous: PreviousBill?
+    /// The names two of its organizations share (shown with the end of their ids).
+    public private(set) var sameNames: SameNames
 
     public struct Total: Sendable, Equatable {
         public var organizations = 0
         public var seats = 0
-        /// Sum of the lines' amounts; nil when no line has a price.
+        /// Sum of the priced lines' amounts; nil when no line has a price.
         public var amount: Int64?
+        /// Billed lines with no price, which `amount` leaves out.
+        public var unpricedLines = 0
+        public var unpricedSeats = 0
+        public var isComplete: Bool { unpricedLines == 0 }
         public init() {}
     }
 
     public var minorDigits: Int { currency.map(Currency.minorDigits) ?? 2 }
 
     public init(month: Month, rows: [UsageRow], daily: [String: MonthDailyFacts], prices: PriceList,
-                customers: [String: Customer] = [:], includeFree: Bool = false) {
-        self.init(month: month, prices: prices, customers: customers, includeFree: includeFree, capacity: rows.count) { add in
-            for row in rows { add(row, daily[row.organizationId]) }
+                customers: [String: Customer] = [:], includeFree: Bool = false, suspended: Set<String> = [], daysNotChecked: Int = 0) {
+        self.init(month: month, prices: prices, customers: customers, includeFree: includeFree, daysNotChecked: daysNotChecked,
+                  capacity: rows.count) { add in
+            for row in rows { add(row, daily[row.organizationId], suspended.contains(row.organizationId) ? .suspended : nil) }
         }
     }
 
     /// The bill of the rows `read` hands over one at a time, each with its facts from
-    /// the month's daily reports: a month can be billed as it is read, without its
-    /// monthly report or its daily facts held whole (`UsageStore.monthlyRowsWithDailyFacts`).
-    public init(month: Month, prices: PriceList, customers: [String: Customer] = [:], includeFree: Bool = false, capacity: Int = 0,
-                _ read: ((UsageRow, MonthDailyFacts?) -> Void) throws -> Void) rethrows {
+    /// the month's daily reports and its status: a month can be billed as it is read,
+    /// without its monthly report or its daily facts held whole
+    /// (`UsageStore.monthlyRowsWithDailyFacts`).
+    public init(month: Month, prices: PriceList, customers: [String: Customer] = [:], includeFree: Bool = false,
+                daysNotChecked: Int = 0, capacity: Int = 0,
+                _ read: ((UsageRow, MonthDailyFacts?, OrganizationStatus?) -> Void) throws -> Void) rethrows {
         self.month = month
         currency = prices.currency
+        self.daysNotChecked = daysNotChecked
+        demoPrices = prices.isDemo
         let digits = prices.currency.map(Currency.minorDigits) ?? 2
         var lines: [BillLine] = []
         lines.reserveCapacity(capacity)
-        try read { row, facts in
+        try read { row, facts, status in
             let isNFR = row.nfr || row.licenseType == .nfr
             let isTrial = !isNFR && (row.trial || row.licenseType == .trial)
             var notes: [String] = []
@@ -109,18 +212,28 @@ public struct Bill: Sendable, Equatable {
                 guard includeFree else { return }
                 notes.insert(isNFR ? "free: Not For Resale" : "free: trial", at: 0)
             }
+            if status == .suspended { notes.append(isNFR || isTrial ? "suspended" : "suspended: billed as active") }
             let customer = customers[row.organizationId]
             let price = customer?.prices[tier] ?? prices.prices[tier]
             if customer?.prices[tier] != nil { notes.append("contract price") }
-            let amount: Int64? = price.map { isNFR || isTrial ? 0 : $0.amount(seats: row.consumedLicenses, minorDigits: digits) }
+            if price == nil, !(isNFR || isTrial) {
+                flagged = true
+                notes.append("no price")
+            }
+            if daysNotChecked > 0 { notes.append(Self.notChecked(daysNotChecked)) }
+            let amount: Int64? = price.map {
+                isNFR || isTrial ? 0 : $0.amount(seats: row.consumedLicenses, minorDigits: digits, rounding: prices.rounding)
+            }
             lines.append(BillLine(organizationId: row.organizationId, organizationName: row.organizationName,
                                   customerId: customer?.customerId, tier: tier, licenseType: row.licenseType,
                                   seats: row.consumedLicenses, unitPrice: price, amount: amount, isFree: isNFR || isTrial,
                                   isFlagged: flagged, note: notes.joined(separator: "; ")))
         }
-        lines.sort { ($0.organizationName, $0.organizationId) < ($1.organizationName, $1.organizationId) }
-        self.lines = lines
+        self.lines = TextSearch.collated(lines, name: \.organizationName, id: \.organizationId)
+        sameNames = SameNames(self.lines.lazy.map { ($0.organizationName, $0.organizationId) })
     }
+
+    public static func notChecked(_ days: Int) -> String { "\(days) \(days == 1 ? "day" : "days") not checked" }
 
     /// Totals of the billed lines (free ones are not billed) of one tier, or of all.
     public func total(_ tier: Tier? = nil) -> Total {
@@ -128,63 +241,192 @@ public struct Bill: Sendable, Equatable {
         for line in lines where !line.isFree && (tier == nil || line.tier == tier) {
             t.organizations += 1
             t.seats += line.seats
-            if let a = line.amount { t.amount = (t.amount ?? 0) + a }
+            if let a = line.amount { t.amount = (t.amount ?? 0) + a } else { t.unpricedLines += 1; t.unpricedSeats += line.seats }
         }
         return t
+    }
+
+    /// The billed lines by customer and tier (free lines are not billed), in the one
+    /// name order of the customer ids (no customer first), then tier.
+    public func byCustomer() -> [CustomerLine] {
+        var found: [String: CustomerLine] = [:]
+        for line in lines where !line.isFree {
+            let key = PreviousBill.key(line.customerId ?? "", line.tier)
+            var c = found[key] ?? CustomerLine(customerId: line.customerId ?? "", tier: line.tier, organizations: 0, seats: 0,
+                                               amount: nil, unpricedLines: 0)
+            c.organizations += 1
+            c.seats += line.seats
+            if let a = line.amount { c.amount = (c.amount ?? 0) + a } else { c.unpricedLines += 1 }
+            found[key] = c
+        }
+        let ordered = TextSearch.collated(Array(found.values), name: \.customerId, id: { $0.tier.rawValue })
+        return ordered
+    }
+
+    /// A line's change against the month before (nil when not compared).
+    public func delta(_ line: BillLine) -> BillDelta? {
+        previous.map { BillDelta(seats: line.seats, amount: line.amount, previous: line.isFree ? nil : $0.lines[line.organizationId]) }
+    }
+
+    public func delta(_ line: CustomerLine) -> BillDelta? {
+        guard let previous else { return nil }
+        if line.isSubtotal {
+            // The customer's tiers of the month before, together.
+            let before = Tier.known.compactMap { previous.customers[PreviousBill.key(line.customerId, $0)] }
+            guard !before.isEmpty else { return .new }
+            let amounts = before.compactMap(\.amount)
+            return BillDelta(seats: line.seats, amount: line.amount,
+                             previous: (before.reduce(0) { $0 + $1.seats }, amounts.count == before.count ? amounts.reduce(0, +) : nil))
+        }
+        return BillDelta(seats: line.seats, amount: line.amount, previous: previous.customers[PreviousBill.key(line.customerId, line.tier)])
+    }
+
+    /// What is wrong with the totals, in a line (nil when they are whole).
+    public var incompleteness: String? {
+        let t = total()
+        var parts: [String] = []
+        if !t.isComplete { parts.append("\(t.unpricedLines) \(t.unpricedLines == 1 ? "line" : "lines") unpriced: total incomplete") }
+        if daysNotChecked > 0 { parts.append(Self.notChecked(daysNotChecked)) }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
+    }
+
+    public static func == (a: Bill, b: Bill) -> Bool {
+        a.month == b.month && a.currency == b.currency && a.lines == b.lines && a.daysNotChecked == b.daysNotChecked
+            && a.demoPrices == b.demoPrices && a.previous == b.previous
     }
 
     // MARK: - Renderings
 
     public static let columns = ["month", "organizationId", "organizationName", "customerId", "tier", "licenseType", "seats",
                                  "unitPrice", "amount", "currency", "note"]
+    public static let customerColumns = ["month", "customerId", "tier", "organizations", "seats", "amount", "currency"]
+    public static let compareColumns = ["previousSeats", "previousAmount", "delta"]
 
-    /// The lines as a table of the `bill` CSV's columns.
+    func money(_ m: Int64?) -> String { m.map { MoneyText.amount($0, minorDigits: minorDigits) } ?? "" }
+
+    /// The compare columns of a line: the month before's seats and amount, and the change.
+    func compareCells(_ previous: (seats: Int, amount: Int64?)?, _ delta: BillDelta?) -> [JSONValue] {
+        guard self.previous != nil else { return [] }
+        return [previous.map { .number(Double($0.seats)) } ?? .string(""), .string(money(previous?.amount)),
+                .string(delta?.text(minorDigits: minorDigits) ?? "")]
+    }
+
+    /// The lines as a table of the `bill` CSV's columns (and `--compare`'s).
     public var table: ExportTable {
         let month = JSONValue.string(self.month.description)
         let digits = minorDigits
-        return ExportTable(columns: Self.columns, rows: lines.map { line in
+        return ExportTable(columns: Self.columns + (previous == nil ? [] : Self.compareColumns), rows: lines.map { line in
             [month, .string(line.organizationId), .string(line.organizationName), .string(line.customerId ?? ""),
              .string(line.tier.rawValue), .string(line.licenseType.rawValue), .number(Double(line.seats)),
-             .string(line.unitPrice?.text(minorDigits: digits) ?? ""),
-             .string(line.amount.map { MoneyText.amount($0, minorDigits: digits) } ?? ""),
+             .string(line.unitPrice?.text(minorDigits: digits) ?? ""), .string(money(line.amount)),
              .string(line.unitPrice == nil ? "" : currency ?? ""), .string(line.note)]
+                + compareCells(line.isFree ? nil : previous?.lines[line.organizationId], delta(line))
         })
     }
 
-    /// `{"month", "currency", "lines": [...], "totals": {"business", "enterprise", "all"}}`;
-    /// money as decimal strings, never binary floating point.
-    public func json() -> String {
-        let digits = minorDigits
-        func money(_ m: Int64?) -> String { m.map { JSONText.quote(MoneyText.amount($0, minorDigits: digits)) } ?? "null" }
-        func totalJSON(_ t: Total) -> String {
-            "{\"organizations\": \(t.organizations), \"seats\": \(t.seats), \"amount\": \(money(t.amount))}"
-        }
-        var out = "{\n  \"month\": \(JSONText.quote(month.description)),\n  \"currency\": \(currency.map(JSONText.quote) ?? "null"),\n  \"lines\": ["
-        for (i, line) in lines.enumerated() {
-            out += i == 0 ? "\n" : ",\n"
-            out += "    {\"month\": \(JSONText.quote(month.description)), \"organizationId\": \(JSONText.quote(line.organizationId)), "
-                + "\"organizationName\": \(JSONText.quote(line.organizationName)), \"customerId\": \(line.customerId.map(JSONText.quote) ?? "null"), "
-                + "\"tier\": \(JSONText.quote(line.tier.rawValue)), \"licenseType\": \(JSONText.quote(line.licenseType.rawValue)), "
-                + "\"seats\": \(line.seats), \"unitPrice\": \(line.unitPrice.map { JSONText.quote($0.text(minorDigits: digits)) } ?? "null"), "
-                + "\"amount\": \(money(line.amount)), \"currency\": \(line.unitPrice == nil ? "null" : currency.map(JSONText.quote) ?? "null"), "
-                + "\"note\": \(JSONText.quote(line.note))}"
-        }
-        out += lines.isEmpty ? "],\n" : "\n  ],\n"
-        out += "  \"totals\": {\"business\": \(totalJSON(total(.business))), \"enterprise\": \(totalJSON(total(.enterprise))), \"all\": \(totalJSON(total()))}\n}\n"
-        return out
+    /// The bill by customer (`--by customer`): its CSV's columns (and `--compare`'s).
+    public var customerTable: ExportTable {
+        let month = JSONValue.string(self.month.description)
+        return ExportTable(columns: Self.customerColumns + (previous == nil ? [] : Self.compareColumns), rows: byCustomer().map { c in
+            [month, .string(c.customerId), .string(c.tier.rawValue), .number(Double(c.organizations)), .number(Double(c.seats)),
+             .string(money(c.amount)), .string(c.amount == nil ? "" : currency ?? "")]
+                + compareCells(previous?.customers[PreviousBill.key(c.customerId, c.tier)], delta(c))
+        })
     }
 
-    /// The lines aligned for a person, and a footer of totals per tier and overall.
-    public func text() -> String {
-        let columns = ["organizationName", "customerId", "tier", "licenseType", "seats", "unitPrice", "amount", "note"]
-        let picked = table.rows.map { row in columns.map { row[Self.columns.firstIndex(of: $0)!] } }
-        var out = ExportTable(columns: columns, rows: picked).table(maxColumnWidth: 72)
-        let digits = minorDigits
+    func totalJSON(_ t: Total) -> String {
+        "{\"organizations\": \(t.organizations), \"seats\": \(t.seats), \"amount\": \(t.amount.map { JSONText.quote(money($0)) } ?? "null"), "
+            + "\"unpriced\": {\"lines\": \(t.unpricedLines), \"seats\": \(t.unpricedSeats)}, \"complete\": \(t.isComplete)}"
+    }
+
+    /// `{"month", "currency", "daysNotChecked", "lines": [...], "totals": {"business",
+    /// "enterprise", "all"}}` (and `"previous"` when compared); money as decimal
+    /// strings, never binary floating point. `byCustomer`: the lines by customer.
+    public func json(byCustomer: Bool = false) -> String {
+        let table = byCustomer ? customerTable : self.table
+        var out = "{\n  \"month\": \(JSONText.quote(month.description)),\n  \"currency\": \(currency.map(JSONText.quote) ?? "null"),\n"
+        out += "  \"by\": \(JSONText.quote(byCustomer ? "customer" : "organization")),\n  \"daysNotChecked\": \(daysNotChecked),\n"
+        if demoPrices { out += "  \"demoPrices\": true,\n" }
+        out += "  \"lines\": ["
+        for (i, row) in table.rows.enumerated() {
+            out += i == 0 ? "\n    " : ",\n    "
+            out += "{" + zip(table.columns, row).map { column, value in
+                let text: String
+                switch (column, value) {
+                case (_, .number(let n)): text = String(Int(n))
+                case ("customerId", .string("")) where !byCustomer, ("unitPrice", .string("")), ("amount", .string("")),
+                     ("currency", .string("")), ("previousSeats", .string("")), ("previousAmount", .string("")):
+                    text = "null"
+                case (_, .string(let s)): text = JSONText.quote(s)
+                default: text = "null"
+                }
+                return JSONText.quote(column) + ": " + text
+            }.joined(separator: ", ") + "}"
+        }
+        out += table.rows.isEmpty ? "],\n" : "\n  ],\n"
+        out += "  \"totals\": {\"business\": \(totalJSON(total(.business))), \"enterprise\": \(totalJSON(total(.enterprise))), \"all\": \(totalJSON(total()))}"
+        if let previous {
+            out += ",\n  \"previous\": {\"month\": \(JSONText.quote(previous.month.description)), \"all\": \(totalJSON(previous.total))}"
+        }
+        return out + "\n}\n"
+    }
+
+    /// The lines aligned for a person (two organizations of one name carry the end of
+    /// their ids), and a footer of totals per tier and overall, with what they leave out.
+    public func text(byCustomer: Bool = false) -> String {
+        var out: String
+        if byCustomer {
+            let columns = ["customerId", "tier", "organizations", "seats", "amount"] + (previous == nil ? [] : Self.compareColumns)
+            let t = customerTable
+            let picked = t.rows.map { row in columns.map { row[t.columns.firstIndex(of: $0)!] } }
+            out = ExportTable(columns: columns, rows: picked).table(maxColumnWidth: 72)
+        } else {
+            let columns = ["organizationName", "customerId", "tier", "licenseType", "seats", "unitPrice", "amount", "note"]
+                + (previous == nil ? [] : Self.compareColumns)
+            let t = table
+            let picked = zip(t.rows, lines).map { row, line in
+                columns.map { column -> JSONValue in
+                    column == "organizationName" ? .string(sameNames.shown(line.organizationName, id: line.organizationId))
+                        : row[t.columns.firstIndex(of: column)!]
+                }
+            }
+            out = ExportTable(columns: columns, rows: picked).table(maxColumnWidth: 72)
+        }
         out += "\n"
         for (label, t) in [("business", total(.business)), ("enterprise", total(.enterprise)), ("total", total())] {
-            let amount = t.amount.map { "  " + MoneyText.amount($0, minorDigits: digits) + " " + (currency ?? "") } ?? ""
+            let amount = t.amount.map { "  " + money($0) + (currency.map { " " + $0 } ?? "") } ?? ""
             out += "\(label.padding(toLength: 11, withPad: " ", startingAt: 0))\(t.organizations) organizations, \(t.seats) seats\(amount)\n"
         }
+        if let previous {
+            let t = previous.total
+            let amount = t.amount.map { "  " + money($0) + (currency.map { " " + $0 } ?? "") } ?? ""
+            let delta = BillDelta(seats: total().seats, amount: total().amount, previous: (t.seats, t.amount))
+            out += "\(previous.month.description.padding(toLength: 11, withPad: " ", startingAt: 0))\(t.organizations) organizations, \(t.seats) seats\(amount)  Δ \(delta.text(minorDigits: minorDigits))\n"
+        }
+        if let incompleteness { out += "⚑ " + incompleteness + "\n" }
         return out
     }
+}
+
+/// The names that two organizations share: wherever a name is shown, those carry the
+/// end of their id, as the list shows them.
+public struct SameNames: Sendable, Equatable {
+    public let names: Set<String>
+
+    /// Of organizations' names and ids (an organization may come more than once).
+    public init<S: Sequence>(_ all: S) where S.Element == (name: String, id: String) {
+        var first: [String: String] = [:], twice = Set<String>()
+        for (name, id) in all {
+            if let seen = first[name] { if seen != id { twice.insert(name) } } else { first[name] = id }
+        }
+        names = twice
+    }
+
+    public init(names: Set<String>) { self.names = names }
+
+    /// A piece of an organization's id that tells it from others of the same name.
+    public static func idSuffix(_ id: String) -> String { "·" + String(id.suffix(4)) }
+
+    /// The name as shown: with the end of its id when another organization has it too.
+    public func shown(_ name: String, id: String) -> String { names.contains(name) ? name + " " + Self.idSuffix(id) : name }
 }

@@ -65,7 +65,9 @@ public struct ExportTable: Sendable, Equatable {
     /// with a comma, a quote, CR, LF or any other control character is quoted, its
     /// quotes doubled. A text field that a spreadsheet would run as a formula (it
     /// starts with `=`, `+`, `-`, `@`, TAB or CR) gets a leading `'` (OWASP's advice on
-    /// CSV injection) unless `raw`; numbers and booleans are never touched.
+    /// CSV injection) unless `raw`; numbers and booleans are never touched, nor is a
+    /// signed decimal number written as text (a bill's change, `-7.98`), which no
+    /// spreadsheet runs.
     public func csv(_ options: CSVOptions = CSVOptions()) -> String {
         var out = columns.map { Self.csvField($0, options) }.joined(separator: ",") + "\r\n"
         for row in rows {
@@ -77,9 +79,17 @@ public struct ExportTable: Sendable, Equatable {
         return out
     }
 
+    /// `+7.98`, `-3`: a sign, digits, and at most one point between digits.
+    static func isSignedDecimal(_ s: String) -> Bool {
+        let body = s.utf8.dropFirst()
+        guard let first = s.utf8.first, first == UInt8(ascii: "+") || first == UInt8(ascii: "-"), !body.isEmpty else { return false }
+        let parts = body.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        return parts.count <= 2 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0 >= 48 && $0 <= 57 } }
+    }
+
     static func csvField(_ text: String, _ options: CSVOptions = CSVOptions()) -> String {
         var s = options.forTerminal ? Printable.text(text) : text
-        if !options.raw, let first = s.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) { s = "'" + s }
+        if !options.raw, let first = s.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first), !isSignedDecimal(s) { s = "'" + s }
         // On scalars: "\r\n" is one Character in Swift, and must still be quoted.
         guard s.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || Printable.isControl($0.value) }) else { return s }
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""

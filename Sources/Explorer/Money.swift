@@ -37,12 +37,13 @@ public struct UnitPrice: Sendable, Equatable, Comparable, CustomStringConvertibl
     }
 
     /// `seats × self`, in minor units of a currency with `minorDigits` decimals,
-    /// rounded half-to-even (banker's rounding) once, for the line.
-    public func amount(seats: Int, minorDigits: Int) -> Int64 {
+    /// rounded once, for the line: half-to-even (banker's rounding) unless told half-up.
+    public func amount(seats: Int, minorDigits: Int, rounding: Rounding = .halfEven) -> Int64 {
         let exact = Int64(max(0, seats)) * tenThousandths          // ≤ 10^6 seats × 10^10: fits
         let divisor = Self.power10(4 - min(4, max(0, minorDigits)))
         let (q, r) = (exact / divisor, exact % divisor)
-        if 2 * r > divisor || (2 * r == divisor && q % 2 == 1) { return q + 1 }
+        if 2 * r > divisor { return q + 1 }
+        if 2 * r == divisor { return rounding == .halfUp || q % 2 == 1 ? q + 1 : q }
         return q
     }
 
@@ -58,6 +59,12 @@ public struct UnitPrice: Sendable, Equatable, Comparable, CustomStringConvertibl
     public static func < (a: UnitPrice, b: UnitPrice) -> Bool { a.tenThousandths < b.tenThousandths }
 
     static func power10(_ n: Int) -> Int64 { (0..<n).reduce(1) { acc, _ in acc * 10 } }
+}
+
+/// How a line's exact amount becomes the currency's minor unit, as the MSP's invoicing
+/// system does it (`rounding` in `[prices]`): a half to the even cent, or up.
+public enum Rounding: String, Sendable, CaseIterable {
+    case halfEven = "half-even", halfUp = "half-up"
 }
 
 /// An amount in a currency's minor unit, written with its decimals: 1234 → "12.34".

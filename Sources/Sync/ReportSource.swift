@@ -52,6 +52,25 @@ public struct ReportSource: Sendable {
         }
     }
 
+    /// Fetches the daily reports of `month` that the cache lacks (nothing offline), so
+    /// that a bill's checks run on every day: days before the API's history, or not yet
+    /// reported, are left. As many at a time as the sync fetches.
+    public func fillDays(of month: Month) async throws {
+        guard let client else { return }
+        let cached = try store.cachedDays(of: month)
+        let start = store.historyStart.day, newest = ReportSchedule.newestDay(at: now())
+        let missing = month.days.filter { day in !cached.contains(day) && day <= newest && !(start.map { day < $0 } ?? false) }
+        guard !missing.isEmpty else { return }
+        try await client.reports(missing.map { .daily($0) }) { period, result in
+            switch result {
+            case .success(let report): try store.write(report, fetchedAt: now())
+            case .failure(.noReport): try? store.recordNoReport(before: period)
+            case .failure(.reportNotReady), .failure(.notFound): break
+            case .failure(let error): throw error
+            }
+        }
+    }
+
     private func report(_ asked: ReportPeriod?, newest: ReportPeriod,
                         fetch: (ProviderClient) async throws -> UsageReport) async throws -> UsageReport {
         let wanted = asked ?? newest

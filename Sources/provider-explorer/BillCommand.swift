@@ -9,31 +9,52 @@ import Sync
 struct BillCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bill",
-        abstract: "The month's bill: billed seats, tier, price and amount for each organization.",
+        abstract: "The month's bill: billed seats, tier, price and amount for each organization or customer.",
         discussion: """
         Billed seats are the consumed licenses (active + pending) of the month's monthly \
-        report; the tier is the monthly report's, or a higher one a cached daily report of \
-        the month shows; trial and NFR are free (--all lists them); a daily peak above the \
-        monthly figure is flagged. Prices come from [prices] in the config file or --prices \
-        FILE (currency = "EUR", business = 3.99, enterprise = 5.99); customer ids and \
+        report; the tier is the monthly report's, or a higher one a daily report of the \
+        month shows (the month's daily reports the cache lacks are fetched first, so every \
+        day is checked; --offline says how many days were not); trial and NFR are free \
+        (--all lists them); a daily peak above the monthly figure, and a line with no \
+        price, are flagged, and totals that leave unpriced lines out say so. Prices come \
+        from [prices] in the config file or --prices FILE (currency = "EUR", business = \
+        3.99, enterprise = 5.99, rounding = "half-even" or "half-up"); customer ids and \
         contract prices from --customers FILE (organizationId,customerId[,business,enterprise]).
 
         Examples:
           provider-explorer bill --demo --month 2026-10
-          provider-explorer bill --month 2026-10 --format csv --output 2026-10.csv
-          provider-explorer bill --offline --all --format json
+          provider-explorer bill --month 2026-10 --by customer --compare
+          provider-explorer bill --month 2026-10 --format xlsx --output 2026-10.xlsx
+          provider-explorer bill --offline --all --format json --require-prices
         """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case table, csv, json, xlsx
+    }
+
+    enum Grouping: String, ExpressibleByArgument, CaseIterable {
+        case organization, customer
+    }
 
     @Option(help: "The month (YYYY-MM); default the newest monthly report.")
     var month: String?
 
-    @Option(help: "table, csv or json (default: table on a terminal, csv otherwise).")
-    var format: ExportCommand.Format?
+    @Option(help: "table, csv, json or xlsx (default: table on a terminal, csv otherwise; xlsx needs --output).")
+    var format: Format?
+
+    @Option(help: "organization (a line each) or customer (a line per customer and tier).")
+    var by: Grouping = .organization
+
+    @Flag(help: "Add the month before: previousSeats, previousAmount and delta.")
+    var compare = false
+
+    @Flag(help: "Exit 65 when a billed line has no price (the totals would be incomplete).")
+    var requirePrices = false
 
     @Flag(help: "List trial and NFR organizations too, with amount 0 and the reason.")
     var all = false
 
-    @Option(help: ArgumentHelp("A file with a [prices] table: currency, business, enterprise.", valueName: "FILE"))
+    @Option(help: ArgumentHelp("A file with a [prices] table: currency, business, enterprise, rounding.", valueName: "FILE"))
     var prices: String?
 
     @Option(help: ArgumentHelp("A CSV of organizationId,customerId and optional business,enterprise contract prices.", valueName: "FILE"))
@@ -49,53 +70,78 @@ struct BillCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let month, Month(month) == nil { throw ValidationError("--month must be YYYY-MM, not \(month)") }
+        if format == .xlsx, output == nil { throw ValidationError("--format xlsx writes a file: give --output FILE.xlsx") }
     }
 
     func run() async throws {
         let session = try Session(options: global)
         let source = try session.reportSource()
-        let priceList = try prices.map(ConfigFile.loadPrices) ?? session.config.priceList()
+        var priceList = try prices.map(ConfigFile.loadPrices) ?? session.config.priceList()
+        if priceList.isEmpty, session.simulator != nil { priceList = .demo }
         let customerFile = customers ?? session.config.path("customers")
-        let customerMap = try customerFile.map(Self.loadCustomers) ?? [:]
+        let customerMap = try customerFile.map { try Self.loadCustomers($0, currency: priceList.currency) } ?? [:]
         let started = Date()
         let report = try await source.monthly(month.flatMap(Month.init))
         guard case .monthly(let billed) = report.period else { throw ProviderError.badResponse(detail: "the monthly report is not monthly") }
-        let facts = try MonthDailyFacts.of(billed, in: source.store)
+        try await source.fillDays(of: billed)
+        // The organizations' status (a suspended one is billed, and the line says so):
+        // fresh online, the cached list offline.
+        if source.client != nil { _ = try await source.organizations() }
+        if compare {
+            let before = billed.adding(months: -1)
+            _ = try await source.monthly(before)
+            try await source.fillDays(of: before)
+        }
         let known = Set(report.rows.map(\.organizationId))
         let unknown = customerMap.keys.filter { !known.contains($0) }.sorted()
         if !unknown.isEmpty {
             Output.warn("\(customerFile ?? "customers"): \(unknown.count) organization \(unknown.count == 1 ? "id is" : "ids are") not in the \(billed) report: \(unknown.prefix(5).joined(separator: ", "))\(unknown.count > 5 ? ", …" : "")")
         }
-        let bill = Bill(month: billed, rows: report.rows, daily: facts, prices: priceList, customers: customerMap, includeFree: all)
-        if global.offline { Output.warn("offline: the \(billed) bill from the cache") }
-        session.logger.info("bill \(billed): \(bill.lines.count) lines in \(Int(Date().timeIntervalSince(started) * 1000)) ms")
-        let toTerminal = Output.isTerminal(output)
-        let text: String
-        switch format ?? (toTerminal ? .table : .csv) {
-        case .csv: text = bill.table.csv(.init(raw: csvRaw, forTerminal: toTerminal))
-        case .json: text = bill.json()
-        case .table: text = bill.text()
+        guard let bill = BillReader.bill(billed, store: source.store, prices: priceList, customers: customerMap, includeFree: all,
+                                         historyStart: source.store.historyStart.day, compare: compare) else {
+            throw ReportSource.Failure.notCached("the report for \(billed)")
         }
-        try Output.emit(text, to: output)
+        if global.offline { Output.warn("offline: the \(billed) bill from the cache" + (bill.daysNotChecked > 0 ? " (\(Bill.notChecked(bill.daysNotChecked)): run without --offline to check them)" : "")) }
+        if priceList.isDemo { Output.warn("demo prices: set [prices] in config.toml for yours") }
+        session.logger.info("bill \(billed): \(bill.lines.count) lines in \(Int(Date().timeIntervalSince(started) * 1000)) ms")
+        let total = bill.total()
+        if requirePrices, !total.isComplete {
+            throw CommandFailure(message: "the \(billed) bill is incomplete: \(total.unpricedLines) billed \(total.unpricedLines == 1 ? "line has" : "lines have") no price (\(total.unpricedSeats) seats); set [prices] or the customers' contract prices", code: 65)
+        }
+        let toTerminal = Output.isTerminal(output)
+        let byCustomer = by == .customer
+        switch format ?? (toTerminal ? .table : .csv) {
+        case .csv: try Output.emit((byCustomer ? bill.customerTable : bill.table).csv(.init(raw: csvRaw, forTerminal: toTerminal)), to: output)
+        case .json: try Output.emit(bill.json(byCustomer: byCustomer), to: output)
+        case .table: try Output.emit(bill.text(byCustomer: byCustomer), to: output)
+        case .xlsx:
+            guard let output else { return }
+            try Output.writeFile(output, try BillWorkbook.data(bill))
+        }
     }
 
     /// The customers file: a header with `organizationId` and `customerId`, and
     /// optionally `business` and `enterprise` contract prices (an empty cell: the
     /// price list's). Errors name the file and the line (exit 64).
-    static func loadCustomers(_ path: String) throws -> [String: Customer] {
+    /// Contract prices need a currency (`[prices]`): without one they are refused at
+    /// their line.
+    static func loadCustomers(_ path: String, currency: String?) throws -> [String: Customer] {
         func fail(_ line: Int, _ why: String) -> ConfigFile.ParseError { ConfigFile.ParseError(path: path, line: line, reason: why) }
         guard let data = FileManager.default.contents(atPath: path) else { throw fail(0, "cannot be read (no such file, or no permission)") }
         let records: [(line: Int, fields: [String])]
-        do { records = try CSVReader.parse(String(decoding: data, as: UTF8.self)) } catch let e as CSVReader.Malformed {
+        // Excel's "CSV UTF-8" starts with a byte order mark.
+        let text = String(decoding: data.starts(with: [0xEF, 0xBB, 0xBF]) ? data.dropFirst(3) : data[...], as: UTF8.self)
+        do { records = try CSVReader.parse(text) } catch let e as CSVReader.Malformed {
             throw fail(e.line, e.reason)
         }
         guard let header = records.first else { throw fail(1, "empty; expected a header organizationId,customerId") }
         let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces) }
         guard let idColumn = names.firstIndex(of: "organizationId"), let customerColumn = names.firstIndex(of: "customerId") else {
-            throw fail(header.line, "the header must name organizationId and customerId (and optionally business, enterprise)")
+            let found = names.map { Printable.line($0, limit: 40) }.joined(separator: ",")
+            throw fail(header.line, "the header must name organizationId and customerId (and optionally business, enterprise); it has \(found)")
         }
         let known: Set<String> = ["organizationId", "customerId", "business", "enterprise"]
-        if let other = names.first(where: { !known.contains($0) }) { throw fail(header.line, "unknown column \(other)") }
+        if let other = names.first(where: { !known.contains($0) }) { throw fail(header.line, "unknown column \(Printable.line(other, limit: 40)) (the columns are organizationId, customerId, business, enterprise)") }
         var out: [String: Customer] = [:]
         for record in records.dropFirst() {
             guard record.fields.count == names.count else {
@@ -110,6 +156,9 @@ struct BillCommand: AsyncParsableCommand {
                 let cell = record.fields[column].trimmingCharacters(in: .whitespaces)
                 guard !cell.isEmpty else { continue }
                 do { customer.prices[tier] = try UnitPrice.parse(cell) } catch { throw fail(record.line, "\(tier.rawValue): \(error)") }
+                if currency == nil {
+                    throw fail(record.line, "a contract price needs a currency: add currency = \"EUR\" (or yours) to [prices] in the config file or --prices FILE")
+                }
             }
             out[id] = customer
         }

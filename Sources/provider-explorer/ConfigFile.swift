@@ -19,7 +19,7 @@ struct ConfigFile: Equatable {
     static let knownKeys: Set<String> = ["base_url", "credentials", "key", "provider_id", "key_id", "credentials_command",
                                          "credentials_command_timeout", "cache_dir", "log_level", "customers"]
     /// The tables it knows, and their keys.
-    static let tables: [String: Set<String>] = ["prices": ["currency", "business", "enterprise"]]
+    static let tables: [String: Set<String>] = ["prices": ["currency", "business", "enterprise", "rounding"]]
 
     static var defaultPath: String {
         let env = ProcessInfo.processInfo.environment
@@ -128,6 +128,12 @@ struct ConfigFile: Equatable {
             do { list.prices[tier] = try UnitPrice.parse(text) } catch {
                 throw ParseError(path: path, line: lines["prices.\(tier.rawValue)"] ?? 0, reason: "\(tier.rawValue): \(error)")
             }
+        }
+        if let text = values["prices.rounding"] {
+            guard let rounding = Rounding(rawValue: text) else {
+                throw invalid("prices.rounding", "rounding must be \"half-even\" or \"half-up\", not \(Printable.line(text, limit: 40))")
+            }
+            list.rounding = rounding
         }
         if !list.prices.isEmpty, list.currency == nil {
             throw ParseError(path: path, line: lines.filter { $0.key.hasPrefix("prices.") }.values.min() ?? 0,

@@ -64,10 +64,10 @@ struct BillCommandTests {
         let seats = try #require(Int(any["seats"]!))
         #expect(seats == monthly[any["organizationId"]!]!.consumedLicenses)
         #expect(any["amount"] == String(format: "%d.%02d", seats * 399 / 100, seats * 399 % 100))
-        // Ordered by organization name, then id.
+        // Ordered by organization name (the list's collation: folded, digits as numbers), then id.
         let order = r.stdout.split(separator: "\r\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
             .map { (String($0[2]), String($0[1])) }
-        #expect(zip(order, order.dropFirst()).allSatisfy { $0 <= $1 })
+        #expect(order.count > 100 && inNameOrder(order))
         // --all lists the free ones, amount 0 and why.
         let all = try lines(try await cli(["bill", "--demo", "--month", "2026-10", "--format", "csv", "--all"]).stdout)
         let nfr = try #require(specs.values.first { $0.licenseType == .nfr })

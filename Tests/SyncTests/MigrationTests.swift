@@ -147,3 +147,52 @@ struct MigrationTests {
         try firstRowsAreExact(2, squeeze)
     }
 }
+
+/// Issue 26: a cache of schema 2 (names keyed by their folded bytes, "AB 10" before
+/// "AB 2") is re-keyed to the collation when opened, and reads the name order through
+/// the join where its refs still follow the old order.
+struct SchemaThreeMigrationTests {
+    let dir = TempDir()
+
+    @Test func aVersion2CacheTakesTheCollation() throws {
+        let path = dir.file("v2.sqlite3")
+        let names = ["AB 10", "AB 2", "AB 3", "Alpine", "Ångström"]
+        let day = Day("2026-11-20")!
+        let rows = names.enumerated().map { i, name in
+            UsageRow(organizationId: "org_\(i)", organizationName: name, tier: .business, licenseType: .standard, trial: false, nfr: false,
+                     activeSeats: i + 1, pendingSeats: 0, consumedLicenses: i + 1)
+        }
+        do {
+            let store = try UsageStore.open(path: path)
+            try store.write(UsageReport(period: .daily(day), generatedAt: "2026-11-20T00:00:02Z", rows: rows), fetchedAt: Date())
+        }
+        // As schema 2 left it: the old keys, refs numbered in the old order, no summaries.
+        let db = try Database(path: path)
+        let old = names.sorted { TextSearch.compare(TextSearch.fold($0), TextSearch.fold($1)) < 0 }
+        #expect(old.prefix(3) == ["AB 10", "AB 2", "AB 3"])
+        try db.execute("UPDATE name_refs SET ref = -ref")
+        try db.execute("UPDATE daily_usage SET name = -name")
+        for (i, name) in old.enumerated() {
+            let ref = (i + 1) * 4_096
+            let was = try #require(try db.scalar("SELECT ref FROM name_refs WHERE name = '\(name)'"))
+            try db.prepare("UPDATE name_refs SET ref = ?, fold = ? WHERE name = ?").run([.int(ref), .blob(TextSearch.fold(name)), .text(name)])
+            try db.prepare("UPDATE daily_usage SET name = ? WHERE name = ?").run([.int(ref), .int(was)])
+        }
+        try db.execute("DROP TABLE month_facts")
+        try db.execute("DROP TABLE month_fact_days")
+        try db.execute("PRAGMA user_version=2")
+        db.close()
+
+        let store = try UsageStore.open(path: path)
+        #expect(store.schemaVersion == 3)
+        let first = try #require(try store.firstRows(.daily(day), previous: .daily(day.adding(days: -1)),
+                                                     FirstRows(order: .name, ascending: true, limit: 10)))
+        #expect(first.map(\.row.organizationName) == ["AB 2", "AB 3", "AB 10", "Alpine", "Ångström"])
+        let check = try Database(path: path)
+        #expect(try Refs.nameOrderBroken(in: check), "the refs keep the old order: the order is read through the join")
+        let s = try check.prepare("SELECT name, fold FROM name_refs")
+        while try s.step() { #expect(s.blob(1) == TextSearch.sortKey(s.text(0)), "\(s.text(0))") }
+        // The summaries start empty: a month is summarised when a bill first reads it.
+        #expect(try check.scalar("SELECT count(*) FROM month_fact_days") == 0)
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Explorer
+import ProviderAPI
+import ProviderSimulator
+import UsageStore
+
+/// Issue 26: the bill's rules below the command: the collation, rounding, the change
+/// against the month before, by customer, and the month's daily summary in the cache.
+@MainActor @Suite(.serialized)
+struct BillRoundTwoUnitTests {
+    let dir = TempDir()
+
+    func row(_ id: String, _ name: String, _ tier: Tier = .business, seats: Int, license: LicenseType = .standard) -> UsageRow {
+        UsageRow(organizationId: id, organizationName: name, tier: tier, licenseType: license, trial: license == .trial,
+                 nfr: license == .nfr, activeSeats: seats, pendingSeats: 0, consumedLicenses: seats)
+    }
+
+    @Test func namesCollateFoldedWithDigitsAsNumbers() {
+        let names = ["AB 10", "Woodgrove", "ab 2", "Ångström Labs", "Alpine", "AB 2", "AB 007", "AB 7", "AB", "AB 1a", "AB 10 x", "Zeta 0"]
+        let sorted = TextSearch.collated(names.enumerated().map { ($0.element, "o\($0.offset)") }, name: \.0, id: \.1).map(\.0)
+        #expect(sorted == ["AB", "AB 1a", "ab 2", "AB 2", "AB 007", "AB 7", "AB 10", "AB 10 x", "Alpine", "Ångström Labs", "Woodgrove", "Zeta 0"],
+                "\(sorted)")
+        // The comparison on folded bytes is the memcmp order of the cache's keys.
+        let pool = ["a1", "a01", "a10", "a9b", "a", "a-1", "a:1", "a/1", "a1b2", "a1b10", "9", "10", "", "x 99999999999999999999", "x 100000000000000000000"]
+        for a in pool { for b in pool {
+            let natural = TextSearch.naturalCompare(TextSearch.fold(a), TextSearch.fold(b))
+            #expect(natural == TextSearch.compare(TextSearch.sortKey(a), TextSearch.sortKey(b)), "\(a) vs \(b)")
+        } }
+    }
+
+    /// A change is a signed number: CSV leaves it as it is; the formula guard still
+    /// guards text that only starts like one.
+    @Test func signedNumbersAreNotGuardedAsFormulas() {
+        let table = ExportTable(columns: ["v"], rows: [["-7.98", "+3", "-cmd|' /C calc'!A0", "+1+1", "-", "-1.", "=1"].map(JSONValue.string)].flatMap { $0.map { [$0] } })
+        #expect(table.csv() == "v\r\n-7.98\r\n+3\r\n'-cmd|' /C calc'!A0\r\n'+1+1\r\n'-\r\n'-1.\r\n'=1\r\n")
+    }
+
+    @Test func roundingAndPriceLists() throws {
+        let eighth = try UnitPrice.parse("0.125")
+        #expect(eighth.amount(seats: 5, minorDigits: 2, rounding: .halfEven) == 62 && eighth.amount(seats: 5, minorDigits: 2, rounding: .halfUp) == 63)
+        #expect(eighth.amount(seats: 7, minorDigits: 2, rounding: .halfEven) == 88 && eighth.amount(seats: 7, minorDigits: 2, rounding: .halfUp) == 88)
+        #expect(eighth.amount(seats: 1, minorDigits: 2, rounding: .halfUp) == 13 && eighth.amount(seats: 1, minorDigits: 2) == 12)
+        let rows = [row("o1", "A", seats: 5)]
+        let up = Bill(month: Month("2026-10")!, rows: rows, daily: [:], prices: PriceList(currency: "EUR", prices: [.business: eighth], rounding: .halfUp))
+        #expect(up.lines[0].amount == 63)
+        #expect(PriceList.demo.isDemo && PriceList.demo.currency == "EUR" && !PriceList.demo.isEmpty)
+    }
+
+    @Test func theChangeAgainstTheMonthBefore() {
+        let month = Month("2026-10")!
+        let before = Bill(month: month.adding(months: -1), rows: [row("o1", "A", seats: 10), row("o2", "B", seats: 4)], daily: [:], prices: PriceList())
+        var bill = Bill(month: month, rows: [row("o1", "A", seats: 7), row("o2", "B", seats: 4), row("o3", "C", seats: 2)], daily: [:], prices: PriceList())
+        bill.previous = PreviousBill(before)
+        // No prices: the change is the seats'.
+        #expect(bill.lines.map { bill.delta($0) } == [.seats(-3), .seats(0), .new])
+        #expect(bill.table.rows.map { Array($0.suffix(3)) } == [[.number(10), .string(""), .string("-3")], [.number(4), .string(""), .string("0")],
+                                                             [.string(""), .string(""), .string("new")]])
+        let priced = PriceList(currency: "EUR", prices: [.business: UnitPrice(tenThousandths: 10_000)])
+        var withPrices = Bill(month: month, rows: [row("o1", "A", seats: 7)], daily: [:], prices: priced)
+        withPrices.previous = PreviousBill(Bill(month: month.adding(months: -1), rows: [row("o1", "A", seats: 10)], daily: [:], prices: priced))
+        #expect(withPrices.delta(withPrices.lines[0]) == .amount(-300))
+        #expect(withPrices.table.rows[0].suffix(3) == [.number(10), .string("10.00"), .string("-3.00")])
+        // The view orders by the size of the change: the biggest first, new lines by their size.
+        let order = BillingModel.order(bill, byAmount: false, byChange: true).map { bill.lines[Int($0)].organizationId }
+        #expect(order == ["o1", "o3", "o2"])
+    }
+
+    @Test func byCustomerHasSubtotalsInTheView() {
+        let rows = [row("o1", "A", seats: 3), row("o2", "B", .enterprise, seats: 5), row("o3", "C", seats: 7), row("o4", "D", seats: 1, license: .trial)]
+        let customers = ["o1": Customer(customerId: "K-1"), "o2": Customer(customerId: "K-1")]
+        let bill = Bill(month: Month("2026-10")!, rows: rows, daily: [:], prices: PriceList(), customers: customers, includeFree: true)
+        let lines = bill.byCustomer()
+        #expect(lines.map { "\($0.customerId)|\($0.tier.rawValue)|\($0.organizations)|\($0.seats)" } == ["|business|1|7", "K-1|business|1|3", "K-1|enterprise|1|5"],
+                "free lines are not billed; no customer first")
+        let view = BillingModel.order(lines, in: bill, byAmount: false, byChange: false)
+        #expect(view.map { "\($0.customerId)|\($0.isSubtotal ? "total" : $0.tier.rawValue)|\($0.seats)" } == ["K-1|enterprise|5", "K-1|business|3", "K-1|total|8", "|business|7"])
+        #expect(bill.customerTable.columns == ["month", "customerId", "tier", "organizations", "seats", "amount", "currency"])
+    }
+
+    /// Item 10: the sync keeps each month's daily summary as it writes; a day written
+    /// again is summarised anew; a cache without summaries is summarised when read; the
+    /// summary says what every daily row says.
+    @Test func theMonthsSummaryIsWhatItsDaysSay() throws {
+        let store = try UsageStore.open(path: dir.file("s.sqlite3"))
+        let data = DataSet(organizationCount: 120, seed: 3, today: Day("2026-11-29")!)
+        try fill(store, from: data)
+        let october = Month("2026-10")!
+        func viaSummary() throws -> [String: DailyFactsBox] {
+            var out: [String: DailyFactsBox] = [:]
+            _ = try store.monthlyRowsWithDailyFacts(october) { row, facts, _ in if let facts { out[row.organizationId] = DailyFactsBox(facts) } }
+            return out
+        }
+        func direct() throws -> [String: DailyFactsBox] {
+            let monthly = Set(try #require(try store.report(.monthly(october))).rows.map(\.organizationId))
+            return try store.dailyFacts(of: october).filter { monthly.contains($0.key) }.mapValues(DailyFactsBox.init)
+        }
+        let summarised = try viaSummary(), read = try direct()
+        #expect(summarised == read && summarised.count > 100)
+        // A day written again, with an organization's seats raised and a tier changed.
+        var day = try #require(try store.report(.daily(Day("2026-10-14")!)))
+        day.rows[0].activeSeats += 500; day.rows[0].consumedLicenses += 500
+        day.rows[1].tier = day.rows[1].tier == .business ? .enterprise : .business
+        try store.write(day, fetchedAt: Date())
+        let again = try viaSummary(), readAgain = try direct()
+        #expect(again == readAgain)
+        #expect(again[day.rows[0].organizationId]?.peak == day.rows[0].consumedLicenses)
+    }
+}
+
+/// `DailyFacts` (a tuple) made comparable.
+struct DailyFactsBox: Equatable {
+    let tiers: Set<Tier>, peak: Int, days: Int
+    init(_ f: DailyFacts) { tiers = f.tiers; peak = f.peakConsumed; days = f.days }
+}
