@@ -13,7 +13,8 @@ import UsageStore
 }
 
 /// The billing view (`b`): a month's bill, its lines sorted by amount (or by seats when
-/// no prices are set), the selection, and the totals per tier.
+/// no prices are set) or by the size of their change against the month before, by
+/// organization or by customer, the selection, and the totals per tier.
 @MainActor @Observable
 public final class BillingModel: LineList {
     /// The month shown, once chosen.
@@ -21,6 +22,12 @@ public final class BillingModel: LineList {
     public private(set) var bill: Bill?
     /// The bill's lines in the view's order: amount (or seats), largest first.
     public private(set) var lines = BillLines()
+    /// The bill by customer and tier (with subtotals), in the same order.
+    public private(set) var customerLines: [CustomerLine] = []
+    /// Lines by customer (`u`) instead of by organization.
+    public private(set) var byCustomer = false
+    /// Ordered by the size of the change against the month before (`s`).
+    public private(set) var byChange = false
     public private(set) var selected = 0
     /// Why there is no bill (the month is not cached, say).
     public private(set) var problem: String?
@@ -35,82 +42,189 @@ public final class BillingModel: LineList {
 
     public var hasPrices: Bool { !prices.isEmpty || customers.values.contains { !$0.prices.isEmpty } }
 
-    /// Asks for the bill of `month` from the cache (the monthly report and the month's
-    /// cached daily reports): the view says it is reading until `ViewRead` is run (behind
-    /// the screen: at 50,000 organizations the month's daily facts take most of a second)
-    /// and lands. Billed as it is read: neither report is held whole. The lines take
-    /// their ids and names from `listed` (the list's rows) where those say the same:
-    /// 50,000 lines then cost no second copy of 50,000 ids and names.
-    func request(_ month: Month, store: UsageStore, listed: [ListRow]) -> ViewRead {
+    /// How many lines the view shows.
+    public var count: Int { byCustomer ? customerLines.count : lines.count }
+
+    /// Asks for the bill of `month` from the cache (the monthly report, the month's
+    /// daily summary, and the month before's bill for the Δ): the view says it is
+    /// reading until `ViewRead` is run (behind the screen) and lands. Billed as it is
+    /// read: neither report is held whole. The lines take their ids and names from
+    /// `listed` (the list's rows) where those say the same: 50,000 lines then cost no
+    /// second copy of 50,000 ids and names.
+    func request(_ month: Month, store: UsageStore, listed: [ListRow], historyStart: Day?) -> ViewRead {
         self.month = month
-        let keep = selectedLine?.organizationId ?? closedOn
-        bill = nil; lines = BillLines(); closedOn = nil; problem = nil
+        let keep = selectedKey ?? closedOn
+        bill = nil; lines = BillLines(); customerLines = []; closedOn = nil; problem = nil
         requests += 1
-        let request = requests, prices = self.prices, customers = self.customers, byAmount = hasPrices
+        let request = requests, prices = self.prices, customers = self.customers
         return ViewRead {
-            let built = Self.build(month, store: store, listed: listed, prices: prices, customers: customers, byAmount: byAmount)
-            return { model in model.billing.landed(request, month: month, built, keep: keep) }
+            let bill = BillReader.bill(month, store: store, listed: listed, prices: prices, customers: customers,
+                                       historyStart: historyStart, compare: true)
+            return { model in model.billing.landed(request, month: month, bill, keep: keep) }
         }
     }
 
     /// Requests made: only the last one's bill lands.
     @ObservationIgnored private var requests = 0
 
-    /// The bill and its lines' order by amount (or seats), largest first; nil when the
-    /// month's report is not cached.
-    nonisolated static func build(_ month: Month, store: UsageStore, listed: [ListRow], prices: PriceList,
-                                  customers: [String: Customer], byAmount: Bool) -> (bill: Bill, order: [Int32])? {
-        var found = false
-        let shared = SharedStrings(listed)
-        let bill = Bill(month: month, prices: prices, customers: customers, capacity: store.rowCount(.monthly(month)) ?? 0) { add in
-            found = (try? store.monthlyRowsWithDailyFacts(month) { row, facts in
-                add(shared.sharing(row), facts.map(MonthDailyFacts.init))
-            }) == true
-        }
-        guard found else { return nil }
+    /// The positions of `bill`'s lines in the view's order: by amount (or seats), or by
+    /// the size of their change, largest first; then the bill's own (name) order.
+    nonisolated static func order(_ bill: Bill, byAmount: Bool, byChange: Bool) -> [Int32] {
         let all = bill.lines
-        var order = Array(Int32(0)..<Int32(all.count))
-        order.sort { i, j in
-            let a = all[Int(i)], b = all[Int(j)]
-            let (x, y) = byAmount ? (a.amount ?? -1, b.amount ?? -1) : (Int64(a.seats), Int64(b.seats))
-            return x != y ? x > y : (a.organizationName, a.organizationId) < (b.organizationName, b.organizationId)
+        let keys: [Int64] = all.map { line in
+            if byChange, let delta = bill.delta(line) { return delta.magnitude(seats: line.seats, amount: line.amount) }
+            return byAmount ? line.amount ?? -1 : Int64(line.seats)
         }
-        return (bill, order)
+        var order = Array(Int32(0)..<Int32(all.count))
+        order.sort { i, j in keys[Int(i)] != keys[Int(j)] ? keys[Int(i)] > keys[Int(j)] : i < j }
+        return order
     }
 
-    private func landed(_ request: Int, month: Month, _ built: (bill: Bill, order: [Int32])?, keep: String?) {
+    /// By customer: each customer's tiers together, under a subtotal when it has
+    /// two; customers by their amount (or seats, or the size of their change), largest
+    /// first, then in the bill's order of customer ids.
+    nonisolated static func order(_ lines: [CustomerLine], in bill: Bill, byAmount: Bool, byChange: Bool) -> [CustomerLine] {
+        var groups: [(customer: String, lines: [CustomerLine])] = []
+        for line in lines {
+            if groups.last?.customer == line.customerId { groups[groups.count - 1].lines.append(line) }
+            else { groups.append((line.customerId, [line])) }
+        }
+        let rows: [[CustomerLine]] = groups.map { group in
+            guard group.lines.count > 1 else { return group.lines }
+            let amounts = group.lines.compactMap(\.amount)
+            let subtotal = CustomerLine(customerId: group.customer, tier: Tier(rawValue: "total"),
+                                        organizations: group.lines.reduce(0) { $0 + $1.organizations },
+                                        seats: group.lines.reduce(0) { $0 + $1.seats },
+                                        amount: amounts.isEmpty ? nil : amounts.reduce(0, +),
+                                        unpricedLines: group.lines.reduce(0) { $0 + $1.unpricedLines }, isSubtotal: true)
+            let tiers = group.lines.sorted { key($0) > key($1) }
+            return tiers + [subtotal]
+        }
+        func key(_ line: CustomerLine) -> Int64 {
+            if byChange, let delta = bill.delta(line) { return delta.magnitude(seats: line.seats, amount: line.amount) }
+            return byAmount ? line.amount ?? -1 : Int64(line.seats)
+        }
+        let keys = rows.map { key($0.last!) }
+        return rows.indices.sorted { keys[$0] != keys[$1] ? keys[$0] > keys[$1] : $0 < $1 }.flatMap { rows[$0] }
+    }
+
+    private func landed(_ request: Int, month: Month, _ bill: Bill?, keep: String?) {
         guard request == requests else { return }
-        guard let built else {
+        guard let bill else {
             selected = 0
             problem = "no monthly report for \(month) in the cache"
             return
         }
-        bill = built.bill
+        self.bill = bill
         problem = nil
-        lines = BillLines(bill: built.bill.lines, order: built.order)
-        selected = keep.flatMap { id in lines.firstIndex { $0.organizationId == id } } ?? 0
+        arrange(keep: keep)
     }
 
-    public var selectedLine: BillLine? { lines.indices.contains(selected) ? lines[selected] : nil }
+    /// Orders the lines as the view asks, keeping the selected one.
+    private func arrange(keep: String?) {
+        guard let bill else { return }
+        let byAmount = hasPrices
+        lines = BillLines(bill: bill.lines, order: Self.order(bill, byAmount: byAmount, byChange: byChange))
+        customerLines = Self.order(bill.byCustomer(), in: bill, byAmount: byAmount, byChange: byChange)
+        selected = keep.flatMap(position(of:)) ?? 0
+    }
+
+    /// The selected line's key: an organization's id, or a customer's id and tier.
+    var selectedKey: String? {
+        if byCustomer { return selectedCustomer.map { "customer:" + PreviousBill.key($0.customerId, $0.tier) + ($0.isSubtotal ? ":total" : "") } }
+        return selectedLine?.organizationId
+    }
+
+    private func position(of key: String) -> Int? {
+        if key.hasPrefix("customer:") {
+            let k = String(key.dropFirst("customer:".count))
+            return byCustomer ? customerLines.firstIndex { PreviousBill.key($0.customerId, $0.tier) + ($0.isSubtotal ? ":total" : "") == k } : nil
+        }
+        return byCustomer ? nil : lines.firstIndex { $0.organizationId == key }
+    }
+
+    public var selectedLine: BillLine? { !byCustomer && lines.indices.contains(selected) ? lines[selected] : nil }
+    public var selectedCustomer: CustomerLine? { byCustomer && customerLines.indices.contains(selected) ? customerLines[selected] : nil }
+
+    /// By customer, or back by organization: the cursor stays on the selected
+    /// organization's customer line, or goes to the customer's first organization.
+    public func toggleByCustomer() {
+        if byCustomer {
+            let customer = selectedCustomer
+            byCustomer = false
+            selected = customer.flatMap { c in
+                lines.firstIndex { ($0.customerId ?? "") == c.customerId && (c.isSubtotal || $0.tier == c.tier) && !$0.isFree }
+            } ?? 0
+        } else {
+            let line = selectedLine
+            byCustomer = true
+            selected = line.flatMap { l in customerLines.firstIndex { $0.customerId == (l.customerId ?? "") && $0.tier == l.tier } } ?? 0
+        }
+    }
+
+    /// By the size of the change against the month before, or back by amount.
+    public func toggleByChange() {
+        byChange.toggle()
+        arrange(keep: selectedKey)
+    }
 
     /// The organization selected when the view closed: selected again when it opens.
     @ObservationIgnored private var closedOn: String?
 
     /// The view closed: the lines go; the month and the selected organization stay.
     func close() {
-        closedOn = selectedLine?.organizationId
-        bill = nil; lines = BillLines(); problem = nil
+        closedOn = selectedKey
+        bill = nil; lines = BillLines(); customerLines = []; problem = nil
         // A read still running lands in a closed view: it is dropped.
         requests += 1
     }
 
     public func move(by delta: Int) {
-        guard !lines.isEmpty else { return }
-        selected = min(max(0, selected + delta), lines.count - 1)
+        guard count > 0 else { return }
+        selected = min(max(0, selected + delta), count - 1)
     }
 
     public func selectFirst() { selected = 0 }
-    public func selectLast() { selected = max(0, lines.count - 1) }
+    public func selectLast() { selected = max(0, count - 1) }
+}
+
+/// A month's bill read from the cache, the one way the view and `bill` read it.
+public enum BillReader {
+    /// The bill of `month` from the cache; nil when its monthly report is not cached.
+    /// Days of the month with no cached daily report (and not before the start of the
+    /// API's history) are counted as not checked. `compare`: with the month before's
+    /// bill, when that is cached.
+    public static func bill(_ month: Month, store: UsageStore, listed: [ListRow] = [], prices: PriceList,
+                            customers: [String: Customer], includeFree: Bool = false, historyStart: Day?,
+                            compare: Bool) -> Bill? {
+        guard var bill = read(month, store: store, listed: listed, prices: prices, customers: customers,
+                              includeFree: includeFree, historyStart: historyStart) else { return nil }
+        if compare, let before = read(month.adding(months: -1), store: store, listed: listed, prices: prices,
+                                      customers: customers, includeFree: false, historyStart: historyStart) {
+            bill.previous = PreviousBill(before)
+        }
+        return bill
+    }
+
+    /// The days of `month` whose checks cannot run from the cache.
+    public static func daysNotChecked(_ month: Month, store: UsageStore, historyStart: Day?) -> Int {
+        let cached = (try? store.cachedDays(of: month)) ?? []
+        return month.days.filter { day in !cached.contains(day) && !(historyStart.map { day < $0 } ?? false) }.count
+    }
+
+    static func read(_ month: Month, store: UsageStore, listed: [ListRow], prices: PriceList, customers: [String: Customer],
+                     includeFree: Bool, historyStart: Day?) -> Bill? {
+        var found = false
+        let shared = SharedStrings(listed)
+        let bill = Bill(month: month, prices: prices, customers: customers, includeFree: includeFree,
+                        daysNotChecked: daysNotChecked(month, store: store, historyStart: historyStart),
+                        capacity: store.rowCount(.monthly(month)) ?? 0) { add in
+            found = (try? store.monthlyRowsWithDailyFacts(month) { row, facts, status in
+                add(shared.sharing(row), facts.map(MonthDailyFacts.init), status)
+            }) == true
+        }
+        return found ? bill : nil
+    }
 }
 
 /// A bill's lines in another order, without a second copy of them.
@@ -126,8 +240,4 @@ public struct BillLines: RandomAccessCollection, Sendable {
 extension MonthDailyFacts {
     init(_ facts: DailyFacts) { self.init(tiers: facts.tiers, peakConsumed: facts.peakConsumed, days: facts.days) }
 
-    /// What the cached daily reports of `month` say of each organization, by its id.
-    public static func of(_ month: Month, in store: UsageStore) throws -> [String: MonthDailyFacts] {
-        try store.dailyFacts(of: month).mapValues(MonthDailyFacts.init)
-    }
 }

@@ -357,7 +357,7 @@ public final class ExplorerModel {
                 if let refusal = beforeHistory(fetch.period) { setStatus(refusal, error: false) }
             } else if let error { setStatus(Failure(error).message, error: true) }
             if case .month(let m) = fetch.period, billing.month == m, screens.contains(.billing) {
-                askRead(billing.request(m, store: store, listed: list.allRows))
+                askRead(billing.request(m, store: store, listed: list.allRows, historyStart: historyStart.day))
             }
         }
         refreshDetail()
@@ -391,7 +391,7 @@ public final class ExplorerModel {
     /// Loads the bill of `month` from the cache; when its monthly report is not cached
     /// and we are online, returns the fetch that brings it.
     func showBill(_ month: Month) -> Fetch? {
-        askRead(billing.request(month, store: store, listed: list.allRows))
+        askRead(billing.request(month, store: store, listed: list.allRows, historyStart: historyStart.day))
         guard !store.has(.monthly(month)), let source, source.client != nil else { return nil }
         loading += 1
         return Fetch(period: .month(month), purpose: .bill, source: source)

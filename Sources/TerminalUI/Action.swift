@@ -47,7 +47,7 @@ public enum Intent: Hashable, Sendable {
     case up, down, pageUp, pageDown, first, last, left, right
     case search, searchKeep, searchClear, searchErase
     case trialOnly, nfrOnly, cycleTier, nextSort, reverseSort
-    case open, tierMatrix, billing, changes, help, back
+    case open, tierMatrix, billing, changes, help, back, byCustomer
     case previous, next, toggleMode, refresh, cancelSync, export, copyId, copyRow
     case nextPane, previousPane, repaint, pointer, quit
 }

@@ -2,6 +2,13 @@ import Explorer
 import Foundation
 import ProviderAPI
 
+/// What `x` writes: a table, and for a bill the bill itself (its workbook).
+public struct Export {
+    public let table: ExportTable
+    public let bill: Bill?
+    public init(table: ExportTable, bill: Bill? = nil) { self.table = table; self.bill = bill }
+}
+
 /// The front's controller: `update` applies one `Action` to the models and the UI
 /// state and returns the work to start behind; `frame` draws what they hold. It keeps
 /// no data of its own beyond `UIState`.
@@ -11,9 +18,10 @@ public final class App {
     public internal(set) var ui: UIState
     public var theme: Theme
     public private(set) var shouldQuit = false
-    /// Writes a table as CSV under a name that starts with the given word
-    /// ("organizations", "bill") and returns the path (wired by the executable).
-    let writeCSV: @MainActor (ExportTable, String) throws -> String
+    /// Writes an export as CSV under a name that starts with the given word
+    /// ("organizations", "bill"), a bill also as a workbook beside it (the same name,
+    /// .xlsx), and returns the CSV's path (wired by the executable).
+    let writeCSV: @MainActor (Export, String) throws -> String
     /// Runs the credentials command again after a rejection: the new key, nil when
     /// it gave the same one (wired by the executable when the key comes from a command).
     public var reloadKey: (@Sendable () throws -> KeyInfo?)?
@@ -22,7 +30,7 @@ public final class App {
 
     /// `now`: the clock until the first `.clock` action (default: the model's clock).
     public init(model: ExplorerModel, theme: Theme, now: Date? = nil,
-                writeCSV: @escaping @MainActor (ExportTable, String) throws -> String) {
+                writeCSV: @escaping @MainActor (Export, String) throws -> String) {
         self.model = model
         self.theme = theme
         self.ui = UIState(now: now ?? model.now())
@@ -208,14 +216,14 @@ public final class App {
 
     /// Writes `table` as CSV named after `name` and says on the status line what went
     /// where, or why it could not.
-    func export(_ table: ExportTable, as name: String, what: String) {
+    func export(_ table: ExportTable, bill: Bill? = nil, as name: String, what: String) {
         do {
-            let path = try writeCSV(table, name)
+            let path = try writeCSV(Export(table: table, bill: bill), name)
             // The file's name first: on a narrow screen the directory is what gets cut.
             let file = (path as NSString).lastPathComponent, directory = (path as NSString).deletingLastPathComponent
-            model.setStatus("wrote \(what) to \(file) in \(directory)", error: false)
+            model.setStatus("wrote \(what) to \(file)\(bill == nil ? "" : " and .xlsx") in \(directory)", error: false)
         } catch {
-            model.setStatus("could not write the CSV: \(Failure(error).message)", error: true)
+            model.setStatus("could not write the \(bill == nil ? "CSV" : "CSV and workbook"): \(Failure(error).message)", error: true)
         }
     }
 

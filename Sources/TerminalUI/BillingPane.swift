@@ -1,14 +1,18 @@
 import Explorer
 import ProviderAPI
 
-/// The billing view: a month's bill, largest first; flagged lines stand out; the
-/// totals per tier at the bottom.
+/// The billing view: a month's bill, largest first (or by the size of the change
+/// against the month before), by organization or by customer; flagged lines stand out;
+/// the totals per tier at the bottom, with what they leave out.
 enum BillingPane {
     struct Props {
         let title: String
         let bill: Bill?
         /// The bill's lines in the view's order.
         let lines: BillLines
+        /// By customer: its lines in the view's order.
+        let customerLines: [CustomerLine]
+        let byCustomer: Bool
         let selected: Int
         /// Why there is no bill.
         let problem: String?
@@ -22,59 +26,170 @@ enum BillingPane {
             c.put(b.problem ?? "loading…", x: inner.x + 1, y: inner.y + 1, style: theme.label, maxWidth: inner.width - 2)
             return
         }
+        let footer = footerLines(bill)
+        let rowsHeight = max(0, inner.height - 1 - footer.count - 1)
+        let count = b.byCustomer ? b.customerLines.count : b.lines.count
+        let top = Renderer.centredTop(selected: b.selected, count: count, height: rowsHeight)
+        if b.byCustomer {
+            drawCustomers(b, bill, &c, inner, rowsHeight: rowsHeight, top: top, theme)
+        } else {
+            drawOrganizations(b, bill, &c, inner, rowsHeight: rowsHeight, top: top, theme)
+        }
+        if count == 0 {
+            c.put("No organization is billed for \(bill.month) (trial and NFR are free)", x: inner.x + 1, y: inner.y + 2, style: theme.label, maxWidth: inner.width - 2)
+        }
+        var y = inner.maxY - footer.count
+        for (variants, style) in footer {
+            // The numbers are never cut: the words go first.
+            let text = variants.first { DisplayWidth.of($0) <= inner.width } ?? variants[variants.count - 1]
+            c.put(text, x: inner.x, y: y, style: style(theme), maxWidth: inner.width)
+            y += 1
+        }
+    }
+
+    /// The headers and cells of one line, as columns right of the name: text, width,
+    /// right-aligned.
+    typealias Column = (header: String, width: Int, right: Bool)
+
+    static func drawOrganizations(_ b: Props, _ bill: Bill, _ c: inout Canvas, _ inner: Rect, rowsHeight: Int, top: Int, _ theme: Theme) {
         let digits = bill.minorDigits
-        // Columns right to left: amount, price, seats, tier; name and note share the rest.
         let wide = inner.width >= Metrics.billNoteFrom
-        let amountW = Metrics.billAmount, priceW = Metrics.billPrice, seatsW = Metrics.billSeats
+        let compared = bill.previous != nil
         let tierW = wide ? Metrics.billTier : Metrics.billTierShort
-        // Name and note share the rest; under 90 columns the name takes it all (Enter
-        // shows the organization, and `bill` prints the notes).
-        let flexible = inner.width - amountW - priceW - seatsW - tierW - 5
-        let nameW = wide ? max(10, flexible * 3 / 5) : max(10, flexible)
-        let noteW = max(0, flexible - nameW)
+        var fixed: [Column] = [("TIER", tierW, false), ("SEATS", Metrics.billSeats, true), ("PRICE", Metrics.billPrice, true),
+                               ("AMOUNT", Metrics.billAmount, true)]
+        if compared { fixed.append(("Δ \(bill.previous!.month.description.suffix(2))", Metrics.billDelta, true)) }
+        let flexible = inner.width - fixed.reduce(0) { $0 + $1.width + 1 } - 1
+        // Notes get their room before names; under 90 columns a short word stands in.
+        let shown = b.lines.dropFirst(top).prefix(rowsHeight)
+        let noteW: Int
+        if wide {
+            let longest = shown.reduce(4) { max($0, DisplayWidth.of(noteText($1))) }
+            noteW = max(0, min(longest, flexible - Metrics.billNameMin))
+        } else {
+            let longest = shown.reduce(0) { max($0, DisplayWidth.of(shortNote($1))) }
+            noteW = min(longest, Metrics.billShortNote, max(0, flexible - 10))
+        }
+        let nameW = max(8, flexible - noteW)
+        let shared = bill.sameNames
         var x = inner.x
-        for (text, w, right) in [("NAME", nameW, false), ("TIER", tierW, false), ("SEATS", seatsW, true), ("PRICE", priceW, true),
-                                 ("AMOUNT", amountW, true), ("NOTE", noteW, false)] where w > 0 {
+        for (text, w, right) in [("NAME", nameW, false)] + fixed + [(wide ? "NOTE" : "", noteW, false)] where w > 0 {
             c.put(text, x: x, y: inner.y, width: w, style: theme.header, alignRight: right)
             x += w + 1
         }
-        let footer = Metrics.billFooter
-        let rowsHeight = max(0, inner.height - 1 - footer)
-        let top = Renderer.centredTop(selected: b.selected, count: b.lines.count, height: rowsHeight)
-        for (i, line) in b.lines.dropFirst(top).prefix(rowsHeight).enumerated() {
+        for (i, line) in shown.enumerated() {
             let y = inner.y + 1 + i
             let selected = top + i == b.selected
             let base: Style = selected ? theme.selected : line.isFlagged ? theme.warning : .plain
             if selected { c.fill(Rect(x: inner.x, y: y, width: inner.width, height: 1), style: base) }
             var cx = inner.x
-            // Without a note column, the flag goes before the name.
-            c.put((line.isFlagged && noteW == 0 ? "⚑ " : "") + line.organizationName, x: cx, y: y, width: nameW, style: base); cx += nameW + 1
+            c.put(shared.shown(line.organizationName, id: line.organizationId), x: cx, y: y, width: nameW, style: base); cx += nameW + 1
             let tier = wide ? Format.tierShort(line.tier) : String(Printable.text(line.tier.rawValue).prefix(3))
             c.put(tier, x: cx, y: y, width: tierW, style: selected ? base : theme.tier(line.tier)); cx += tierW + 1
-            c.put(Format.count(line.seats), x: cx, y: y, width: seatsW, style: base, alignRight: true); cx += seatsW + 1
-            c.put(line.unitPrice?.text(minorDigits: digits) ?? "–", x: cx, y: y, width: priceW, style: base, alignRight: true); cx += priceW + 1
-            c.put(line.amount.map { Format.money($0, minorDigits: digits) } ?? "–", x: cx, y: y, width: amountW, style: base, alignRight: true)
-            cx += amountW + 1
-            if noteW > 0 { c.put((line.isFlagged ? "⚑ " : "") + line.note, x: cx, y: y, style: base, maxWidth: noteW) }
+            c.put(Format.count(line.seats), x: cx, y: y, width: Metrics.billSeats, style: base, alignRight: true); cx += Metrics.billSeats + 1
+            c.put(line.unitPrice?.text(minorDigits: digits) ?? "–", x: cx, y: y, width: Metrics.billPrice, style: base, alignRight: true)
+            cx += Metrics.billPrice + 1
+            c.put(line.amount.map { Format.money($0, minorDigits: digits) } ?? "–", x: cx, y: y, width: Metrics.billAmount, style: base, alignRight: true)
+            cx += Metrics.billAmount + 1
+            if compared {
+                c.put(bill.delta(line).map { deltaText($0, digits) } ?? "", x: cx, y: y, width: Metrics.billDelta, style: base, alignRight: true)
+                cx += Metrics.billDelta + 1
+            }
+            if noteW > 0 { c.put(wide ? noteText(line) : shortNote(line), x: cx, y: y, style: base, maxWidth: noteW) }
         }
-        if b.lines.isEmpty {
-            c.put("No organization is billed for \(bill.month) (trial and NFR are free)", x: inner.x + 1, y: inner.y + 2, style: theme.label, maxWidth: inner.width - 2)
+    }
+
+    static func drawCustomers(_ b: Props, _ bill: Bill, _ c: inout Canvas, _ inner: Rect, rowsHeight: Int, top: Int, _ theme: Theme) {
+        let digits = bill.minorDigits
+        let wide = inner.width >= Metrics.billNoteFrom
+        let tierW = wide ? Metrics.billTier : Metrics.billTierShort
+        var fixed: [Column] = [("TIER", tierW, false), ("ORGS", Metrics.billOrgs, true), ("SEATS", Metrics.billSeats, true),
+                               ("AMOUNT", Metrics.billAmount, true)]
+        if let previous = bill.previous { fixed.append(("Δ \(previous.month.description.suffix(2))", Metrics.billDelta, true)) }
+        let noteW = wide ? 18 : 0
+        // Customer ids are short: the columns stay beside them.
+        let longest = b.customerLines.reduce(14) { max($0, DisplayWidth.of($1.customerId)) }
+        let nameW = max(8, min(longest + 2, inner.width - fixed.reduce(0) { $0 + $1.width + 1 } - 1 - noteW))
+        var x = inner.x
+        for (text, w, right) in [("CUSTOMER", nameW, false)] + fixed + [("NOTE", noteW, false)] where w > 0 {
+            c.put(text, x: x, y: inner.y, width: w, style: theme.header, alignRight: right)
+            x += w + 1
         }
-        // Totals per tier and overall.
-        var y = inner.maxY - footer + 1
+        for (i, line) in b.customerLines.dropFirst(top).prefix(rowsHeight).enumerated() {
+            let y = inner.y + 1 + i
+            let selected = top + i == b.selected
+            let flagged = line.unpricedLines > 0
+            let base: Style = selected ? theme.selected : flagged ? theme.warning : line.isSubtotal ? Style(bold: true) : .plain
+            if selected { c.fill(Rect(x: inner.x, y: y, width: inner.width, height: 1), style: base) }
+            var cx = inner.x
+            let name = line.isSubtotal ? "" : line.customerId.isEmpty ? "(no customer)" : line.customerId
+            c.put((flagged && noteW == 0 ? "⚑ " : "") + name, x: cx, y: y, width: nameW, style: line.customerId.isEmpty && !selected ? theme.label : base)
+            cx += nameW + 1
+            let tier = line.isSubtotal ? (wide ? "subtotal" : "sub") : wide ? Format.tierShort(line.tier) : String(Printable.text(line.tier.rawValue).prefix(3))
+            c.put(tier, x: cx, y: y, width: tierW, style: selected || line.isSubtotal ? base : theme.tier(line.tier)); cx += tierW + 1
+            c.put(Format.count(line.organizations), x: cx, y: y, width: Metrics.billOrgs, style: base, alignRight: true); cx += Metrics.billOrgs + 1
+            c.put(Format.count(line.seats), x: cx, y: y, width: Metrics.billSeats, style: base, alignRight: true); cx += Metrics.billSeats + 1
+            c.put(line.amount.map { Format.money($0, minorDigits: digits) } ?? "–", x: cx, y: y, width: Metrics.billAmount, style: base, alignRight: true)
+            cx += Metrics.billAmount + 1
+            if bill.previous != nil {
+                c.put(bill.delta(line).map { deltaText($0, digits) } ?? "", x: cx, y: y, width: Metrics.billDelta, style: base, alignRight: true)
+                cx += Metrics.billDelta + 1
+            }
+            if noteW > 0, flagged { c.put("⚑ \(line.unpricedLines) no price", x: cx, y: y, style: base, maxWidth: noteW) }
+        }
+    }
+
+    static func deltaText(_ delta: BillDelta, _ digits: Int) -> String {
+        switch delta {
+        case .new: return "new"
+        case .amount(let d): return (d > 0 ? "+" : d < 0 ? "-" : "") + Format.money(abs(d), minorDigits: digits)
+        case .seats(let d): return (d > 0 ? "+" : "") + Format.count(d)
+        }
+    }
+
+    static func noteText(_ line: BillLine) -> String { (line.isFlagged ? "⚑ " : "") + line.note }
+
+    /// Under 90 columns: a flag and a short word for the note (Enter shows the
+    /// organization, and `bill` prints the notes whole).
+    static func shortNote(_ line: BillLine) -> String {
+        if line.isUnpriced { return "⚑ no price" }
+        if line.isFlagged { return "⚑ peak" }
+        if line.note.hasPrefix("free: Not") { return "NFR" }
+        if line.note.hasPrefix("free: trial") { return "trial" }
+        if line.note.contains("billed at") { return "tier up" }
+        if line.note.contains("tier changed") { return "tier chg" }
+        if line.note.contains("suspended") { return "suspended" }
+        if line.note.contains("contract price") { return "contract" }
+        return ""
+    }
+
+    /// The footer: a line per tier and the total (the words go first when it is
+    /// narrow), then what the totals leave out, then the month before.
+    static func footerLines(_ bill: Bill) -> [(variants: [String], style: (Theme) -> Style)] {
+        let digits = bill.minorDigits
+        var out: [(variants: [String], style: (Theme) -> Style)] = []
+        let flagged = bill.lines.filter(\.isFlagged).count
         for (label, total) in [("business", bill.total(.business)), ("enterprise", bill.total(.enterprise)), ("total", bill.total())] {
-            let amount = total.amount.map { Format.money($0, minorDigits: digits) + " " + (bill.currency ?? "") }
-            let flagged = label == "total" ? bill.lines.filter(\.isFlagged).count : 0
-            let check = flagged > 0 ? " · ⚑ \(flagged) to check" : ""
-            // The numbers are never cut: the words go first.
-            let variants = [
-                "\(label): \(Format.plural(total.organizations, "organization")) · \(Format.plural(total.seats, "seat"))" + (amount.map { " · " + $0 } ?? "") + check,
-                "\(label): \(Format.plural(total.organizations, "org")) · \(Format.plural(total.seats, "seat"))" + (amount.map { " · " + $0 } ?? "") + (flagged > 0 ? " · ⚑ \(flagged)" : ""),
-                "\(label) \(Format.count(total.organizations)) · \(Format.count(total.seats))" + (amount.map { " · " + $0 } ?? "") + (flagged > 0 ? " ⚑\(flagged)" : ""),
-            ]
-            let text = variants.first { DisplayWidth.of($0) <= inner.width } ?? variants[variants.count - 1]
-            c.put(text, x: inner.x, y: y, style: label == "total" ? Style(bold: true) : theme.header, maxWidth: inner.width)
-            y += 1
+            let amount = total.amount.map { Format.money($0, minorDigits: digits) + (bill.currency.map { " " + $0 } ?? "") }
+            let check = label == "total" && flagged > 0
+            out.append(([
+                "\(label): \(Format.plural(total.organizations, "organization")) · \(Format.plural(total.seats, "seat"))" + (amount.map { " · " + $0 } ?? "") + (check ? " · ⚑ \(flagged) to check" : ""),
+                "\(label): \(Format.plural(total.organizations, "org")) · \(Format.plural(total.seats, "seat"))" + (amount.map { " · " + $0 } ?? "") + (check ? " · ⚑ \(flagged)" : ""),
+                "\(label) \(Format.count(total.organizations)) · \(Format.count(total.seats))" + (amount.map { " · " + $0 } ?? "") + (check ? " ⚑\(flagged)" : ""),
+            ], label == "total" ? { _ in Style(bold: true) } : { $0.header }))
         }
+        if let what = bill.incompleteness {
+            out.append((["⚑ " + what], { $0.warning }))
+        }
+        if let previous = bill.previous {
+            let t = previous.total
+            let amount = t.amount.map { Format.money($0, minorDigits: digits) + (bill.currency.map { " " + $0 } ?? "") }
+            let delta = BillDelta(seats: bill.total().seats, amount: bill.total().amount, previous: (t.seats, t.amount))
+            out.append(([
+                "\(previous.month): \(Format.plural(t.organizations, "organization")) · \(Format.plural(t.seats, "seat"))" + (amount.map { " · " + $0 } ?? "") + " · Δ \(deltaText(delta, digits))",
+                "\(previous.month) \(Format.count(t.seats))" + (amount.map { " · " + $0 } ?? "") + " · Δ \(deltaText(delta, digits))",
+            ], { $0.label }))
+        }
+        return out
     }
 }

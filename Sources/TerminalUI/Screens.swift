@@ -153,15 +153,18 @@ enum Screens {
 
     static func billing(_ model: ExplorerModel) -> BillingPane.Props {
         let b = model.billing
+        let order = b.byChange ? "by change" : b.hasPrices ? "by amount" : "by seats (no prices: [prices] in config.toml)"
         let title = "Bill · \(b.month?.description ?? "")" + (b.bill?.currency.map { " · \($0)" } ?? "")
-            + " · \(b.hasPrices ? "by amount" : "by seats (no prices: [prices] in config.toml)")"
-        return BillingPane.Props(title: title, bill: b.bill, lines: b.lines, selected: b.selected, problem: b.problem)
+            + (b.prices.isDemo ? " · demo prices" : "") + (b.byCustomer ? " · per customer" : "") + " · \(order)"
+        return BillingPane.Props(title: title, bill: b.bill, lines: b.lines, customerLines: b.customerLines, byCustomer: b.byCustomer,
+                                 selected: b.selected, problem: b.problem)
     }
 
     static func changes(_ model: ExplorerModel) -> ChangesPane.Props {
         let m = model.changes
         return ChangesPane.Props(from: m.from?.description ?? "", to: m.to?.description ?? "", changes: m.changes,
-                                 selected: m.selected, problem: m.problem, reading: m.isReading)
+                                 selected: m.selected, problem: m.problem, reading: m.isReading,
+                                 sameNames: SameNames(names: model.list.sharedNames))
     }
 
     // MARK: - What each screen's intents do
@@ -198,12 +201,26 @@ enum Screens {
         case (.billing, .previous): return app.run(model.stepBill(by: -1))
         case (.billing, .next): return app.run(model.stepBill(by: 1))
         case (.billing, .open):
+            // By customer: the customer's organizations, in the bill by organization.
+            if model.billing.byCustomer { model.billing.toggleByCustomer(); break }
             if !app.layout.isWide { app.ui.focus = .detail }
             return app.run(model.drillIntoBillLine())
+        case (.billing, .byCustomer): model.billing.toggleByCustomer()
+        case (.billing, .nextSort):
+            guard model.billing.bill?.previous != nil || model.billing.byChange else {
+                let before = model.billing.month.map { "\($0.adding(months: -1))" } ?? "the month before"
+                model.setStatus("no change to sort by: the \(before) bill is not in the cache", error: false)
+                break
+            }
+            model.billing.toggleByChange()
         case (.billing, .export):
             guard let bill = model.billing.bill else { model.setStatus("nothing to export: no bill for this month", error: false); break }
-            app.export(bill.table, as: "bill-\(bill.month)", what: "the \(bill.month) bill (\(Format.plural(bill.lines.count, "line")))")
-        case (.billing, .copyId): app.copy(model.billing.selectedLine?.organizationId, what: "organization id")
+            let byCustomer = model.billing.byCustomer
+            app.export(byCustomer ? bill.customerTable : bill.table, bill: bill, as: "bill-\(bill.month)" + (byCustomer ? "-by-customer" : ""),
+                       what: "the \(bill.month) bill (\(Format.plural(byCustomer ? model.billing.customerLines.count : bill.lines.count, "line")))")
+        case (.billing, .copyId):
+            if let customer = model.billing.selectedCustomer { app.copy(customer.customerId, what: "customer id") }
+            else { app.copy(model.billing.selectedLine?.organizationId, what: "organization id") }
         case (.billing, .back): model.back()
 
         // The changes.

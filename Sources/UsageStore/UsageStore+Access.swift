@@ -414,7 +414,7 @@ extension UsageStore {
 /// and the filters a list can open with (a remembered view).
 public struct FirstRows: Sendable, Equatable {
     public enum Order: Sendable, Equatable {
-        /// By folded name (`TextSearch.fold`), as the list sorts names.
+        /// By name in the collation (`TextSearch.sortKey`), as the list sorts names.
         case name
         /// By consumed seats.
         case seats

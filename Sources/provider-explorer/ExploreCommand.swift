@@ -56,13 +56,17 @@ struct ExploreCommand: AsyncParsableCommand {
         let origin: DataOrigin = offline ? .cacheOnly : session.simulator != nil ? .demo : .api(host: session.client.baseURL.host ?? "")
         let clock = session.now
         let engine = offline ? nil : SyncEngine(client: session.client, store: store, logger: session.logger, now: clock)
-        let billing = BillingModel(prices: try session.config.priceList(),
-                                   customers: try session.config.path("customers").map(BillCommand.loadCustomers) ?? [:])
+        var prices = try session.config.priceList()
+        // The demo bills with the demo's prices (and says so) unless [prices] is set.
+        if prices.isEmpty, session.simulator != nil { prices = .demo }
+        let currency = prices.currency
+        let billing = BillingModel(prices: prices,
+                                   customers: try session.config.path("customers").map { try BillCommand.loadCustomers($0, currency: currency) } ?? [:])
         let model = ExplorerModel(store: store, source: ReportSource(client: offline ? nil : session.client, store: store, now: clock),
                                   engine: engine, keyInfo: KeyInfo(session.credentials), origin: origin, billing: billing, now: clock)
         let exportDir = session.settings.cacheDir + "/exports"
-        let app = App(model: model, theme: Theme(colors: ProcessInfo.processInfo.environment["NO_COLOR"] == nil)) { table, name in
-            try Self.writeCSV(table, directory: exportDir, name: name)
+        let app = App(model: model, theme: Theme(colors: ProcessInfo.processInfo.environment["NO_COLOR"] == nil)) { export, name in
+            try Self.write(export, directory: exportDir, name: name)
         }
         // A rejected key from a credentials command: the app runs the command again and
         // takes a rotated key.
@@ -90,14 +94,16 @@ struct ExploreCommand: AsyncParsableCommand {
         _exit(status)
     }
 
-    /// Writes `table` as CSV under `directory` (0700) with a name of the period and
-    /// time: whole or not at all, mode 0600.
-    static func writeCSV(_ table: ExportTable, directory: String, name: String) throws -> String {
+    /// Writes an export under `directory` (0700) with a name of the period and time:
+    /// a table as CSV, and a bill also as a workbook beside it (same name, .xlsx);
+    /// each whole or not at all, mode 0600. The CSV's path.
+    static func write(_ export: Export, directory: String, name: String) throws -> String {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
-        let path = "\(directory)/\(name)-\(stamp).csv"
-        try Output.writeFile(path, Data(table.csv().utf8))
-        return path
+        let path = "\(directory)/\(name)-\(stamp)"
+        try Output.writeFile(path + ".csv", Data(export.table.csv().utf8))
+        if let bill = export.bill { try Output.writeFile(path + ".xlsx", try BillWorkbook.data(bill)) }
+        return path + ".csv"
     }
 }

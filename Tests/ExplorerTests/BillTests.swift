@@ -69,10 +69,11 @@ struct BillTests {
                 "free lines are listed, never totalled")
         // No prices: no unit price, amount or currency, and the totals say so.
         let unpriced = Bill(month: Month("2026-10")!, rows: rows, daily: daily, prices: PriceList())
-        #expect(unpriced.lines.allSatisfy { $0.unitPrice == nil && $0.amount == nil } && unpriced.total().amount == nil)
+        #expect(unpriced.lines.allSatisfy { $0.unitPrice == nil && $0.amount == nil && $0.isFlagged && $0.isUnpriced } && unpriced.total().amount == nil)
+        #expect(unpriced.total().unpricedLines == 4 && unpriced.total().unpricedSeats == 22 && !unpriced.total().isComplete)
         let csv = unpriced.table.csv()
         #expect(csv.hasPrefix("month,organizationId,organizationName,customerId,tier,licenseType,seats,unitPrice,amount,currency,note\r\n"))
-        #expect(csv.contains("2026-10,o1,Alpha,,business,standard,7,,,,check: monthly below daily peak 9\r\n"))
+        #expect(csv.contains("2026-10,o1,Alpha,,business,standard,7,,,,check: monthly below daily peak 9; no price\r\n"))
     }
 
     /// The bill's seats per tier equal the tier matrix's billable seats for the month.
@@ -149,10 +150,17 @@ struct BillTests {
         #expect(m.billing.bill == nil && m.screen == .list && !m.isLoading)
         _ = m.openBilling()
         await m.complete(nil)
-        let bill = try #require(m.billing.bill)
+        var bill = try #require(m.billing.bill)
+        #expect(bill.previous?.month == Month("2026-09")!, "the view compares with the month before")
+        bill.previous = nil
+        // The view reads the month's daily summary; the whole-report bill reads every
+        // daily row of the month: the two agree.
+        let suspended = Set(try store.organizations().filter { $0.status == .suspended }.map(\.id))
         let whole = Bill(month: october, rows: try #require(try store.report(.monthly(october))).rows,
-                         daily: try MonthDailyFacts.of(october, in: store), prices: prices)
+                         daily: try store.dailyFacts(of: october).mapValues(MonthDailyFacts.init), prices: prices,
+                         suspended: suspended, daysNotChecked: BillReader.daysNotChecked(october, store: store, historyStart: nil))
         #expect(bill == whole && bill.lines.count > 100)
+        #expect(!suspended.isEmpty && bill.lines.filter { suspended.contains($0.organizationId) }.allSatisfy { $0.note.contains("suspended") })
         let notes = Set(bill.lines.map { $0.note.components(separatedBy: ":").first ?? "" })
         #expect(notes.isSuperset(of: ["billed at enterprise", "tier changed mid-month (business → enterprise)", "check"]), "\(notes)")
         // The view's order is the amount's, over the same lines.

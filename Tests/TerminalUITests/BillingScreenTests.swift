@@ -56,4 +56,64 @@ struct BillingScreenTests {
         let narrow = a.frame(width: 80, height: 24)
         #expect(narrow.text.contains("Bill · 2026-09") && !narrow.lines[2].contains("…"))
     }
+
+    /// Issue 26: by customer with subtotals, the change against the month before and
+    /// its order, the workbook beside the CSV, demo prices in the title, notes first.
+    @Test func byCustomerAndTheChangeInTheView() async throws {
+        let store = try UsageStore.open(path: dir.file("c.sqlite3"))
+        let data = DataSet(organizationCount: 240, seed: 1, today: Day("2026-11-29")!)
+        try fill(store, from: data)
+        let info = KeyInfo(providerId: "prv_DEMO00", keyId: "k", algorithm: "ES256", fingerprint: "f", createdAt: nil, permission: "ok", source: "t")
+        var customers: [String: Customer] = [:]
+        for (i, o) in data.organizations.enumerated() where i % 2 == 0 { customers[o.id] = Customer(customerId: "K-\(i % 7)") }
+        let model = ExplorerModel(store: store, source: nil, engine: nil, keyInfo: info, origin: .demo,
+                                  billing: BillingModel(prices: .demo, customers: customers), now: { Day("2026-11-29")!.start.addingTimeInterval(36_000) })
+        model.start()
+        var written: [(Export, String)] = []
+        let a = App(model: model, theme: Theme(colors: false)) { export, name in written.append((export, name)); return "/tmp/x/\(name).csv" }
+        _ = a.frame(width: 120, height: 40)
+        await a.press(.char("b"))
+        var text = a.frame(width: 120, height: 40).text
+        #expect(text.contains("Bill · 2026-10 · EUR · demo prices · by amount") && text.contains("Δ 09"), "\(text)")
+        let bill = try #require(model.billing.bill)
+        #expect(bill.previous?.month == Month("2026-09")!)
+        // s: by the size of the change, largest first.
+        await a.press(.char("s"))
+        let sizes = model.billing.lines.map { bill.delta($0)!.magnitude(seats: $0.seats, amount: $0.amount) }
+        #expect(model.billing.byChange && sizes == sizes.sorted(by: >))
+        #expect(a.frame(width: 120, height: 40).text.contains("· by change"))
+        await a.press(.char("s"))
+        #expect(!model.billing.byChange)
+        // u: by customer, each customer's tiers under a subtotal; Enter goes to its organizations.
+        model.billing.selectFirst()
+        await a.press(.char("u"))
+        text = a.frame(width: 120, height: 40).text
+        #expect(model.billing.byCustomer && text.contains("per customer") && text.contains("CUSTOMER") && text.contains("subtotal"), "\(text)")
+        let lines = model.billing.customerLines
+        #expect(lines.filter { !$0.isSubtotal }.reduce(0) { $0 + $1.seats } == bill.total().seats)
+        let subtotal = try #require(lines.firstIndex { $0.isSubtotal })
+        model.billing.move(by: subtotal)
+        let customer = lines[subtotal].customerId
+        await a.press(.enter)
+        #expect(!model.billing.byCustomer && (model.billing.selectedLine?.customerId ?? "") == customer, "Enter: the customer's organizations")
+        // x: the CSV, and the bill for its workbook.
+        await a.press(.char("x"))
+        #expect(written.last?.1 == "bill-2026-10" && written.last?.0.bill == bill)
+        #expect(model.status?.text.contains("and .xlsx") == true, "\(model.status?.text ?? "")")
+        await a.press(.char("u"))
+        await a.press(.char("x"))
+        #expect(written.last?.1 == "bill-2026-10-by-customer" && written.last?.0.table.columns == Bill.customerColumns + Bill.compareColumns)
+        await a.press(.char("u"))
+        // Notes get their room before names (200 columns); under 90, a short word.
+        let wide = a.frame(width: 200, height: 60).text
+        let longest = model.billing.lines.prefix(50).map { ($0.isFlagged ? "⚑ " : "") + $0.note }.max { $0.count < $1.count } ?? ""
+        #expect(!longest.isEmpty && wide.contains(longest), "\(longest)")
+        // The month before not cached (the cache holds 2025-11 to 2026-10): no change
+        // to sort by, and the view says why.
+        for _ in 0..<11 { await a.press(.char("[")) }
+        #expect(model.billing.month == Month("2025-11")! && model.billing.bill != nil && model.billing.bill?.previous == nil)
+        #expect(!a.frame(width: 120, height: 40).text.contains("Δ 10"))
+        await a.press(.char("s"))
+        #expect(model.status?.text == "no change to sort by: the 2025-10 bill is not in the cache" && !model.billing.byChange)
+    }
 }

@@ -32,8 +32,14 @@ struct GoldenScreenTests {
                            fingerprint: "SHA256:jgqR9TW04pIQqHfNVAW4ZAPv84MPckSjLx0FU/Qj8js",
                            createdAt: Self.now.addingTimeInterval(-86_400 * 10), permission: "0600 (owner only)", source: "demo key (in memory)")
         let prices = PriceList(currency: "EUR", prices: [.business: try UnitPrice.parse("3.99"), .enterprise: try UnitPrice.parse("5.99")])
+        // Customers for two organizations in three (by the first word of the name), so
+        // that the bill by customer has customers, subtotals and "(no customer)".
+        var customers: [String: Customer] = [:]
+        for (i, o) in try store.organizations().enumerated() where i % 3 != 2 {
+            customers[o.id] = Customer(customerId: "C-" + (o.name.split(separator: " ").first.map(String.init) ?? "X").uppercased())
+        }
         let model = ExplorerModel(store: store, source: nil, engine: nil, keyInfo: info, origin: .demo,
-                                  billing: BillingModel(prices: prices), now: { Self.now })
+                                  billing: BillingModel(prices: prices, customers: customers), now: { Self.now })
         model.start()
         var remembered = ViewState()
         remembered.lastSeenDay = "2026-11-20"
@@ -50,6 +56,8 @@ struct GoldenScreenTests {
         ("tier-matrix", [.char("L"), .down, .right]),
         ("help", [.char("?")]),
         ("billing", [.char("b"), .down]),
+        ("billing-by-customer", [.char("b"), .char("u"), .down]),
+        ("billing-by-change", [.char("b"), .char("s"), .down]),
         ("changes", [.char("c"), .down]),
     ]
     nonisolated static let sizes = [(80, 24), (120, 40), (200, 60)]
