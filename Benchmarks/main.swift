@@ -89,7 +89,7 @@ for (orgs, latency) in (smoke ? [(100, 0.0)] : quick ? [(1_000, 0.0)] : [(1_000,
 printTable(rows); rows = []
 
 // 3-4. A warm cache of 50,000 organizations: open to first frame, then keystrokes.
-guard runs("cache") || runs("terminal") || runs("sync-ui") || runs("firstframe") else { return }
+guard runs("cache") || runs("terminal") || runs("sync-ui") || runs("firstframe") || runs("bill") else { return }
 let big = smoke ? 300 : quick ? 10_000 : 50_000
 let small = smoke ? 100 : 1_000
 let cacheRoot = work + "/cache"
@@ -125,15 +125,93 @@ if runs("profile") {
     let tiersLoad = Measure.seconds { tierModel.load(built) }
     print("profile: joined query \(Measure.ms(q)), fold names \(Measure.ms(m)), ListRow.make \(Measure.ms(make)), setRows \(Measure.ms(set)), tiers \(Measure.ms(tiersLoad)), whole model start \(Measure.ms(models))")
 }
-/// Runs the effects an update returned, and applies what they send, to their end.
-func finish(_ effects: [Effect], on app: App) async {
+/// Runs the effects an update returned, and applies what they send, to their end
+/// (`after`: called after each action is applied).
+func finish(_ effects: [Effect], on app: App, after: () -> Void = {}) async {
     for effect in effects {
         guard case .run(_, let work) = effect else { continue }
         let sent = Mutex<[Action]>([])
         await work { action in sent.withLock { $0.append(action) } }
-        for action in sent.withLock({ $0 }) { await finish(app.update(action), on: app) }
+        for action in sent.withLock({ $0 }) {
+            let more = app.update(action)
+            after()
+            await finish(more, on: app, after: after)
+        }
     }
 }
+// The bill of a month from the cache: the command's read and the view's, against the
+// reads they made before the month's daily summary (every daily row of the month,
+// grouped), measured in the same run.
+if runs("bill") {
+    let store = try UsageStore.open(path: bigStore.path)
+    let month = today.month.adding(months: -1)
+    var lines = 0
+    var summary: [Double] = [], direct: [Double] = [], compared: [Double] = []
+    for _ in 0..<5 {
+        summary.append(Measure.seconds {
+            lines = BillReader.bill(month, store: store, prices: .demo, customers: [:], historyStart: nil, compare: false)?.lines.count ?? -1
+        })
+        compared.append(Measure.seconds {
+            _ = BillReader.bill(month, store: store, prices: .demo, customers: [:], historyStart: nil, compare: true)
+        })
+        direct.append(try Measure.seconds {
+            let rows = try store.report(.monthly(month))?.rows ?? []
+            let facts = try store.dailyFacts(of: month).mapValues { MonthDailyFacts(tiers: $0.tiers, peakConsumed: $0.peakConsumed, days: $0.days) }
+            _ = Bill(month: month, rows: rows, daily: facts, prices: .demo)
+        })
+    }
+    precondition(lines > big / 2, "the bill has its lines")
+    rows.append(Row(name: "bill of \(month), \(big) orgs, from the cache (in process, 5 runs): the month's summary",
+                    value: "median \(Measure.ms(Measure.median(summary))) (\(Measure.ms(summary.min()!))–\(Measure.ms(summary.max()!)))",
+                    target: "-", met: nil))
+    rows.append(Row(name: "the same bill read as before (the monthly report whole, every daily row grouped)",
+                    value: "median \(Measure.ms(Measure.median(direct))): \(String(format: "%.1fx", Measure.median(direct) / Measure.median(summary))) the summary's",
+                    target: "-", met: nil))
+    rows.append(Row(name: "the bill with the month before's (`--compare`), \(big) orgs (in process, 5 runs)",
+                    value: "median \(Measure.ms(Measure.median(compared)))", target: "-", met: nil))
+    // The view: `b` on the list of the month's 50,000 organizations to the bill's lines
+    // landed (the month before's, for the Δ, is read after them).
+    var views: [Double] = [], deltas: [Double] = []
+    for _ in 0..<5 {
+        let model = ExplorerModel(store: store, source: nil, engine: nil, keyInfo: info, origin: .cacheOnly, now: { fixedNow })
+        let viewApp = App(model: model, theme: Theme(colors: true)) { _, _ in "" }
+        await finish(viewApp.update(.start(restoring: nil)), on: viewApp)
+        _ = viewApp.frame(width: 200, height: 60)
+        let start = DispatchTime.now().uptimeNanoseconds
+        var landed: UInt64?
+        await finish(viewApp.update(.key(.char("b"))), on: viewApp) {
+            if landed == nil, model.billing.bill != nil { landed = DispatchTime.now().uptimeNanoseconds }
+        }
+        _ = viewApp.frame(width: 200, height: 60)
+        precondition(model.billing.lines.count > big / 2 && model.billing.bill?.previous != nil, "the view's bill landed, with its Δ")
+        views.append(Double((landed ?? 0) - start) / 1e9)
+        deltas.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+    rows.append(Row(name: "the view: `b` to the bill's lines landed, \(big) orgs (in process, 5 runs)",
+                    value: "median \(Measure.ms(Measure.median(views))) (\(Measure.ms(views.min()!))–\(Measure.ms(views.max()!)))",
+                    target: "<= 100 ms", met: Measure.median(views) <= 0.1))
+    rows.append(Row(name: "the view: `b` to the Δ against the month before drawn", value: "median \(Measure.ms(Measure.median(deltas)))",
+                    target: "-", met: nil))
+    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("provider-explorer").path
+    if FileManager.default.isExecutableFile(atPath: binary) {
+        let env = ["XDG_CACHE_HOME": cacheRoot, "XDG_STATE_HOME": work + "/state-bill", "XDG_CONFIG_HOME": work + "/config-bill",
+                   "NORDPASS_PROVIDER_CREDENTIALS": "", "PROVIDER_EXPLORER_DEMO_TODAY": "2026-11-29", "PROVIDER_EXPLORER_NOW": "2026-11-29T10:00:00Z"]
+        let args = ["bill", "--demo", "--offline", "--month", month.description, "--format", "csv", "--output", work + "/bill.csv"]
+        _ = try await run(binary, args, environment: env)
+        var times: [Double] = []
+        for _ in 0..<3 {
+            var status: Int32 = -1
+            times.append(try await Measure.seconds { status = try await run(binary, args, environment: env).status })
+            precondition(status == 0, "bill ran")
+        }
+        rows.append(Row(name: "real binary: `bill --offline` of \(month), \(big) orgs, spawn to exit (3 runs after a warm-up)",
+                        value: "median \(Measure.ms(Measure.median(times))) (\(Measure.ms(times.min()!))–\(Measure.ms(times.max()!)))",
+                        target: "<= 150 ms", met: Measure.median(times) <= 0.15))
+    }
+    printTable(rows); rows = []
+}
+guard runs("cache") || runs("terminal") || runs("sync-ui") || runs("firstframe") else { return }
+
 var opens: [Double] = [], loads: [Double] = []
 var app: App!
 for _ in 0..<5 {

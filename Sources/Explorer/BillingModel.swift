@@ -45,12 +45,12 @@ public final class BillingModel: LineList {
     /// How many lines the view shows.
     public var count: Int { byCustomer ? customerLines.count : lines.count }
 
-    /// Asks for the bill of `month` from the cache (the monthly report, the month's
-    /// daily summary, and the month before's bill for the Δ): the view says it is
-    /// reading until `ViewRead` is run (behind the screen) and lands. Billed as it is
-    /// read: neither report is held whole. The lines take their ids and names from
-    /// `listed` (the list's rows) where those say the same: 50,000 lines then cost no
-    /// second copy of 50,000 ids and names.
+    /// Asks for the bill of `month` from the cache (the monthly report and the month's
+    /// daily summary): the view says it is reading until `ViewRead` is run (behind the
+    /// screen) and lands; then the month before's bill is read the same way, for the
+    /// Δ, so that the lines do not wait for it. Billed as it is read: no report is held
+    /// whole. The lines take their ids and names from `listed` (the list's rows) where
+    /// those say the same: 50,000 lines then cost no second copy of 50,000 ids and names.
     func request(_ month: Month, store: UsageStore, listed: [ListRow], historyStart: Day?) -> ViewRead {
         self.month = month
         let keep = selectedKey ?? closedOn
@@ -59,9 +59,26 @@ public final class BillingModel: LineList {
         let request = requests, prices = self.prices, customers = self.customers
         return ViewRead {
             let bill = BillReader.bill(month, store: store, listed: listed, prices: prices, customers: customers,
-                                       historyStart: historyStart, compare: true)
-            return { model in model.billing.landed(request, month: month, bill, keep: keep) }
+                                       historyStart: historyStart, compare: false)
+            return { model in
+                model.billing.landed(request, month: month, bill, keep: keep)
+                guard bill != nil, request == model.billing.requests else { return }
+                model.askRead(ViewRead {
+                    let before = BillReader.read(month.adding(months: -1), store: store, listed: listed, prices: prices,
+                                                 customers: customers, includeFree: false, historyStart: historyStart)
+                    let previous = before.map(PreviousBill.init)
+                    return { model in model.billing.previousLanded(request, previous) }
+                })
+            }
         }
+    }
+
+    /// The month before's bill came: the Δ column, and the order by change.
+    private func previousLanded(_ request: Int, _ previous: PreviousBill?) {
+        guard request == requests, var bill, let previous else { return }
+        bill.previous = previous
+        self.bill = bill
+        arrange(keep: selectedKey)
     }
 
     /// Requests made: only the last one's bill lands.
@@ -219,8 +236,8 @@ public enum BillReader {
         let bill = Bill(month: month, prices: prices, customers: customers, includeFree: includeFree,
                         daysNotChecked: daysNotChecked(month, store: store, historyStart: historyStart),
                         capacity: store.rowCount(.monthly(month)) ?? 0) { add in
-            found = (try? store.monthlyRowsWithDailyFacts(month) { row, facts, status in
-                add(shared.sharing(row), facts.map(MonthDailyFacts.init), status)
+            found = (try? store.monthlyRowsWithDailyFacts(month) { row, facts, suspended, rank in
+                add(shared.sharing(row), facts.map(MonthDailyFacts.init), suspended, rank)
             }) == true
         }
         return found ? bill : nil

@@ -87,7 +87,7 @@ public struct ExportTable: Sendable, Equatable {
         return parts.count <= 2 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0 >= 48 && $0 <= 57 } }
     }
 
-    static func csvField(_ text: String, _ options: CSVOptions = CSVOptions()) -> String {
+    public static func csvField(_ text: String, _ options: CSVOptions = CSVOptions()) -> String {
         var s = options.forTerminal ? Printable.text(text) : text
         if !options.raw, let first = s.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first), !isSignedDecimal(s) { s = "'" + s }
         // On scalars: "\r\n" is one Character in Swift, and must still be quoted.

@@ -52,6 +52,18 @@ public struct ReportSource: Sendable {
         }
     }
 
+    /// The month of the monthly report of `month` (or the newest the schedule allows;
+    /// offline, the newest cached), fetched into the cache if it is not there: for a
+    /// read of the cache that holds no report in memory (a bill).
+    public func cachedMonthly(_ month: Month?) async throws -> Month {
+        let wanted = month ?? ReportSchedule.newestMonth(at: now())
+        if store.has(.monthly(wanted)) { return wanted }
+        if client == nil, month == nil, let text = try store.cachedPeriods(.monthly).first, let m = Month(text) { return m }
+        let report = try await monthly(month)
+        guard case .monthly(let m) = report.period else { throw ProviderError.badResponse(detail: "the monthly report is not monthly") }
+        return m
+    }
+
     /// Fetches the daily reports of `month` that the cache lacks (nothing offline), so
     /// that a bill's checks run on every day: days before the API's history, or not yet
     /// reported, are left. As many at a time as the sync fetches.

@@ -623,23 +623,53 @@ extension UsageStore {
     /// shows it): a bill is made without the report or the facts held whole. Rows come
     /// without their unknown fields (`extra`), which no bill reads; read on a connection
     /// apart. False (and nothing visited) when the month's report is not cached.
-    public func monthlyRowsWithDailyFacts(_ month: Month, _ visit: (UsageRow, DailyFacts?, OrganizationStatus?) -> Void) throws -> Bool {
+    ///
+    /// Each row comes with whether its organization is suspended now, and its name's
+    /// rank: the name's place in the name order (`TextSearch.sortKey`; equal names,
+    /// equal ranks), nil when the cache's refs no longer follow that order
+    /// (`meta.name_order`), so that a bill is put in name order by integers.
+    public func monthlyRowsWithDailyFacts(_ month: Month, _ visit: (UsageRow, DailyFacts?, _ suspended: Bool, _ rank: Int?) -> Void) throws -> Bool {
         guard has(.monthly(month)) else { return false }
         try summarise(month)
         return try apart { db in
             guard try Self.rowCount(in: db, .monthly(month)) != nil else { return false }
+            // The joins jump about four tables: a page cache that holds them.
+            try db.execute("PRAGMA cache_size=-16384")
             let labels = try Self.labels(db)
+            let ranked = try !Refs.nameOrderBroken(in: db)
+            var suspended = Set<String>()
+            let s0 = try db.prepare("SELECT id FROM organizations WHERE status = 'suspended'")
+            while try s0.step() { suspended.insert(s0.text(0)) }
             let s = try db.prepare("""
-                SELECT o.id, n.name, u.tier, u.license, u.flags, u.active, u.pending, u.consumed, NULL, f.peak, f.days, f.tiers, org.status
+                SELECT o.id, n.name, u.tier, u.license, u.flags, u.active, u.pending, u.consumed, NULL, f.peak, f.days, f.tiers, u.name
                 FROM monthly_usage u \(Self.rowJoins) LEFT JOIN month_facts f ON f.month = u.period AND f.org = u.org
-                LEFT JOIN organizations org ON org.id = o.id
                 WHERE u.period = ?
                 """).bind([.int(Self.ordinal(.monthly(month)))])
+            // A few sets of tiers serve every row: made once each.
+            var tierSets: [Int: Set<Tier>] = [:]
             while try s.step() {
-                let facts: DailyFacts? = s.isNull(9) ? nil : (Self.tiers(bits: s.int(11), labels), s.int(9), s.int(10))
-                visit(Self.row(s, labels), facts, s.optionalText(12).map(OrganizationStatus.init(rawValue:)))
+                var facts: DailyFacts?
+                if !s.isNull(9) {
+                    let bits = s.int(11)
+                    let tiers = tierSets[bits] ?? Self.tiers(bits: bits, labels)
+                    tierSets[bits] = tiers
+                    facts = (tiers, s.int(9), s.int(10))
+                }
+                let row = Self.row(s, labels)
+                visit(row, facts, !suspended.isEmpty && suspended.contains(row.organizationId), ranked ? s.int(12) : nil)
             }
             return true
+        }
+    }
+
+    /// The ids of the organizations a cached report has.
+    public func organizationIds(in period: ReportPeriod) throws -> Set<String> {
+        try reading { db in
+            let s = try db.prepare("SELECT o.id FROM \(Self.kind(of: period).table) u JOIN org_refs o ON o.ref = u.org WHERE u.period = ?")
+                .bind([.int(Self.ordinal(period))])
+            var out = Set<String>()
+            while try s.step() { out.insert(s.text(0)) }
+            return out
         }
     }
 

@@ -81,18 +81,17 @@ struct BillCommand: AsyncParsableCommand {
         let customerFile = customers ?? session.config.path("customers")
         let customerMap = try customerFile.map { try Self.loadCustomers($0, currency: priceList.currency) } ?? [:]
         let started = Date()
-        let report = try await source.monthly(month.flatMap(Month.init))
-        guard case .monthly(let billed) = report.period else { throw ProviderError.badResponse(detail: "the monthly report is not monthly") }
+        let billed = try await source.cachedMonthly(month.flatMap(Month.init))
         try await source.fillDays(of: billed)
         // The organizations' status (a suspended one is billed, and the line says so):
         // fresh online, the cached list offline.
         if source.client != nil { _ = try await source.organizations() }
         if compare {
             let before = billed.adding(months: -1)
-            _ = try await source.monthly(before)
+            _ = try await source.cachedMonthly(before)
             try await source.fillDays(of: before)
         }
-        let known = Set(report.rows.map(\.organizationId))
+        let known = customerMap.isEmpty ? [] : try source.store.organizationIds(in: .monthly(billed))
         let unknown = customerMap.keys.filter { !known.contains($0) }.sorted()
         if !unknown.isEmpty {
             Output.warn("\(customerFile ?? "customers"): \(unknown.count) organization \(unknown.count == 1 ? "id is" : "ids are") not in the \(billed) report: \(unknown.prefix(5).joined(separator: ", "))\(unknown.count > 5 ? ", …" : "")")
@@ -111,7 +110,9 @@ struct BillCommand: AsyncParsableCommand {
         let toTerminal = Output.isTerminal(output)
         let byCustomer = by == .customer
         switch format ?? (toTerminal ? .table : .csv) {
-        case .csv: try Output.emit((byCustomer ? bill.customerTable : bill.table).csv(.init(raw: csvRaw, forTerminal: toTerminal)), to: output)
+        case .csv:
+            let options = ExportTable.CSVOptions(raw: csvRaw, forTerminal: toTerminal)
+            try Output.emit(byCustomer ? bill.customerTable.csv(options) : bill.csv(options), to: output)
         case .json: try Output.emit(bill.json(byCustomer: byCustomer), to: output)
         case .table: try Output.emit(bill.text(byCustomer: byCustomer), to: output)
         case .xlsx:

@@ -37,6 +37,21 @@ struct BillRoundTwoUnitTests {
         #expect(table.csv() == "v\r\n-7.98\r\n+3\r\n'-cmd|' /C calc'!A0\r\n'+1+1\r\n'-\r\n'-1.\r\n'=1\r\n")
     }
 
+    /// The bill's own CSV writer gives the bytes of the table's, in every mode.
+    @Test func theBillsCSVIsTheTablesCSV() throws {
+        let rows = [row("o1", "=cmd|' /C calc'!A0", seats: 3), row("o2", "Quote \"and\", comma", .enterprise, seats: 5),
+                    row("o3", "Esc\u{1B}[31m red", seats: 7), row("o4", "Trial", seats: 2, license: .trial), row("o5", "+Plus", seats: 0)]
+        let daily = ["o1": MonthDailyFacts(tiers: [.business, .enterprise], peakConsumed: 9, days: 30)]
+        let customers = ["o2": Customer(customerId: "-K,1", prices: [.enterprise: try UnitPrice.parse("1.2345")])]
+        for prices in [PriceList(), PriceList(currency: "JPY", prices: [.business: try UnitPrice.parse("3.5")]), .demo] {
+            let bill = Bill(month: Month("2026-10")!, rows: rows, daily: daily, prices: prices, customers: customers, includeFree: true,
+                            suspended: ["o3"], daysNotChecked: 2)
+            for options in [ExportTable.CSVOptions(), .init(raw: true), .init(forTerminal: true), .init(raw: true, forTerminal: true)] {
+                #expect(bill.csv(options) == bill.table.csv(options), "\(prices) \(options)")
+            }
+        }
+    }
+
     @Test func roundingAndPriceLists() throws {
         let eighth = try UnitPrice.parse("0.125")
         #expect(eighth.amount(seats: 5, minorDigits: 2, rounding: .halfEven) == 62 && eighth.amount(seats: 5, minorDigits: 2, rounding: .halfUp) == 63)
@@ -89,7 +104,7 @@ struct BillRoundTwoUnitTests {
         let october = Month("2026-10")!
         func viaSummary() throws -> [String: DailyFactsBox] {
             var out: [String: DailyFactsBox] = [:]
-            _ = try store.monthlyRowsWithDailyFacts(october) { row, facts, _ in if let facts { out[row.organizationId] = DailyFactsBox(facts) } }
+            _ = try store.monthlyRowsWithDailyFacts(october) { row, facts, _, _ in if let facts { out[row.organizationId] = DailyFactsBox(facts) } }
             return out
         }
         func direct() throws -> [String: DailyFactsBox] {

@@ -141,7 +141,11 @@ struct BillTests {
         m.readLanded(left.read())
         #expect(m.billing.bill == nil && m.isLoading, "October's bill does not land in September's view")
         m.readLanded(september.read())
-        #expect(m.billing.bill?.month == Month("2026-09")! && !m.isLoading)
+        // The lines land first; the month before (for the Δ) is read after them.
+        #expect(m.billing.bill?.month == Month("2026-09")! && m.billing.bill?.previous == nil && m.isLoading)
+        let delta = try #require(m.takeRead())
+        m.readLanded(delta.read())
+        #expect(m.billing.bill?.previous?.month == Month("2026-08")! && !m.isLoading)
         // Closed while it reads: the read lands nowhere.
         _ = m.stepBill(by: 1)
         let closed = try #require(m.takeRead())
