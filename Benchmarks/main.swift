@@ -60,6 +60,13 @@ if runs("profile") {
     let store = try UsageStore.open(path: work + "/profile.sqlite3")
     let report = UsageReport(period: page.period, generatedAt: "x", rows: page.data)
     let write = try Measure.seconds { for _ in 0..<20 { try store.write(report, fetchedAt: Date()) } } / 20
+    // Twenty different days, as a sync writes them: each is added to its month's summary.
+    let days = try Measure.seconds {
+        for i in 1...20 {
+            try store.write(UsageReport(period: .daily(data.newestDay.adding(days: -i)), generatedAt: "x", rows: page.data), fetchedAt: Date())
+        }
+    } / 20
+    print("write 1000 rows of a new day (with its month's summary): \(Measure.ms(days))")
     let serial = try Measure.seconds { for _ in 0..<20 { _ = try JSONSerialization.jsonObject(with: body) } } / 20
     print("JSONSerialization 1000 rows: \(Measure.ms(serial))")
     print("decode 1000 rows: \(Measure.ms(decode)); write 1000 rows: \(Measure.ms(write)); body \(body.count) bytes")

@@ -3,7 +3,8 @@
 # Xvfb, attached to a tmux session that runs provider-explorer on the demo simulator
 # with a fixed clock and seed, keys sent through tmux, each window grabbed with import.
 #
-# Needs (Debian): xvfb xterm imagemagick x11-utils tmux fonts-dejavu-core fonts-noto-cjk fonts-symbola
+# Needs (Debian): xvfb xterm imagemagick x11-utils tmux fonts-dejavu-core fonts-noto-cjk fonts-symbola;
+# and python3 with openpyxl (the workbook's picture).
 # Run from anywhere: screenshots/make.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -96,6 +97,24 @@ keys b
 screen_has "Bill"
 keys j j
 shot billing
+
+# The bill by customer: two organizations in three mapped to a customer named after the
+# first word of their name (README's example).
+env "${APP_ENV[@]}" "$BIN" export organizations --demo --format csv --cache-dir "$TMP/scratch" \
+    | awk -F, 'NR==1 {print "organizationId,customerId"} NR>1 && NR%3 {split($2, w, " "); print $1 ",C-" toupper(w[1])}' > "$TMP/customers.csv"
+printf 'customers = "%s"\n[prices]\ncurrency = "EUR"\nbusiness = 3.99\nenterprise = 5.99\n' "$TMP/customers.csv" > "$TMP/config/provider-explorer/config.toml"
+start billing-customers 120 40 "$BIN"
+screen_has "synced"
+keys b
+screen_has "Δ 09"
+keys u j j j
+shot billing-customers
+
+# The workbook, as openpyxl reads it back (screenshots/sheet.py draws the cells).
+env "${APP_ENV[@]}" "$BIN" bill --demo --month 2026-10 --format xlsx --output "$TMP/2026-10.xlsx" 2>/dev/null
+start workbook 104 34 "python3 $PWD/screenshots/sheet.py $TMP/2026-10.xlsx Bill 14; sleep 600"
+screen_has "formulas"
+shot workbook
 rm "$TMP/config/provider-explorer/config.toml"
 
 # The changes view: the user last looked at 2026-11-20.
