@@ -95,6 +95,32 @@ public struct PreviousBill: Sendable, Equatable {
         total = bill.total()
     }
 
+    /// The month's bill kept as it is read, line by line, without its lines held: what
+    /// `init(_:)` keeps of the whole bill (the view's Δ, beside a bill already held).
+    public init(month: Month, prices: PriceList, customers: [String: Customer] = [:],
+                _ read: ((UsageRow, MonthDailyFacts?, _ suspended: Bool) -> Void) throws -> Void) rethrows {
+        self.month = month
+        let digits = prices.currency.map(Currency.minorDigits) ?? 2
+        var lines: [String: (seats: Int, amount: Int64?)] = [:], byCustomer: [String: (seats: Int, amount: Int64?)] = [:]
+        var total = Bill.Total()
+        try read { row, facts, suspended in
+            guard let line = Bill.line(row, facts, suspended: suspended, prices: prices, customers: customers, includeFree: false,
+                                       daysNotChecked: 0, minorDigits: digits) else { return }
+            lines[line.organizationId] = (line.seats, line.amount)
+            let key = Self.key(line.customerId ?? "", line.tier)
+            var c = byCustomer[key] ?? (0, nil)
+            c.seats += line.seats
+            if let a = line.amount { c.amount = (c.amount ?? 0) + a }
+            byCustomer[key] = c
+            total.organizations += 1
+            total.seats += line.seats
+            if let a = line.amount { total.amount = (total.amount ?? 0) + a } else { total.unpricedLines += 1; total.unpricedSeats += line.seats }
+        }
+        self.lines = lines
+        self.customers = byCustomer
+        self.total = total
+    }
+
     static func key(_ customer: String, _ tier: Tier) -> String { customer + "\u{1F}" + tier.rawValue }
 
     public static func == (a: PreviousBill, b: PreviousBill) -> Bool {
@@ -197,42 +223,9 @@ public struct Bill: Sendable, Equatable {
         ranks.reserveCapacity(capacity)
         var ranked = true
         try read { row, facts, suspended, rank in
-            let isNFR = row.nfr || row.licenseType == .nfr
-            let isTrial = !isNFR && (row.trial || row.licenseType == .trial)
-            var notes: [String] = []
-            var tier = row.tier
-            if let highest = facts?.tiers.max(by: { $0.rank < $1.rank }), highest.rank > tier.rank {
-                tier = highest
-                notes.append("billed at \(highest.rawValue): a daily report of the month shows it (the monthly report says \(row.tier.rawValue))")
-            } else if let facts, facts.tiers.count > 1 {
-                let seen = facts.tiers.sorted { $0.rank < $1.rank }.map(\.rawValue).joined(separator: " → ")
-                notes.append("tier changed mid-month (\(seen)): billed at \(tier.rawValue)")
-            }
-            var flagged = false
-            if let facts, facts.peakConsumed > row.consumedLicenses {
-                flagged = true
-                notes.append("check: monthly below daily peak \(facts.peakConsumed)")
-            }
-            if isNFR || isTrial {
-                guard includeFree else { return }
-                notes.insert(isNFR ? "free: Not For Resale" : "free: trial", at: 0)
-            }
-            if suspended { notes.append(isNFR || isTrial ? "suspended" : "suspended: billed as active") }
-            let customer = customers[row.organizationId]
-            let price = customer?.prices[tier] ?? prices.prices[tier]
-            if customer?.prices[tier] != nil { notes.append("contract price") }
-            if price == nil, !(isNFR || isTrial) {
-                flagged = true
-                notes.append("no price")
-            }
-            if daysNotChecked > 0 { notes.append(Self.notChecked(daysNotChecked)) }
-            let amount: Int64? = price.map {
-                isNFR || isTrial ? 0 : $0.amount(seats: row.consumedLicenses, minorDigits: digits, rounding: prices.rounding)
-            }
-            lines.append(BillLine(organizationId: row.organizationId, organizationName: row.organizationName,
-                                  customerId: customer?.customerId, tier: tier, licenseType: row.licenseType,
-                                  seats: row.consumedLicenses, unitPrice: price, amount: amount, isFree: isNFR || isTrial,
-                                  isFlagged: flagged, note: notes.joined(separator: "; ")))
+            guard let line = Self.line(row, facts, suspended: suspended, prices: prices, customers: customers, includeFree: includeFree,
+                                       daysNotChecked: daysNotChecked, minorDigits: digits) else { return }
+            lines.append(line)
             if let rank { ranks.append(rank) } else { ranked = false }
         }
         if ranked {
@@ -242,12 +235,54 @@ public struct Bill: Sendable, Equatable {
             }
             var shared = Set<String>()
             for (a, b) in zip(order, order.dropFirst()) where ranks[a] == ranks[b] { shared.insert(lines[a].organizationName) }
-            self.lines = order.map { lines[$0] }
+            lines.permute(by: order)
+            self.lines = lines
             sameNames = SameNames(names: shared)
         } else {
             self.lines = TextSearch.collated(lines, name: \.organizationName, id: \.organizationId)
             sameNames = SameNames(self.lines.lazy.map { ($0.organizationName, $0.organizationId) })
         }
+    }
+
+    /// One organization's line by the rule (nil: free, and free lines are not listed).
+    static func line(_ row: UsageRow, _ facts: MonthDailyFacts?, suspended: Bool, prices: PriceList, customers: [String: Customer],
+                     includeFree: Bool, daysNotChecked: Int, minorDigits digits: Int) -> BillLine? {
+        let isNFR = row.nfr || row.licenseType == .nfr
+        let isTrial = !isNFR && (row.trial || row.licenseType == .trial)
+        var notes: [String] = []
+        var tier = row.tier
+        if let highest = facts?.tiers.max(by: { $0.rank < $1.rank }), highest.rank > tier.rank {
+            tier = highest
+            notes.append("billed at \(highest.rawValue): a daily report of the month shows it (the monthly report says \(row.tier.rawValue))")
+        } else if let facts, facts.tiers.count > 1 {
+            let seen = facts.tiers.sorted { $0.rank < $1.rank }.map(\.rawValue).joined(separator: " → ")
+            notes.append("tier changed mid-month (\(seen)): billed at \(tier.rawValue)")
+        }
+        var flagged = false
+        if let facts, facts.peakConsumed > row.consumedLicenses {
+            flagged = true
+            notes.append("check: monthly below daily peak \(facts.peakConsumed)")
+        }
+        if isNFR || isTrial {
+            guard includeFree else { return nil }
+            notes.insert(isNFR ? "free: Not For Resale" : "free: trial", at: 0)
+        }
+        if suspended { notes.append(isNFR || isTrial ? "suspended" : "suspended: billed as active") }
+        let customer = customers[row.organizationId]
+        let price = customer?.prices[tier] ?? prices.prices[tier]
+        if customer?.prices[tier] != nil { notes.append("contract price") }
+        if price == nil, !(isNFR || isTrial) {
+            flagged = true
+            notes.append("no price")
+        }
+        if daysNotChecked > 0 { notes.append(Self.notChecked(daysNotChecked)) }
+        let amount: Int64? = price.map {
+            isNFR || isTrial ? 0 : $0.amount(seats: row.consumedLicenses, minorDigits: digits, rounding: prices.rounding)
+        }
+        return BillLine(organizationId: row.organizationId, organizationName: row.organizationName,
+                        customerId: customer?.customerId, tier: tier, licenseType: row.licenseType,
+                        seats: row.consumedLicenses, unitPrice: price, amount: amount, isFree: isNFR || isTrial,
+                        isFlagged: flagged, note: notes.joined(separator: "; "))
     }
 
     public static func notChecked(_ days: Int) -> String { "\(days) \(days == 1 ? "day" : "days") not checked" }

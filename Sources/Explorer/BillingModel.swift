@@ -64,9 +64,8 @@ public final class BillingModel: LineList {
                 model.billing.landed(request, month: month, bill, keep: keep)
                 guard bill != nil, request == model.billing.requests else { return }
                 model.askRead(ViewRead {
-                    let before = BillReader.read(month.adding(months: -1), store: store, listed: listed, prices: prices,
-                                                 customers: customers, includeFree: false, historyStart: historyStart)
-                    let previous = before.map(PreviousBill.init)
+                    let previous = BillReader.previous(month.adding(months: -1), store: store, listed: listed, prices: prices,
+                                                       customers: customers)
                     return { model in model.billing.previousLanded(request, previous) }
                 })
             }
@@ -227,6 +226,20 @@ public enum BillReader {
     public static func daysNotChecked(_ month: Month, store: UsageStore, historyStart: Day?) -> Int {
         let cached = (try? store.cachedDays(of: month)) ?? []
         return month.days.filter { day in !cached.contains(day) && !(historyStart.map { day < $0 } ?? false) }.count
+    }
+
+    /// What the view's Δ needs of `month`'s bill, kept as it is read (no line held);
+    /// nil when the month is not cached.
+    static func previous(_ month: Month, store: UsageStore, listed: [ListRow], prices: PriceList,
+                         customers: [String: Customer]) -> PreviousBill? {
+        var found = false
+        let shared = SharedStrings(listed)
+        let previous = PreviousBill(month: month, prices: prices, customers: customers) { add in
+            found = (try? store.monthlyRowsWithDailyFacts(month) { row, facts, suspended, _ in
+                add(shared.sharing(row), facts.map(MonthDailyFacts.init), suspended)
+            }) == true
+        }
+        return found ? previous : nil
     }
 
     static func read(_ month: Month, store: UsageStore, listed: [ListRow], prices: PriceList, customers: [String: Customer],

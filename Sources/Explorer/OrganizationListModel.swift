@@ -144,20 +144,7 @@ public final class OrganizationListModel: LineList {
     /// 8 bytes of a folded name, or the number), so 50,000 rows sort without moving the
     /// rows at each comparison; then they move in place, cycle by cycle.
     nonisolated public static func sort(_ rows: inout [ListRow], by sortKey: SortKey, ascending: Bool) {
-        let order = ordering(rows, by: sortKey, ascending: ascending)
-        // Apply the permutation cycle by cycle: rows[i] takes the row at order[i].
-        var placed = [Bool](repeating: false, count: rows.count)
-        for start in 0..<rows.count where !placed[start] {
-            var i = start
-            let first = rows[start]
-            while true {
-                placed[i] = true
-                let from = order[i]
-                if from == start { rows[i] = first; break }
-                rows[i] = rows[from]
-                i = from
-            }
-        }
+        rows.permute(by: ordering(rows, by: sortKey, ascending: ascending))
     }
 
     /// The positions of `rows` in sorted order.
@@ -166,15 +153,13 @@ public final class OrganizationListModel: LineList {
         var primary = [UInt64](repeating: 0, count: n), secondary = [UInt64](repeating: 0, count: n)
         // Signed numbers to unsigned keys that keep their order.
         func key(_ v: Int) -> UInt64 { UInt64(bitPattern: Int64(v)) ^ (1 << 63) }
-        // By name: the collation's keys (digits as numbers); a name with no digit is its own.
-        let names = sortKey == .name ? rows.map { TextSearch.numbered($0.searchKey) } : []
         for i in 0..<n {
             switch sortKey {
             case .name:
-                // Sixteen bytes of the name in two numbers: names that share a long start
-                // ("Adatum AB 2", "Adatum AB 3") are told apart without touching the rows.
-                primary[i] = Self.prefix(names[i])
-                secondary[i] = Self.prefix(names[i], from: 8)
+                // Sixteen bytes of the name's collation key (digits as numbers) in two
+                // numbers: names that share a long start ("Adatum AB 2", "Adatum AB 3")
+                // are told apart without touching the rows.
+                (primary[i], secondary[i]) = TextSearch.numberedPrefix(rows[i].searchKey)
             case .seats: primary[i] = key(rows[i].consumedLicenses)
             case .change: primary[i] = key(rows[i].change ?? Int.min)
             case .trialEnd: primary[i] = key(rows[i].trialEndsAt?.ordinal ?? Int.max)
@@ -186,22 +171,15 @@ public final class OrganizationListModel: LineList {
             order.sort { a, b in
                 if p[a] != p[b] { return up ? p[a] < p[b] : p[a] > p[b] }
                 if q[a] != q[b] { return up ? q[a] < q[b] : q[a] > q[b] }
-                if byName, names[a].count > 16 || names[a].count != names[b].count {
-                    let c = TextSearch.compare(names[a], names[b])
+                if byName {
+                    // Past the sixteen bytes (or a tie in them): the whole keys.
+                    let c = TextSearch.naturalCompare(rows[a].searchKey, rows[b].searchKey)
                     if c != 0 { return up ? c < 0 : c > 0 }
                 }
                 return rows[a].id < rows[b].id
             }
         } }
         return order
-    }
-
-    /// The first 8 bytes of a folded name as a big-endian number (shorter names padded
-    /// with zeros), so comparing two prefixes orders as comparing the bytes.
-    nonisolated static func prefix(_ key: [UInt8], from start: Int = 0) -> UInt64 {
-        var v: UInt64 = 0
-        for k in start..<(start + 8) { v = v << 8 | UInt64(k < key.count ? key[k] : 0) }
-        return v
     }
 
     // MARK: - Filtering
@@ -370,4 +348,23 @@ public struct RowView: RandomAccessCollection, Sendable {
     public var startIndex: Int { 0 }
     public var endIndex: Int { indices32.count }
     public subscript(position: Int) -> ListRow { rows[Int(indices32[position])] }
+}
+
+extension Array {
+    /// Reorders in place so that `self[i]` becomes the old `self[order[i]]`, cycle by
+    /// cycle: no second array of the elements.
+    mutating func permute(by order: [Int]) {
+        var placed = [Bool](repeating: false, count: count)
+        for start in 0..<count where !placed[start] {
+            var i = start
+            let first = self[start]
+            while true {
+                placed[i] = true
+                let from = order[i]
+                if from == start { self[i] = first; break }
+                self[i] = self[from]
+                i = from
+            }
+        }
+    }
 }

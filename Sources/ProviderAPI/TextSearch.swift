@@ -67,6 +67,27 @@ public enum TextSearch {
         return out
     }
 
+    /// The first sixteen bytes of `numbered(folded)`, as two big-endian numbers (zero
+    /// past the end), made without making the key.
+    public static func numberedPrefix(_ folded: [UInt8]) -> (UInt64, UInt64) {
+        var out = (UInt64(0), UInt64(0)), n = 0
+        func put(_ b: UInt8) {
+            if n < 8 { out.0 |= UInt64(b) << (8 * (7 - n)) } else if n < 16 { out.1 |= UInt64(b) << (8 * (15 - n)) }
+            n += 1
+        }
+        var i = 0
+        while i < folded.count, n < 16 {
+            guard isDigit(folded[i]) else { put(folded[i]); i += 1; continue }
+            let (start, end) = digitRun(folded, from: i)
+            put(0x30)
+            put(UInt8(min(255, end - start)))
+            var k = start
+            while k < end, n < 16 { put(folded[k]); k += 1 }
+            i = end
+        }
+        return out
+    }
+
     @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
 
     /// The significant digits of the run of digits at `from`: their start and end

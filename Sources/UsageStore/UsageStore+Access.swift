@@ -633,9 +633,6 @@ extension UsageStore {
         try summarise(month)
         return try apart { db in
             guard try Self.rowCount(in: db, .monthly(month)) != nil else { return false }
-            // The joins jump about four tables: read in place (mapped) rather than copied
-            // page by page into a connection's cache that starts cold.
-            try db.execute("PRAGMA mmap_size=268435456")
             let labels = try Self.labels(db)
             let ranked = try !Refs.nameOrderBroken(in: db)
             var suspended = Set<String>()

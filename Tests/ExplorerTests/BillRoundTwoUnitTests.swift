@@ -24,6 +24,11 @@ struct BillRoundTwoUnitTests {
                 "\(sorted)")
         // The comparison on folded bytes is the memcmp order of the cache's keys.
         let pool = ["a1", "a01", "a10", "a9b", "a", "a-1", "a:1", "a/1", "a1b2", "a1b10", "9", "10", "", "x 99999999999999999999", "x 100000000000000000000"]
+        for a in pool + ["Adatum AB 2", "Adatum AB 10", "ab 0000000000000000007x", "x 12345678901234567890"] {
+            let key = TextSearch.sortKey(a)
+            func word(_ from: Int) -> UInt64 { (from..<(from + 8)).reduce(0) { $0 << 8 | UInt64($1 < key.count ? key[$1] : 0) } }
+            #expect(TextSearch.numberedPrefix(TextSearch.fold(a)) == (word(0), word(8)), "\(a)")
+        }
         for a in pool { for b in pool {
             let natural = TextSearch.naturalCompare(TextSearch.fold(a), TextSearch.fold(b))
             #expect(natural == TextSearch.compare(TextSearch.sortKey(a), TextSearch.sortKey(b)), "\(a) vs \(b)")
@@ -77,6 +82,15 @@ struct BillRoundTwoUnitTests {
         withPrices.previous = PreviousBill(Bill(month: month.adding(months: -1), rows: [row("o1", "A", seats: 10)], daily: [:], prices: priced))
         #expect(withPrices.delta(withPrices.lines[0]) == .amount(-300))
         #expect(withPrices.table.rows[0].suffix(3) == [.number(10), .string("10.00"), .string("-3.00")])
+        // Kept as it is read (the view's Δ) or from the whole bill: the same.
+        let rows = [row("o1", "A", seats: 7), row("o2", "B", .enterprise, seats: 4), row("o3", "C", seats: 2, license: .trial), row("o4", "D", seats: 9)]
+        let customers = ["o1": Customer(customerId: "K", prices: [.business: UnitPrice(tenThousandths: 20_000)]), "o2": Customer(customerId: "K")]
+        let half = PriceList(currency: "EUR", prices: [.business: UnitPrice(tenThousandths: 10_000)])
+        let streamed = PreviousBill(month: month, prices: half, customers: customers) { add in for r in rows { add(r, nil, false) } }
+        let whole = PreviousBill(Bill(month: month, rows: rows, daily: [:], prices: half, customers: customers))
+        #expect(streamed == whole && streamed.total.unpricedLines == 1 && streamed.customers.count == 3)
+        #expect(streamed.customers.keys.sorted() == whole.customers.keys.sorted()
+                && streamed.customers.allSatisfy { k, v in whole.customers[k].map { $0.seats == v.seats && $0.amount == v.amount } ?? false })
         // The view orders by the size of the change: the biggest first, new lines by their size.
         let order = BillingModel.order(bill, byAmount: false, byChange: true).map { bill.lines[Int($0)].organizationId }
         #expect(order == ["o1", "o3", "o2"])
