@@ -83,7 +83,10 @@ enum BillingPane {
             let base: Style = selected ? theme.selected : line.isFlagged ? theme.warning : .plain
             if selected { c.fill(Rect(x: inner.x, y: y, width: inner.width, height: 1), style: base) }
             var cx = inner.x
-            c.put(shared.shown(line.organizationName, id: line.organizationId), x: cx, y: y, width: nameW, style: base); cx += nameW + 1
+            // Without a note column, the flag goes before the name.
+            c.put((line.isFlagged && noteW == 0 ? "⚑ " : "") + shared.shown(line.organizationName, id: line.organizationId),
+                  x: cx, y: y, width: nameW, style: base)
+            cx += nameW + 1
             let tier = wide ? Format.tierShort(line.tier) : String(Printable.text(line.tier.rawValue).prefix(3))
             c.put(tier, x: cx, y: y, width: tierW, style: selected ? base : theme.tier(line.tier)); cx += tierW + 1
             c.put(Format.count(line.seats), x: cx, y: y, width: Metrics.billSeats, style: base, alignRight: true); cx += Metrics.billSeats + 1
@@ -122,7 +125,8 @@ enum BillingPane {
             let base: Style = selected ? theme.selected : flagged ? theme.warning : line.isSubtotal ? Style(bold: true) : .plain
             if selected { c.fill(Rect(x: inner.x, y: y, width: inner.width, height: 1), style: base) }
             var cx = inner.x
-            let name = line.isSubtotal ? "" : line.customerId.isEmpty ? "(no customer)" : line.customerId
+            let none = nameW >= 13 ? "(no customer)" : "(none)"
+            let name = line.isSubtotal ? "" : line.customerId.isEmpty ? none : line.customerId
             c.put((flagged && noteW == 0 ? "⚑ " : "") + name, x: cx, y: y, width: nameW, style: line.customerId.isEmpty && !selected ? theme.label : base)
             cx += nameW + 1
             let tier = line.isSubtotal ? (wide ? "subtotal" : "sub") : wide ? Format.tierShort(line.tier) : String(Printable.text(line.tier.rawValue).prefix(3))
@@ -136,6 +140,14 @@ enum BillingPane {
                 cx += Metrics.billDelta + 1
             }
             if noteW > 0, flagged { c.put("⚑ \(line.unpricedLines) no price", x: cx, y: y, style: base, maxWidth: noteW) }
+        }
+        // No organization mapped to a customer: say how to map them.
+        let shownCount = min(rowsHeight, max(0, b.customerLines.count - top))
+        if b.customerLines.allSatisfy({ $0.customerId.isEmpty }), shownCount + 2 <= rowsHeight {
+            let variants = ["No customers: map organizations in a CSV of organizationId,customerId, and set customers = \"FILE\" in config.toml",
+                            "No customers: set customers = \"FILE\" in config.toml", "No customers mapped"]
+            let text = variants.first { DisplayWidth.of($0) <= inner.width - 2 } ?? variants[variants.count - 1]
+            c.put(text, x: inner.x + 1, y: inner.y + 2 + shownCount, style: theme.label, maxWidth: inner.width - 2)
         }
     }
 

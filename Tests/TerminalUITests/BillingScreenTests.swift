@@ -42,6 +42,15 @@ struct BillingScreenTests {
         let row = shown.find("⚑ check: monthly below")
         #expect(row != nil, "\(shown.text)")
         if let row { #expect(shown[row.x, row.y].style.reverse, "the selected flagged line") }
+        // Too narrow for a note column: the flag goes before the name.
+        let tiny = a.frame(width: 60, height: 15)
+        #expect(tiny.lines.contains { $0.contains("⚑ " + String(model.billing.lines[flagged].organizationName.prefix(4))) }, "\(tiny.text)")
+        // No organization mapped to a customer: by customer says how to map them.
+        await a.press(.char("u"))
+        #expect(a.frame(width: 120, height: 40).text.contains("No customers: map organizations in a CSV of organizationId,customerId"))
+        #expect(a.frame(width: 60, height: 24).text.contains("No customers: set customers = \"FILE\" in config.toml"))
+        await a.press(.char("u"))
+        _ = a.frame(width: 120, height: 40)
         model.billing.selectFirst()
         let first = try #require(model.billing.lines.first)
         #expect(text.contains(first.organizationName) && text.contains(Format.money(first.amount!, minorDigits: 2)))
