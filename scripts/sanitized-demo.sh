@@ -42,7 +42,7 @@ keys L; keys j; keys l; keys Enter; keys Escape
 keys '?'; keys Escape
 keys '['; keys '['; keys ']'; keys m; keys '['; keys m
 keys Enter; keys Escape; keys Tab
-keys b; keys j; keys '['; keys Enter; keys Escape; keys Escape
+keys b; keys j; keys '['; keys Enter; keys Escape; keys s; keys u; keys j; keys x; keys Enter; keys s; keys x; keys Escape
 keys c; keys j; keys y; keys Escape; keys Y
 keys '?'; keys G; keys Escape; keys x; keys q
 for _ in $(seq 1 100); do [[ -s "$work/status" ]] && break; sleep 0.2; done
