@@ -13,10 +13,15 @@ public enum BillWorkbook {
         public var description: String { "could not make the workbook: \(reason)" }
     }
 
-    /// The workbook's bytes (made in a private temporary file, then read and removed).
+    /// The workbook's bytes. libxlsxwriter writes only to a named file: it is made in
+    /// the temporary directory, new and owner-only (0600) before libxlsxwriter opens it,
+    /// then read and removed.
     public static func data(_ bill: Bill) throws -> Data {
         let directory = NSTemporaryDirectory()
-        let path = directory + "/provider-explorer-\(getpid())-\(UUID().uuidString).xlsx"
+        let path = (directory as NSString).appendingPathComponent("provider-explorer-\(getpid())-\(UUID().uuidString).xlsx")
+        let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw Failure(reason: "cannot make a file in \(directory): \(String(cString: strerror(errno)))") }
+        close(fd)
         defer { unlink(path) }
         guard let workbook = workbook_new(path) else { throw Failure(reason: "libxlsxwriter could not start a workbook in \(directory)") }
         let formats = Formats(workbook, bill)

@@ -185,8 +185,11 @@ struct BillRoundTwoTests {
         let refused = try await cli(["bill", "--demo", "--month", "2026-10", "--format", "xlsx"])
         #expect(refused.status == 64 && refused.stderr.contains("--output"), "\(refused.stderr)")
         let file = dir.file("2026-10.xlsx")
-        let r = try await cli(["bill", "--demo", "--month", "2026-10", "--format", "xlsx", "--output", file])
+        let scratch = dir.file("tmp")
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        let r = try await cli(["bill", "--demo", "--month", "2026-10", "--format", "xlsx", "--output", file], env: ["TMPDIR": scratch])
         #expect(r.status == 0, "\(r.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch).isEmpty, "the workbook's scratch file is removed")
         let mode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
         #expect(mode == 0o600)
         let object = try json(try await cli(["bill", "--demo", "--month", "2026-10", "--format", "json"]).stdout)
