@@ -75,7 +75,9 @@ public enum BillWorkbook {
             for (c, value) in row.enumerated() {
                 let column = table.columns[c]
                 if numbers.contains(column), case .string(let s) = value, let n = Double(s) {
-                    worksheet_write_number(sheet, lxw_row_t(r + 1), lxw_col_t(c), n, column == "unitPrice" ? formats.price : nil)
+                    // A change of an amount has its decimals; of seats, none.
+                    let format = column == "unitPrice" ? formats.price : column == "delta" && s.contains(".") ? formats.money : nil
+                    worksheet_write_number(sheet, lxw_row_t(r + 1), lxw_col_t(c), n, format)
                 } else {
                     write(sheet, r + 1, c, value, money: money.contains(column), formats)
                 }
@@ -101,7 +103,7 @@ public enum BillWorkbook {
 
     static func writeLines(_ bill: Bill, _ sheet: UnsafeMutablePointer<lxw_worksheet>?, _ formats: Formats) {
         let table = bill.table
-        writeTable(table, sheet, formats, money: ["amount", "previousAmount"], numbers: ["unitPrice"])
+        writeTable(table, sheet, formats, money: ["amount", "previousAmount"], numbers: ["unitPrice", "delta"])
         let n = table.rows.count
         let last = max(2, n + 1)
         func range(_ name: String) -> String {
@@ -135,7 +137,7 @@ public enum BillWorkbook {
 
     static func writeCustomers(_ bill: Bill, _ sheet: UnsafeMutablePointer<lxw_worksheet>?, _ formats: Formats) {
         let table = bill.customerTable
-        writeTable(table, sheet, formats, money: ["amount", "previousAmount"], numbers: [])
+        writeTable(table, sheet, formats, money: ["amount", "previousAmount"], numbers: ["delta"])
         let n = table.rows.count, last = max(2, n + 1)
         let seats = table.columns.firstIndex(of: "seats")!, amount = table.columns.firstIndex(of: "amount")!
         let t = bill.total()

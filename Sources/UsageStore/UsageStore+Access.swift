@@ -553,7 +553,9 @@ extension UsageStore {
 extension UsageStore {
     /// What the cached daily reports of `month` say of each organization: the tiers it
     /// was on, its highest consumed seats on a day, and on how many days it appears.
-    /// One grouped query over the month's rows (the bill's daily checks).
+    /// One grouped query over every daily row of the month: what the month's summary
+    /// (`month_facts`) is held to in the tests, and the old read the benchmark compares
+    /// the summary with; the bill reads the summary.
     public func dailyFacts(of month: Month) throws -> [String: DailyFacts] {
         try reading { db in
             let labels = try Self.labels(db)

@@ -233,6 +233,12 @@ struct BillRoundTwoTests {
             #expect(stored[i].count == 2 && Int(stored[i][0]) == t["seats"] as? Int)
             #expect(String(format: "%.2f", stored[i][1]) == t["amount"] as? String, "\(key): \(stored[i]) \(t)")
         }
+        // With --compare: the month before's columns, the change a number ("new" stays text).
+        let compared = dir.file("compared.xlsx")
+        #expect(try await cli(["bill", "--demo", "--month", "2026-10", "--compare", "--format", "xlsx", "--output", compared]).status == 0)
+        let check = "import openpyxl, sys\nws = openpyxl.load_workbook(sys.argv[1])['Bill']\nh = [c.value for c in ws[1]]\nr = [c.value for c in ws[2]]\nprint(h[-3:], type(r[-3]).__name__, type(r[-1]).__name__, ws.cell(row=2, column=len(h)).number_format)"
+        let deltas = try await run("python3", ["-c", check, compared])
+        #expect(deltas.stdout == "['previousSeats', 'previousAmount', 'delta'] int float #,##0.00 \"EUR\"\n", "\(deltas.stdout) \(deltas.stderr)")
         let customers = try #require(book["By customer"] as? [String: Any])
         #expect(customers["header"] as? [String] == Bill.customerColumns)
         #expect((customers["formulas"] as? [[String]])?.first?.allSatisfy { $0.hasPrefix("=SUM(") } == true)
