@@ -628,15 +628,23 @@ extension UsageStore {
     ///
     /// Each row comes with whether its organization is suspended now, and its name's
     /// rank: the name's place in the name order (`TextSearch.sortKey`; equal names,
-    /// equal ranks), nil when the cache's refs no longer follow that order
-    /// (`meta.name_order`), so that a bill is put in name order by integers.
+    /// equal ranks), so that a bill is put in name order by integers. The rank is the
+    /// name's ref while the refs follow that order; where they no longer do
+    /// (`meta.name_order`, a cache re-keyed from schema 2), the place of the ref in the
+    /// index by key, read first (one pass over the index, no sort).
     public func monthlyRowsWithDailyFacts(_ month: Month, _ visit: (UsageRow, DailyFacts?, _ suspended: Bool, _ rank: Int?) -> Void) throws -> Bool {
         guard has(.monthly(month)) else { return false }
         try summarise(month)
         return try apart { db in
             guard try Self.rowCount(in: db, .monthly(month)) != nil else { return false }
             let labels = try Self.labels(db)
-            let ranked = try !Refs.nameOrderBroken(in: db)
+            var rankOf: [Int: Int]?
+            if try Refs.nameOrderBroken(in: db) {
+                var ranks: [Int: Int] = [:]
+                let order = try db.prepare("SELECT ref FROM name_refs ORDER BY fold, name")
+                while try order.step() { ranks[order.int(0)] = ranks.count }
+                rankOf = ranks
+            }
             var suspended = Set<String>()
             let s0 = try db.prepare("SELECT id FROM organizations WHERE status = 'suspended'")
             while try s0.step() { suspended.insert(s0.text(0)) }
@@ -656,7 +664,8 @@ extension UsageStore {
                     facts = (tiers, s.int(9), s.int(10))
                 }
                 let row = Self.row(s, labels)
-                visit(row, facts, !suspended.isEmpty && suspended.contains(row.organizationId), ranked ? s.int(12) : nil)
+                let ref = s.int(12)
+                visit(row, facts, !suspended.isEmpty && suspended.contains(row.organizationId), rankOf.map { $0[ref] } ?? ref)
             }
             return true
         }

@@ -165,6 +165,7 @@ struct SchemaThreeMigrationTests {
         do {
             let store = try UsageStore.open(path: path)
             try store.write(UsageReport(period: .daily(day), generatedAt: "2026-11-20T00:00:02Z", rows: rows), fetchedAt: Date())
+            try store.write(UsageReport(period: .monthly(day.month), generatedAt: "2026-12-01T00:01:02Z", rows: rows), fetchedAt: Date())
         }
         // As schema 2 left it: the old keys, refs numbered in the old order, no summaries.
         let db = try Database(path: path)
@@ -172,11 +173,13 @@ struct SchemaThreeMigrationTests {
         #expect(old.prefix(3) == ["AB 10", "AB 2", "AB 3"])
         try db.execute("UPDATE name_refs SET ref = -ref")
         try db.execute("UPDATE daily_usage SET name = -name")
+        try db.execute("UPDATE monthly_usage SET name = -name")
         for (i, name) in old.enumerated() {
             let ref = (i + 1) * 4_096
             let was = try #require(try db.scalar("SELECT ref FROM name_refs WHERE name = '\(name)'"))
             try db.prepare("UPDATE name_refs SET ref = ?, fold = ? WHERE name = ?").run([.int(ref), .blob(TextSearch.fold(name)), .text(name)])
             try db.prepare("UPDATE daily_usage SET name = ? WHERE name = ?").run([.int(ref), .int(was)])
+            try db.prepare("UPDATE monthly_usage SET name = ? WHERE name = ?").run([.int(ref), .int(was)])
         }
         try db.execute("DROP TABLE month_facts")
         try db.execute("DROP TABLE month_fact_days")
@@ -194,5 +197,13 @@ struct SchemaThreeMigrationTests {
         while try s.step() { #expect(s.blob(1) == TextSearch.sortKey(s.text(0)), "\(s.text(0))") }
         // The summaries start empty: a month is summarised when a bill first reads it.
         #expect(try check.scalar("SELECT count(*) FROM month_fact_days") == 0)
+        // A bill's rows still come with ranks in the name order (read from the index).
+        var ranked: [(rank: Int, name: String)] = [], matched = 0
+        let read = try store.monthlyRowsWithDailyFacts(day.month) { row, _, _, rank in
+            if rows.contains(where: { $0.organizationId == row.organizationId && $0.organizationName == row.organizationName }) { matched += 1 }
+            ranked.append((rank ?? -1, row.organizationName))
+        }
+        #expect(read && matched == rows.count, "every row with its own name")
+        #expect(ranked.sorted { $0.rank < $1.rank }.map(\.name) == ["AB 2", "AB 3", "AB 10", "Alpine", "Ångström"] && ranked.allSatisfy { $0.rank >= 0 })
     }
 }
