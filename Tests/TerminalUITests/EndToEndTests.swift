@@ -43,18 +43,20 @@ struct EndToEndTests {
 
         try await tmux.send("/")
         try await tmux.send("rocket", literal: true)
-        screen = try await tmux.wait(for: "1/240")
+        // Each wait is for the whole of what is then checked: a capture can catch a frame
+        // half drawn (the title new, the rows old) on a loaded machine.
+        screen = try await tmux.wait { $0.contains("1/240") && $0.contains("Rocket 🚀 Labs") && $0.contains("[/rocket]") }
         #expect(screen.contains("Rocket 🚀 Labs") && screen.contains("[/rocket]"))
         try await tmux.send("Enter")
         try await tmux.send("Escape")
         screen = try await tmux.wait(for: "Organizations 240/240")
 
         try await tmux.send("t")
-        screen = try await tmux.wait(for: "[trial]")
+        screen = try await tmux.wait { $0.contains("[trial]") && $0.contains("TRIAL") }
         #expect(screen.contains("TRIAL"))
         // Trial only and NFR only exclude each other: n replaces t (issue 10, item 22).
         try await tmux.send("n")
-        screen = try await tmux.wait(for: "[NFR] 1/240")
+        screen = try await tmux.wait { $0.contains("[NFR] 1/240") && $0.contains("Demo MSP Internal (NFR)") }
         #expect(!screen.contains("[trial, NFR]"))
         #expect(screen.contains("Demo MSP Internal (NFR)"))
 
@@ -62,13 +64,13 @@ struct EndToEndTests {
         screen = try await tmux.wait(for: "Not For Resale")
         try await tmux.send("Escape")
         try await tmux.send("L")
-        screen = try await tmux.wait(for: "License tiers")
+        screen = try await tmux.wait { $0.contains("License tiers") && $0.contains("Billable seats") }
         #expect(screen.contains("Billable seats"))
         try await tmux.send("Escape")
         screen = try await tmux.wait(for: "Organizations [NFR]")
 
         try await tmux.send("r")
-        screen = try await tmux.wait(seconds: 30) { Tmux.synced($0) }
+        screen = try await tmux.wait(seconds: 30) { Tmux.synced($0) && $0.contains("Organizations [NFR] 1/240") }
         #expect(screen.contains("Organizations [NFR] 1/240"), "a refresh keeps filters and data")
 
         try await tmux.resize(width: 80, height: 24)
