@@ -78,6 +78,11 @@ public struct CustomerLine: Sendable, Equatable {
         self.customerId = customerId; self.tier = tier; self.organizations = organizations; self.seats = seats
         self.amount = amount; self.unpricedLines = unpricedLines; self.isSubtotal = isSubtotal
     }
+
+    init(customerId: String, tier: Tier, total: Bill.Total) {
+        self.init(customerId: customerId, tier: tier, organizations: total.organizations, seats: total.seats, amount: total.amount,
+                  unpricedLines: total.unpricedLines)
+    }
 }
 
 /// What the month before billed, for `--compare` (and the view's Δ): a line's seats
@@ -85,14 +90,13 @@ public struct CustomerLine: Sendable, Equatable {
 public struct PreviousBill: Sendable, Equatable {
     public var month: Month
     public var lines: [String: (seats: Int, amount: Int64?)] = [:]
-    public var customers: [String: (seats: Int, amount: Int64?)] = [:]
+    /// By customer and tier (`key`).
+    public var customers: [String: Bill.Total] = [:]
     public var total = Bill.Total()
 
     public init(_ bill: Bill) {
         month = bill.month
-        for line in bill.lines where !line.isFree { lines[line.organizationId] = (line.seats, line.amount) }
-        for c in bill.byCustomer() { customers[Self.key(c.customerId, c.tier)] = (c.seats, c.amount) }
-        total = bill.total()
+        for line in bill.lines where !line.isFree { add(line) }
     }
 
     /// The month's bill kept as it is read, line by line, without its lines held: what
@@ -101,24 +105,18 @@ public struct PreviousBill: Sendable, Equatable {
                 _ read: ((UsageRow, MonthDailyFacts?, _ suspended: Bool) -> Void) throws -> Void) rethrows {
         self.month = month
         let digits = prices.currency.map(Currency.minorDigits) ?? 2
-        var lines: [String: (seats: Int, amount: Int64?)] = [:], byCustomer: [String: (seats: Int, amount: Int64?)] = [:]
-        var total = Bill.Total()
         try read { row, facts, suspended in
             guard let line = Bill.line(row, facts, suspended: suspended, prices: prices, customers: customers, includeFree: false,
                                        daysNotChecked: 0, minorDigits: digits) else { return }
-            lines[line.organizationId] = (line.seats, line.amount)
-            let key = Self.key(line.customerId ?? "", line.tier)
-            var c = byCustomer[key] ?? (0, nil)
-            c.seats += line.seats
-            if let a = line.amount { c.amount = (c.amount ?? 0) + a }
-            byCustomer[key] = c
-            total.organizations += 1
-            total.seats += line.seats
-            if let a = line.amount { total.amount = (total.amount ?? 0) + a } else { total.unpricedLines += 1; total.unpricedSeats += line.seats }
+            add(line)
         }
-        self.lines = lines
-        self.customers = byCustomer
-        self.total = total
+    }
+
+    /// A billed line of the month, kept by organization, by customer and tier, and in the total.
+    private mutating func add(_ line: BillLine) {
+        lines[line.organizationId] = (line.seats, line.amount)
+        customers[Self.key(line.customerId ?? "", line.tier), default: Bill.Total()].add(line)
+        total.add(line)
     }
 
     static func key(_ customer: String, _ tier: Tier) -> String { customer + "\u{1F}" + tier.rawValue }
@@ -191,6 +189,13 @@ public struct Bill: Sendable, Equatable {
         public var unpricedSeats = 0
         public var isComplete: Bool { unpricedLines == 0 }
         public init() {}
+
+        /// Counts a billed line in: the one rule of every total, subtotal and customer line.
+        public mutating func add(_ line: BillLine) {
+            organizations += 1
+            seats += line.seats
+            if let a = line.amount { amount = (amount ?? 0) + a } else { unpricedLines += 1; unpricedSeats += line.seats }
+        }
     }
 
     public var minorDigits: Int { currency.map(Currency.minorDigits) ?? 2 }
@@ -290,29 +295,20 @@ public struct Bill: Sendable, Equatable {
     /// Totals of the billed lines (free ones are not billed) of one tier, or of all.
     public func total(_ tier: Tier? = nil) -> Total {
         var t = Total()
-        for line in lines where !line.isFree && (tier == nil || line.tier == tier) {
-            t.organizations += 1
-            t.seats += line.seats
-            if let a = line.amount { t.amount = (t.amount ?? 0) + a } else { t.unpricedLines += 1; t.unpricedSeats += line.seats }
-        }
+        for line in lines where !line.isFree && (tier == nil || line.tier == tier) { t.add(line) }
         return t
     }
 
     /// The billed lines by customer and tier (free lines are not billed), in the one
     /// name order of the customer ids (no customer first), then tier.
     public func byCustomer() -> [CustomerLine] {
-        var found: [String: CustomerLine] = [:]
+        var found: [String: (customerId: String, tier: Tier, total: Total)] = [:]
         for line in lines where !line.isFree {
             let key = PreviousBill.key(line.customerId ?? "", line.tier)
-            var c = found[key] ?? CustomerLine(customerId: line.customerId ?? "", tier: line.tier, organizations: 0, seats: 0,
-                                               amount: nil, unpricedLines: 0)
-            c.organizations += 1
-            c.seats += line.seats
-            if let a = line.amount { c.amount = (c.amount ?? 0) + a } else { c.unpricedLines += 1 }
-            found[key] = c
+            found[key, default: (line.customerId ?? "", line.tier, Total())].total.add(line)
         }
-        let ordered = TextSearch.collated(Array(found.values), name: \.customerId, id: { $0.tier.rawValue })
-        return ordered
+        let lines = found.values.map { CustomerLine(customerId: $0.customerId, tier: $0.tier, total: $0.total) }
+        return TextSearch.collated(lines, name: \.customerId, id: { $0.tier.rawValue })
     }
 
     /// A line's change against the month before (nil when not compared).
@@ -330,7 +326,8 @@ public struct Bill: Sendable, Equatable {
             return BillDelta(seats: line.seats, amount: line.amount,
                              previous: (before.reduce(0) { $0 + $1.seats }, amounts.count == before.count ? amounts.reduce(0, +) : nil))
         }
-        return BillDelta(seats: line.seats, amount: line.amount, previous: previous.customers[PreviousBill.key(line.customerId, line.tier)])
+        return BillDelta(seats: line.seats, amount: line.amount,
+                         previous: previous.customers[PreviousBill.key(line.customerId, line.tier)].map { ($0.seats, $0.amount) })
     }
 
     /// What is wrong with the totals, in a line (nil when they are whole).
@@ -382,7 +379,7 @@ public struct Bill: Sendable, Equatable {
         return ExportTable(columns: Self.customerColumns + (previous == nil ? [] : Self.compareColumns), rows: byCustomer().map { c in
             [month, .string(c.customerId), .string(c.tier.rawValue), .number(Double(c.organizations)), .number(Double(c.seats)),
              .string(money(c.amount)), .string(c.amount == nil ? "" : currency ?? "")]
-                + compareCells(previous?.customers[PreviousBill.key(c.customerId, c.tier)], delta(c))
+                + compareCells(previous?.customers[PreviousBill.key(c.customerId, c.tier)].map { ($0.seats, $0.amount) }, delta(c))
         })
     }
 

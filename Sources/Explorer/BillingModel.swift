@@ -215,9 +215,8 @@ public enum BillReader {
                             compare: Bool) -> Bill? {
         guard var bill = read(month, store: store, listed: listed, prices: prices, customers: customers,
                               includeFree: includeFree, historyStart: historyStart) else { return nil }
-        if compare, let before = read(month.adding(months: -1), store: store, listed: listed, prices: prices,
-                                      customers: customers, includeFree: false, historyStart: historyStart) {
-            bill.previous = PreviousBill(before)
+        if compare {
+            bill.previous = previous(month.adding(months: -1), store: store, listed: listed, prices: prices, customers: customers)
         }
         return bill
     }
