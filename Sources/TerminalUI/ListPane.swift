@@ -73,9 +73,6 @@ enum ListPane {
         }
     }
 
-    /// A piece of an organization's id that tells it from others of the same name.
-    static func idSuffix(_ id: String) -> String { "·" + String(id.suffix(4)) }
-
     static func drawRow(_ row: ListRow, _ c: inout Canvas, x: Int, y: Int, cols: Columns, selected: Bool, shared: Bool,
                         previousCached: Bool, _ theme: Theme) {
         let base: Style = selected ? theme.selected : .plain
@@ -88,7 +85,7 @@ enum ListPane {
         else if !row.licenseType.isKnown { badges.append((String(Printable.text(row.licenseType.rawValue).uppercased().prefix(8)), theme.label)) }
         if row.isSuspended { badges.append(("SUSP", theme.suspendedBadge)) }
         // Two organizations of one name: the end of the id stays visible beside it.
-        if shared { badges.insert((idSuffix(row.id), theme.label), at: 0) }
+        if shared { badges.insert((SameNames.idSuffix(row.id), theme.label), at: 0) }
         let badgeWidth = badges.reduce(0) { $0 + DisplayWidth.of($1.0) + 1 }
         let nameWidth = max(4, cols.name - badgeWidth)
         c.put(row.name, x: x, y: y, width: nameWidth, style: base)

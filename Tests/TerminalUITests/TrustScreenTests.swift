@@ -148,7 +148,7 @@ struct TrustScreenTests {
         let text = a.frame(width: 120, height: 40).text
         a.model.list.search = name
         let found = a.frame(width: 120, height: 40).text
-        for twin in twins { #expect(found.contains(ListPane.idSuffix(twin.id)), "\(found)") }
+        for twin in twins { #expect(found.contains(SameNames.idSuffix(twin.id)), "\(found)") }
         a.model.list.select(id: twins[1].id)
         a.model.refreshDetail()
         #expect(a.frame(width: 120, height: 40).text.contains("\(name) · \(twins[1].id)"))
