@@ -591,11 +591,7 @@ extension UsageStore {
     /// before summaries (or a day fetched anew) is summarised here, once.
     func summarise(_ month: Month) throws {
         try writing { db in
-            let first = month.firstDay.description, last = month.lastDay.description
-            let cachedDays = try db.prepare("SELECT period FROM reports WHERE kind = 'daily' AND period BETWEEN ? AND ?")
-                .bind([.text(first), .text(last)])
-            var cached = Set<Int>()
-            while try cachedDays.step() { if let d = Day(cachedDays.text(0)) { cached.insert(d.ordinal) } }
+            let cached = Set(try Self.cachedDays(of: month, in: db).map(\.ordinal))
             let summedDays = try db.prepare("SELECT day FROM month_fact_days WHERE month = ?").bind([.int(Self.ordinal(.monthly(month)))])
             var summed = Set<Int>()
             while try summedDays.step() { summed.insert(summedDays.int(0)) }
@@ -684,13 +680,15 @@ extension UsageStore {
 
     /// The days of `month` whose daily report is cached.
     public func cachedDays(of month: Month) throws -> Set<Day> {
-        try reading { db in
-            let s = try db.prepare("SELECT period FROM reports WHERE kind = 'daily' AND period BETWEEN ? AND ?")
-                .bind([.text(month.firstDay.description), .text(month.lastDay.description)])
-            var out = Set<Day>()
-            while try s.step() { if let d = Day(s.text(0)) { out.insert(d) } }
-            return out
-        }
+        try reading { try Self.cachedDays(of: month, in: $0) }
+    }
+
+    static func cachedDays(of month: Month, in db: Database) throws -> Set<Day> {
+        let s = try db.prepare("SELECT period FROM reports WHERE kind = 'daily' AND period BETWEEN ? AND ?")
+            .bind([.text(month.firstDay.description), .text(month.lastDay.description)])
+        var out = Set<Day>()
+        while try s.step() { if let d = Day(s.text(0)) { out.insert(d) } }
+        return out
     }
 
     /// The month's daily rows grouped by organization ref: `org`, `peak`, `days`, and
