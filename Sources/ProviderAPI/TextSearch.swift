@@ -55,15 +55,7 @@ public enum TextSearch {
         guard folded.contains(where: isDigit) else { return folded }
         var out = [UInt8]()
         out.reserveCapacity(folded.count + 8)
-        var i = 0
-        while i < folded.count {
-            guard isDigit(folded[i]) else { out.append(folded[i]); i += 1; continue }
-            let (start, end) = digitRun(folded, from: i)
-            out.append(0x30)
-            out.append(UInt8(min(255, end - start)))
-            out.append(contentsOf: folded[start..<end])
-            i = end
-        }
+        eachKeyByte(folded) { out.append($0); return true }
         return out
     }
 
@@ -71,21 +63,31 @@ public enum TextSearch {
     /// past the end), made without making the key.
     public static func numberedPrefix(_ folded: [UInt8]) -> (UInt64, UInt64) {
         var out = (UInt64(0), UInt64(0)), n = 0
-        func put(_ b: UInt8) {
-            if n < 8 { out.0 |= UInt64(b) << (8 * (7 - n)) } else if n < 16 { out.1 |= UInt64(b) << (8 * (15 - n)) }
+        eachKeyByte(folded) { b in
+            if n < 8 { out.0 |= UInt64(b) << (8 * (7 - n)) } else { out.1 |= UInt64(b) << (8 * (15 - n)) }
             n += 1
-        }
-        var i = 0
-        while i < folded.count, n < 16 {
-            guard isDigit(folded[i]) else { put(folded[i]); i += 1; continue }
-            let (start, end) = digitRun(folded, from: i)
-            put(0x30)
-            put(UInt8(min(255, end - start)))
-            var k = start
-            while k < end, n < 16 { put(folded[k]); k += 1 }
-            i = end
+            return n < 16
         }
         return out
+    }
+
+    /// Hands over the bytes of `numbered(folded)` in order, while `body` says go on: a
+    /// run of digits as '0', the count of its digits after leading zeros (one at least,
+    /// at most 255), and those digits.
+    @inline(__always)
+    static func eachKeyByte(_ folded: [UInt8], _ body: (UInt8) -> Bool) {
+        var i = 0
+        while i < folded.count {
+            guard isDigit(folded[i]) else {
+                guard body(folded[i]) else { return }
+                i += 1
+                continue
+            }
+            let (start, end) = digitRun(folded, from: i)
+            guard body(0x30), body(UInt8(min(255, end - start))) else { return }
+            for k in start..<end { guard body(folded[k]) else { return } }
+            i = end
+        }
     }
 
     @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
