@@ -181,7 +181,8 @@ enum BillingPane {
         let digits = bill.minorDigits
         var out: [(variants: [String], style: (Theme) -> Style)] = []
         let flagged = bill.lines.filter(\.isFlagged).count
-        for (label, total) in [("business", bill.total(.business)), ("enterprise", bill.total(.enterprise)), ("total", bill.total())] {
+        let totals = bill.totals()
+        for (label, total) in [("business", totals.business), ("enterprise", totals.enterprise), ("total", totals.all)] {
             let amount = total.amount.map { Format.money($0, minorDigits: digits) + (bill.currency.map { " " + $0 } ?? "") }
             let check = label == "total" && flagged > 0
             out.append(([
@@ -190,13 +191,13 @@ enum BillingPane {
                 "\(label) \(Format.count(total.organizations)) · \(Format.count(total.seats))" + (amount.map { " · " + $0 } ?? "") + (check ? " ⚑\(flagged)" : ""),
             ], label == "total" ? { _ in Style(bold: true) } : { $0.header }))
         }
-        if let what = bill.incompleteness {
+        if let what = bill.incompleteness(of: totals.all) {
             out.append((["⚑ " + what], { $0.warning }))
         }
         if let previous = bill.previous {
             let t = previous.total
             let amount = t.amount.map { Format.money($0, minorDigits: digits) + (bill.currency.map { " " + $0 } ?? "") }
-            let delta = BillDelta(seats: bill.total().seats, amount: bill.total().amount, previous: (t.seats, t.amount))
+            let delta = BillDelta(seats: totals.all.seats, amount: totals.all.amount, previous: (t.seats, t.amount))
             out.append(([
                 "\(previous.month): \(Format.plural(t.organizations, "organization")) · \(Format.plural(t.seats, "seat"))" + (amount.map { " · " + $0 } ?? "") + " · Δ \(deltaText(delta, digits))",
                 "\(previous.month) \(Format.count(t.seats))" + (amount.map { " · " + $0 } ?? "") + " · Δ \(deltaText(delta, digits))",

@@ -106,6 +106,12 @@ struct BillRoundTwoUnitTests {
         let view = BillingModel.order(lines, in: bill, byAmount: false, byChange: false)
         #expect(view.map { "\($0.customerId)|\($0.isSubtotal ? "total" : $0.tier.rawValue)|\($0.seats)" } == ["K-1|enterprise|5", "K-1|business|3", "K-1|total|8", "|business|7"])
         #expect(bill.customerTable.columns == ["month", "customerId", "tier", "organizations", "seats", "amount", "currency"])
+        // The one-pass totals are the per-tier ones, an unknown tier counted in all only.
+        let mixed = Bill(month: Month("2026-10")!, rows: rows + [row("o9", "P", Tier(rawValue: "platinum"), seats: 4)], daily: [:],
+                         prices: PriceList(currency: "EUR", prices: [.business: UnitPrice(tenThousandths: 10_000)]), customers: customers)
+        let totals = mixed.totals()
+        #expect(totals.business == mixed.total(.business) && totals.enterprise == mixed.total(.enterprise) && totals.all == mixed.total())
+        #expect(totals.all.organizations == 4 && totals.all.unpricedLines == 2)
     }
 
     /// Item 10: the sync keeps each month's daily summary as it writes; a day written
