@@ -145,17 +145,16 @@ public final class BillingModel: LineList {
         selected = keep.flatMap(position(of:)) ?? 0
     }
 
-    /// The selected line's key: an organization's id, or a customer's id and tier.
-    var selectedKey: String? {
-        if byCustomer { return selectedCustomer.map { "customer:" + PreviousBill.key($0.customerId, $0.tier) + ($0.isSubtotal ? ":total" : "") } }
-        return selectedLine?.organizationId
+    /// The selected line's key: an organization's id, or a customer line's `selectionKey`.
+    var selectedKey: String? { byCustomer ? selectedCustomer.map(Self.selectionKey) : selectedLine?.organizationId }
+
+    /// A customer line's key for the selection: its customer and tier, or its subtotal.
+    private static func selectionKey(_ line: CustomerLine) -> String {
+        "customer:" + PreviousBill.key(line.customerId, line.tier) + (line.isSubtotal ? ":total" : "")
     }
 
     private func position(of key: String) -> Int? {
-        if key.hasPrefix("customer:") {
-            let k = String(key.dropFirst("customer:".count))
-            return byCustomer ? customerLines.firstIndex { PreviousBill.key($0.customerId, $0.tier) + ($0.isSubtotal ? ":total" : "") == k } : nil
-        }
+        if key.hasPrefix("customer:") { return byCustomer ? customerLines.firstIndex { Self.selectionKey($0) == key } : nil }
         return byCustomer ? nil : lines.firstIndex { $0.organizationId == key }
     }
 
