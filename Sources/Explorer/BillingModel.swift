@@ -58,13 +58,15 @@ public final class BillingModel: LineList {
         requests += 1
         let request = requests, prices = self.prices, customers = self.customers
         return ViewRead {
-            let bill = BillReader.bill(month, store: store, listed: listed, prices: prices, customers: customers,
-                                       historyStart: historyStart, compare: false)
+            // The list's strings, indexed once for both reads.
+            let shared = SharedStrings(listed)
+            let bill = BillReader.read(month, store: store, shared: shared, prices: prices, customers: customers, includeFree: false,
+                                       historyStart: historyStart)
             return { model in
                 model.billing.landed(request, month: month, bill, keep: keep)
                 guard bill != nil, request == model.billing.requests else { return }
                 model.askRead(ViewRead {
-                    let previous = BillReader.previous(month.adding(months: -1), store: store, listed: listed, prices: prices,
+                    let previous = BillReader.previous(month.adding(months: -1), store: store, shared: shared, prices: prices,
                                                        customers: customers)
                     return { model in model.billing.previousLanded(request, previous) }
                 })
@@ -212,10 +214,11 @@ public enum BillReader {
     public static func bill(_ month: Month, store: UsageStore, listed: [ListRow] = [], prices: PriceList,
                             customers: [String: Customer], includeFree: Bool = false, historyStart: Day?,
                             compare: Bool) -> Bill? {
-        guard var bill = read(month, store: store, listed: listed, prices: prices, customers: customers,
+        let shared = SharedStrings(listed)
+        guard var bill = read(month, store: store, shared: shared, prices: prices, customers: customers,
                               includeFree: includeFree, historyStart: historyStart) else { return nil }
         if compare {
-            bill.previous = previous(month.adding(months: -1), store: store, listed: listed, prices: prices, customers: customers)
+            bill.previous = previous(month.adding(months: -1), store: store, shared: shared, prices: prices, customers: customers)
         }
         return bill
     }
@@ -228,10 +231,9 @@ public enum BillReader {
 
     /// What the view's Δ needs of `month`'s bill, kept as it is read (no line held);
     /// nil when the month is not cached.
-    static func previous(_ month: Month, store: UsageStore, listed: [ListRow], prices: PriceList,
+    static func previous(_ month: Month, store: UsageStore, shared: SharedStrings, prices: PriceList,
                          customers: [String: Customer]) -> PreviousBill? {
         var found = false
-        let shared = SharedStrings(listed)
         let previous = PreviousBill(month: month, prices: prices, customers: customers) { add in
             found = (try? store.monthlyRowsWithDailyFacts(month) { row, facts, suspended, _ in
                 add(shared.sharing(row), facts.map(MonthDailyFacts.init), suspended)
@@ -240,10 +242,9 @@ public enum BillReader {
         return found ? previous : nil
     }
 
-    static func read(_ month: Month, store: UsageStore, listed: [ListRow], prices: PriceList, customers: [String: Customer],
+    static func read(_ month: Month, store: UsageStore, shared: SharedStrings, prices: PriceList, customers: [String: Customer],
                      includeFree: Bool, historyStart: Day?) -> Bill? {
         var found = false
-        let shared = SharedStrings(listed)
         let bill = Bill(month: month, prices: prices, customers: customers, includeFree: includeFree,
                         daysNotChecked: daysNotChecked(month, store: store, historyStart: historyStart),
                         capacity: store.rowCount(.monthly(month)) ?? 0) { add in
