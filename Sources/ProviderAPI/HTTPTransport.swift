@@ -25,9 +25,21 @@ public enum TransportError: Error, Sendable, Equatable {
     case plainHTTP
 }
 
-/// What sends a GET. URLSession in production; tests may put anything behind it.
+/// What sends a request. URLSession in production; tests may put anything behind it.
+/// The Provider API is read with GETs only; `send` carries the writes of a PSA sync
+/// (PATCH, POST with a JSON body).
 public protocol HTTPTransport: Sendable {
     func get(_ url: URL, headers: [String: String]) async throws -> HTTPResponse
+    func send(_ method: String, _ url: URL, headers: [String: String], body: Data?) async throws -> HTTPResponse
+}
+
+extension HTTPTransport {
+    /// A transport that only reads: GET goes to `get`; any other method is refused
+    /// before anything is sent.
+    public func send(_ method: String, _ url: URL, headers: [String: String], body: Data?) async throws -> HTTPResponse {
+        guard method == "GET", body == nil else { throw TransportError.connectionFailed("this transport sends GET only, not \(method)") }
+        return try await get(url, headers: headers)
+    }
 }
 
 /// URLSession (libcurl underneath on Linux): no extra dependency to build, keep-alive
@@ -80,8 +92,13 @@ public final class URLSessionTransport: HTTPTransport {
     deinit { session.invalidateAndCancel() }
 
     public func get(_ url: URL, headers: [String: String]) async throws -> HTTPResponse {
+        try await send("GET", url, headers: headers, body: nil)
+    }
+
+    public func send(_ method: String, _ url: URL, headers: [String: String], body: Data?) async throws -> HTTPResponse {
         var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData)
-        request.httpMethod = "GET"
+        request.httpMethod = method
+        request.httpBody = body
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         // The completion-handler API under our own continuation, not `data(for:)`: on
         // Linux its cancellation handler calls into the session's queue while holding the

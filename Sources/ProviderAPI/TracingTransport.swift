@@ -5,8 +5,9 @@ import Glibc
 
 /// `--trace-http FILE`: every request and response as one JSON line each (time,
 /// method, URL, status, headers, the body up to 64 KB), for a bug report about the
-/// real API. The Authorization header is written `Bearer <redacted>`, and the token is
-/// cut out of anything else it could appear in; the file is 0600.
+/// real API. The Authorization header is written with its scheme only (`Bearer
+/// <redacted>`, `Basic <redacted>`), and its credential is cut out of anything else it
+/// could appear in; the file is 0600.
 public final class TracingTransport: HTTPTransport, Sendable {
     let inner: HTTPTransport
     let fd: Int32
@@ -31,19 +32,28 @@ public final class TracingTransport: HTTPTransport, Sendable {
     }
 
     public func get(_ url: URL, headers: [String: String]) async throws -> HTTPResponse {
+        try await send("GET", url, headers: headers, body: nil)
+    }
+
+    public func send(_ method: String, _ url: URL, headers: [String: String], body: Data?) async throws -> HTTPResponse {
         let id = lock.withLock { n -> Int in n += 1; return n }
-        let token = headers.first { $0.key.lowercased() == "authorization" }?.value.replacingOccurrences(of: "Bearer ", with: "")
+        // "Bearer TOKEN", "Basic BASE64": the scheme is shown, the credential never.
+        let authorization = headers.first { $0.key.lowercased() == "authorization" }?.value
+        let scheme = authorization.map { String($0.prefix { $0 != " " }) } ?? ""
+        let secret = authorization.map { String($0.dropFirst(scheme.count).drop { $0 == " " }) }
         func clean(_ text: String) -> String {
-            guard let token, !token.isEmpty else { return text }
-            return text.replacingOccurrences(of: token, with: "<redacted>")
+            guard let secret, !secret.isEmpty else { return text }
+            return text.replacingOccurrences(of: secret, with: "<redacted>")
         }
         var shown = headers
-        for key in headers.keys where key.lowercased() == "authorization" { shown[key] = "Bearer <redacted>" }
-        write(["id": "\(id)", "time": Self.now(), "direction": "\"request\"", "method": "\"GET\"",
-               "url": JSONText.quote(clean(url.absoluteString)), "headers": Self.object(shown.mapValues(clean))])
+        for key in headers.keys where key.lowercased() == "authorization" { shown[key] = scheme + " <redacted>" }
+        var request = ["id": "\(id)", "time": Self.now(), "direction": "\"request\"", "method": JSONText.quote(method),
+                       "url": JSONText.quote(clean(url.absoluteString)), "headers": Self.object(shown.mapValues(clean))]
+        if let body, let text = String(data: body.prefix(Self.bodyLimit), encoding: .utf8) { request["body"] = JSONText.quote(clean(text)) }
+        write(request)
         let started = Date()
         do {
-            let response = try await inner.get(url, headers: headers)
+            let response = try await inner.send(method, url, headers: headers, body: body)
             let body = response.body.prefix(Self.bodyLimit)
             var fields = ["id": "\(id)", "time": Self.now(), "direction": "\"response\"", "status": "\(response.status)",
                           "ms": "\(Int(Date().timeIntervalSince(started) * 1000))", "headers": Self.object(response.headers.mapValues(clean)),

@@ -44,13 +44,16 @@ struct Connection {
     }
 }
 
-/// A request as the simulator sees it: only what a GET-only JSON API needs.
+/// A request as the simulator sees it: method, path, query, headers and the body
+/// (the ConnectWise simulator takes PATCH and POST).
 public struct HTTPRequest: Sendable {
     public var method: String
     public var path: String
     public var query: [String: String]
     /// Header names lower-cased.
     public var headers: [String: String]
+    /// The body, as long as its Content-Length said.
+    public var body = Data()
 }
 
 /// What to answer, and how: normally, after a stall (no answer before the client gives
@@ -67,7 +70,8 @@ public struct HTTPReply: Sendable {
     }
 }
 
-/// A small HTTP/1.1 server on POSIX sockets: a thread a connection, keep-alive, GET only.
+/// A small HTTP/1.1 server on POSIX sockets: a thread a connection, keep-alive, bodies
+/// by Content-Length (no chunked uploads).
 /// Chosen over FlyingFox because the simulator must misbehave on purpose (stall, cut a
 /// body short), which is simplest with the socket in hand, and it costs no build time.
 public final class HTTPServer: @unchecked Sendable {
@@ -195,10 +199,19 @@ public final class HTTPServer: @unchecked Sendable {
             guard let end = headEnd else { return }
             let head = String(decoding: buffer[0..<end], as: UTF8.self)
             buffer.removeFirst(end + 4)
-            guard let request = Self.parse(head) else {
+            guard var request = Self.parse(head) else {
                 write(fd, HTTPReply(status: 400, body: Data("{\"status\":400,\"title\":\"Bad Request\"}".utf8)), keepAlive: false)
                 return
             }
+            let length = request.headers["content-length"].flatMap(Int.init) ?? 0
+            guard (0...(8 << 20)).contains(length) else { return }
+            while buffer.count < length {
+                let n = fd.receive(&chunk)
+                if n <= 0 { return }
+                buffer.append(contentsOf: chunk[0..<n])
+            }
+            request.body = Data(buffer[0..<length])
+            buffer.removeFirst(length)
             let keepAlive = request.headers["connection"]?.lowercased() != "close"
             let reply = handler(request)
             switch reply.delivery {
@@ -260,6 +273,7 @@ public final class HTTPServer: @unchecked Sendable {
     static func reason(_ status: Int) -> String {
         switch status {
         case 200: return "OK"
+        case 201: return "Created"
         case 400: return "Bad Request"
         case 401: return "Unauthorized"
         case 403: return "Forbidden"
