@@ -36,22 +36,26 @@ let package = Package(
             "CLibcrypto",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
-        .target(name: "ProviderSimulator", dependencies: ["ProviderAPI", "CLibssl"], swiftSettings: strict),
+        // The ConnectWise PSA client, the plan's rule, apply and its journal (`psa`).
+        .target(name: "ConnectWise", dependencies: [
+            "ProviderAPI", .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
+        .target(name: "ProviderSimulator", dependencies: ["ProviderAPI", "ConnectWise", "CLibssl"], swiftSettings: strict),
         .target(name: "UsageStore", dependencies: ["ProviderAPI", "CSQLite"], swiftSettings: strict),
         // The sync engine: what to fetch, in which order, into the cache.
         .target(name: "Sync", dependencies: ["ProviderAPI", "UsageStore",
                                             .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
-        .target(name: "Explorer", dependencies: ["ProviderAPI", "UsageStore", "Sync", "CXLSXWriter"], swiftSettings: strict),
+        .target(name: "Explorer", dependencies: ["ProviderAPI", "UsageStore", "Sync", "ConnectWise", "CXLSXWriter"], swiftSettings: strict),
         .target(name: "TerminalUI", dependencies: ["Explorer", "ProviderAPI", "Sync", "CNcursesw"], swiftSettings: strict),
         .executableTarget(name: "provider-explorer", dependencies: [
-            "ProviderAPI", "ProviderSimulator", "UsageStore", "Sync", "Explorer", "TerminalUI",
+            "ProviderAPI", "ProviderSimulator", "UsageStore", "Sync", "ConnectWise", "Explorer", "TerminalUI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
 
         // `swift run -c release provider-explorer-bench`: the figures of BENCHMARKS.md.
         .executableTarget(name: "provider-explorer-bench", dependencies: [
-            "ProviderAPI", "ProviderSimulator", "UsageStore", "Sync", "Explorer", "TerminalUI", "TestSupport",
+            "ProviderAPI", "ProviderSimulator", "UsageStore", "Sync", "ConnectWise", "Explorer", "TerminalUI", "TestSupport",
         ], path: "Benchmarks", swiftSettings: strict),
 
         // Helpers the test targets share: temporary files, child processes, a simulator with a key.
@@ -62,13 +66,13 @@ let package = Package(
                     resources: [.copy("Golden")], swiftSettings: strict),
         .testTarget(name: "SyncTests", dependencies: ["Sync", "UsageStore", "ProviderAPI", "ProviderSimulator", "TestSupport"],
                     swiftSettings: strict),
-        .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "ProviderAPI", "UsageStore", "Sync", "ProviderSimulator", "TestSupport"],
+        .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "ConnectWise", "ProviderAPI", "UsageStore", "Sync", "ProviderSimulator", "TestSupport"],
                     swiftSettings: strict),
         // GoldenScreens/: whole screens as text and styles, read from the source tree.
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Explorer", "ProviderAPI", "UsageStore", "Sync", "ProviderSimulator", "TestSupport", "CNcursesw"],
                     exclude: ["GoldenScreens"], swiftSettings: strict),
         // Also the executable itself (@testable), for the config file's parser.
-        .testTarget(name: "CommandLineTests", dependencies: ["ProviderAPI", "ProviderSimulator", "UsageStore", "TestSupport", "Explorer", "TerminalUI", "provider-explorer"],
+        .testTarget(name: "CommandLineTests", dependencies: ["ProviderAPI", "ProviderSimulator", "UsageStore", "TestSupport", "ConnectWise", "Explorer", "TerminalUI", "provider-explorer"],
                     swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

@@ -95,7 +95,7 @@ public enum CredentialsLoader {
 
     /// Reads a file that holds a private key, refusing it (as OpenSSH does) when group
     /// or others have any access, and saying what fixes it.
-    static func readSecretFile(_ path: String) throws -> ([UInt8], Int) {
+    public static func readSecretFile(_ path: String) throws -> ([UInt8], Int) {
         var info = stat()
         guard stat(path, &info) == 0 else {
             let reason = errno == ENOENT ? "no such file; check the path given to --credentials or --key"

@@ -61,7 +61,7 @@ public struct CredentialsCommand: Sendable, Equatable {
 
     /// Runs `/bin/sh -c command`; its standard output, or an error that names the exit
     /// status or the timeout (never the output).
-    func run() throws -> [UInt8] {
+    public func run() throws -> [UInt8] {
         var pipeFDs: [Int32] = [0, 0]
         guard pipe(&pipeFDs) == 0 else { throw failure("cannot be run: \(SystemError.describe(errno))") }
         let (readEnd, writeEnd) = (pipeFDs[0], pipeFDs[1])

@@ -3,7 +3,7 @@ import Foundation
 
 /// Small helpers over libcrypto: memory BIOs, digests, error text. Only this target
 /// imports libcrypto (architecture.md).
-enum OpenSSL {
+public enum OpenSSL {
     /// libcrypto set up without its exit-time cleanup: threads still signing or
     /// verifying as the process exits (the simulator's, in tests) would otherwise use
     /// freed locks (seen under ThreadSanitizer). The OS frees everything at exit anyway.
@@ -45,7 +45,7 @@ enum OpenSSL {
     static func clearErrors() { ERR_clear_error() }
 
     /// Overwrites a buffer that held key material, where the language lets us.
-    static func wipe(_ bytes: inout [UInt8]) {
+    public static func wipe(_ bytes: inout [UInt8]) {
         bytes.withUnsafeMutableBytes { raw in
             if let base = raw.baseAddress { OPENSSL_cleanse(base, raw.count) }
         }
