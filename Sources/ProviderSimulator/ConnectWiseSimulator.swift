@@ -1,0 +1,374 @@
+import ConnectWise
+import Foundation
+import ProviderAPI
+
+/// A ConnectWise PSA (REST v3.0) on 127.0.0.1, for `psa simulate`, the tests and the
+/// benchmark: companies, agreements, additions and the product catalog, with Basic
+/// auth and the clientId header checked, `conditions=` read, lists paged with `Link`
+/// headers, JSON Patch and POST of additions, and faults on request (a write refused,
+/// latency, throttling).
+public final class ConnectWiseSimulator: @unchecked Sendable {
+    public struct Credentials: Sendable, Equatable {
+        public var company: String
+        public var publicKey: String
+        public var privateKey: String
+        public var clientId: String
+        public init(company: String, publicKey: String, privateKey: String, clientId: String) {
+            self.company = company; self.publicKey = publicKey; self.privateKey = privateKey; self.clientId = clientId
+        }
+    }
+
+    /// The demo's keys. The private key is a demo's, and only ever opens this simulator.
+    public static let demoCredentials = Credentials(company: "demo", publicKey: "demo-public-key",
+                                                    privateKey: "demo-private-key-not-a-secret",
+                                                    clientId: "6f1c0de4-5a1e-4a4b-9d3e-2c7f00d3e1a0")
+    public static let businessProduct = "NP-BUS"
+    public static let enterpriseProduct = "NP-ENT"
+    public static let otherProduct = "M365-BACKUP"
+    public static let agreementType = "Managed Services"
+
+    /// What the simulated PSA holds.
+    public struct Store: Sendable {
+        public var companies: [CWCompany] = []
+        public var agreements: [CWAgreement] = []
+        public var additions: [Int: [CWAddition]] = [:]
+        public var catalog: [CWCatalogItem] = []
+        public var nextId = 900_000
+        public init() {}
+    }
+
+    public let credentials: Credentials
+    private let store: Locked<Store>
+    private let faults = Locked(Faults())
+    private let counts = Locked([String: Int]())
+    private var server: HTTPServer?
+    private var base = ""
+    /// Seconds added to every answer.
+    public let latency: Double
+    /// The most objects a page holds, whatever pageSize asks (at most 1000).
+    public let maxPageSize: Int
+
+    struct Faults {
+        /// Writes to these additions (PATCH) or agreements (POST) answer this status.
+        var refuse: [String: (status: Int, message: String)] = [:]
+        /// The next n requests answer 429 with Retry-After 0.
+        var throttle = 0
+    }
+
+    public init(store: Store, credentials: Credentials = ConnectWiseSimulator.demoCredentials, latency: Double = 0, maxPageSize: Int = 1000) {
+        self.store = Locked(store)
+        self.credentials = credentials
+        self.latency = latency
+        self.maxPageSize = min(1000, max(1, maxPageSize))
+    }
+
+    public func start(port: UInt16 = 0) throws -> URL {
+        let server = try HTTPServer(port: port) { [self] request in handle(request) }
+        self.server = server
+        base = "http://127.0.0.1:\(server.port)"
+        server.start()
+        return URL(string: base)!
+    }
+
+    public func stop() { server?.stop() }
+    deinit { server?.stop() }
+
+    // MARK: - For tests
+
+    /// A copy of what the PSA holds now.
+    public var snapshot: Store { store.withLock { $0 } }
+
+    /// Changes what the PSA holds, as a person in ConnectWise would.
+    public func edit(_ body: (inout Store) -> Void) { store.withLock { body(&$0) } }
+
+    /// Writes to `additionId` (PATCH) answer `status` with `message` until `allow`.
+    public func refuseWrites(toAddition id: Int, status: Int = 400, message: String = "The quantity cannot be changed on a closed agreement") {
+        faults.withLock { $0.refuse["addition \(id)"] = (status, message) }
+    }
+
+    /// New additions on `agreementId` (POST) answer `status` until `allow`.
+    public func refuseCreates(onAgreement id: Int, status: Int = 500, message: String = "An unexpected error occurred") {
+        faults.withLock { $0.refuse["agreement \(id)"] = (status, message) }
+    }
+
+    public func allowAllWrites() { faults.withLock { $0.refuse = [:] } }
+
+    /// The next `n` requests answer 429 (Retry-After: 0).
+    public func throttle(next n: Int) { faults.withLock { $0.throttle = n } }
+
+    /// Requests by "METHOD path-kind": `GET additions`, `PATCH addition`, `POST additions`, ...
+    public func requestCounts() -> [String: Int] { counts.withLock { $0 } }
+    public var writeCount: Int { counts.withLock { ($0["PATCH addition"] ?? 0) + ($0["POST additions"] ?? 0) } }
+    public func resetCounts() { counts.withLock { $0 = [:] } }
+
+    // MARK: - Serving
+
+    static let root = "/" + ConnectWiseContract.apiPath + "/"
+
+    func handle(_ request: HTTPRequest) -> HTTPReply {
+        if latency > 0 { Thread.sleep(forTimeInterval: latency) }
+        let throttled = faults.withLock { f -> Bool in
+            guard f.throttle > 0 else { return false }
+            f.throttle -= 1
+            return true
+        }
+        if throttled { return error(429, "ConnectWiseApi", "Too many requests", headers: ["Retry-After": "0"]) }
+        let expected = "Basic " + Data("\(credentials.company)+\(credentials.publicKey):\(credentials.privateKey)".utf8).base64EncodedString()
+        guard request.headers["authorization"] == expected else {
+            return error(401, "Unauthorized", "Authentication failed: the API member's keys or company are not valid")
+        }
+        guard let client = request.headers["clientid"], !client.isEmpty else {
+            return error(400, "InvalidObject", "A clientId header is required: register a developer client id")
+        }
+        guard request.path.hasPrefix(Self.root) else { return error(404, "NotFound", "No such resource") }
+        let parts = request.path.dropFirst(Self.root.count).split(separator: "/").map(String.init)
+        let kind = parts.count == 4 ? "additions" : parts.count == 5 ? "addition" : parts.last ?? ""
+        counts.withLock { $0["\(request.method) \(kind)", default: 0] += 1 }
+        let conditions: Condition?
+        do { conditions = try request.query["conditions"].map(Condition.parse) } catch let failure {
+            return error(400, "InvalidObject", "The conditions could not be read: \(failure)")
+        }
+        switch (request.method, parts.count) {
+        case ("GET", 2) where parts == ["company", "companies"]:
+            return page(request, store.withLock { $0.companies }, conditions)
+        case ("GET", 2) where parts == ["finance", "agreements"]:
+            return page(request, store.withLock { $0.agreements }, conditions)
+        case ("GET", 2) where parts == ["procurement", "catalog"]:
+            return page(request, store.withLock { $0.catalog }, conditions)
+        case ("GET", 4) where parts[0] == "finance" && parts[1] == "agreements" && parts[3] == "additions":
+            guard let id = Int(parts[2]), let additions = agreementAdditions(id) else { return error(404, "NotFound", "Agreement \(parts[2]) was not found") }
+            return page(request, additions, conditions)
+        case ("PATCH", 5) where parts[0] == "finance" && parts[3] == "additions":
+            guard let agreement = Int(parts[2]), let id = Int(parts[4]) else { return error(404, "NotFound", "No such addition") }
+            return patch(agreement: agreement, addition: id, body: request.body)
+        case ("POST", 4) where parts[0] == "finance" && parts[3] == "additions":
+            guard let agreement = Int(parts[2]) else { return error(404, "NotFound", "No such agreement") }
+            return create(agreement: agreement, body: request.body)
+        default:
+            return error(404, "NotFound", "No route for \(request.method) \(request.path)")
+        }
+    }
+
+    private func agreementAdditions(_ id: Int) -> [CWAddition]? {
+        store.withLock { s in s.agreements.contains { $0.id == id } ? s.additions[id] ?? [] : nil }
+    }
+
+    private func patch(agreement: Int, addition id: Int, body: Data) -> HTTPReply {
+        if let refused = faults.withLock({ $0.refuse["addition \(id)"] }) { return error(refused.status, "InvalidObject", refused.message) }
+        guard let ops = try? JSONDecoder().decode([CWPatch].self, from: body), !ops.isEmpty else {
+            return error(400, "InvalidObject", "The body must be a JSON Patch array")
+        }
+        for op in ops where op.op != "replace" || !["quantity", "/quantity"].contains(op.path) {
+            return error(400, "InvalidObject", "Only replace of quantity is supported here, not \(op.op) \(op.path)")
+        }
+        return store.withLock { s -> HTTPReply in
+            guard var list = s.additions[agreement], let i = list.firstIndex(where: { $0.id == id }) else {
+                return error(404, "NotFound", "Addition \(id) was not found on agreement \(agreement)")
+            }
+            for op in ops { list[i].quantity = op.value }
+            s.additions[agreement] = list
+            return json(200, list[i])
+        }
+    }
+
+    private func create(agreement: Int, body: Data) -> HTTPReply {
+        if let refused = faults.withLock({ $0.refuse["agreement \(agreement)"] }) { return error(refused.status, "ConnectWiseApi", refused.message) }
+        guard let new = try? JSONDecoder().decode(CWNewAddition.self, from: body) else {
+            return error(400, "InvalidObject", "Addition object is invalid", field: "product")
+        }
+        return store.withLock { s -> HTTPReply in
+            guard s.agreements.contains(where: { $0.id == agreement }) else { return error(404, "NotFound", "Agreement \(agreement) was not found") }
+            guard let item = s.catalog.first(where: { $0.identifier.caseInsensitiveCompare(new.product.identifier ?? "") == .orderedSame || $0.id == new.product.id }) else {
+                return error(400, "InvalidObject", "Addition object is invalid", field: "product")
+            }
+            s.nextId += 1
+            let made = CWAddition(id: s.nextId, product: CWReference(id: item.id, identifier: item.identifier, name: item.description),
+                                  quantity: new.quantity, billCustomer: new.billCustomer, effectiveDate: new.effectiveDate,
+                                  agreementId: agreement, invoiceDescription: new.invoiceDescription)
+            s.additions[agreement, default: []].append(made)
+            return json(201, made)
+        }
+    }
+
+    /// One page of `items` that meet the conditions, with a `Link` to the next and last.
+    private func page<T: Encodable>(_ request: HTTPRequest, _ items: [T], _ conditions: Condition?) -> HTTPReply {
+        let objects: [[String: Any]] = items.compactMap { item in
+            guard let data = try? JSONEncoder().encode(item) else { return nil }
+            return try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        }
+        let kept = conditions.map { c in objects.filter { c.matches($0) } } ?? objects
+        let size = min(maxPageSize, max(1, Int(request.query["pageSize"] ?? "") ?? 25))
+        let number = max(1, Int(request.query["page"] ?? "") ?? 1)
+        let slice = Array(kept.dropFirst((number - 1) * size).prefix(size))
+        let pages = max(1, (kept.count + size - 1) / size)
+        var headers = ["Content-Type": "application/json"]
+        func link(_ page: Int) -> String {
+            var query = request.query
+            query["page"] = String(page)
+            query["pageSize"] = String(size)
+            let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+            let text = query.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }.joined(separator: "&")
+            return "<\(base)\(request.path)?\(text)>"
+        }
+        if number < pages { headers["Link"] = "\(link(number + 1)); rel=\"next\", \(link(pages)); rel=\"last\"" }
+        let body = (try? JSONSerialization.data(withJSONObject: slice, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("[]".utf8)
+        return HTTPReply(status: 200, headers: headers, body: body)
+    }
+
+    private func json<T: Encodable>(_ status: Int, _ value: T) -> HTTPReply {
+        HTTPReply(status: status, headers: ["Content-Type": "application/json"], body: (try? JSONEncoder().encode(value)) ?? Data())
+    }
+
+    private func error(_ status: Int, _ code: String, _ message: String, field: String? = nil, headers: [String: String] = [:]) -> HTTPReply {
+        let body = CWErrorBody(code: code, message: message, errors: field.map { [CWErrorBody.Item(code: "Required", field: $0, message: "\($0) is invalid")] })
+        return HTTPReply(status: status, headers: headers.merging(["Content-Type": "application/json"]) { a, _ in a },
+                         body: (try? JSONEncoder().encode(body)) ?? Data())
+    }
+}
+
+/// ConnectWise's `conditions=` language, the part a sync sends: comparisons (`=`, `!=`,
+/// `<`, `>`, `like` with `%`), `in (…)`, joined by `and` / `or`, fields nested with `/`.
+struct Condition {
+    enum Value: Equatable { case text(String), number(Double), bool(Bool), null }
+    indirect enum Node {
+        case compare(field: [String], op: String, value: Value)
+        case member(field: [String], values: [Value])
+        case and(Node, Node), or(Node, Node)
+    }
+    let root: Node
+
+    struct SyntaxError: Error, CustomStringConvertible { let description: String }
+
+    static func parse(_ text: String) throws -> Condition {
+        var tokens = try tokenize(text)[...]
+        let node = try parseOr(&tokens)
+        guard tokens.isEmpty else { throw SyntaxError(description: "unexpected \(tokens.first!)") }
+        return Condition(root: node)
+    }
+
+    enum Token: Equatable, CustomStringConvertible {
+        case word(String), string(String), symbol(String)
+        var description: String {
+            switch self { case .word(let w): return w; case .string(let s): return "\"\(s)\""; case .symbol(let s): return s }
+        }
+    }
+
+    static func tokenize(_ text: String) throws -> [Token] {
+        var out: [Token] = []
+        var i = text.startIndex
+        while i < text.endIndex {
+            let c = text[i]
+            if c.isWhitespace { i = text.index(after: i); continue }
+            if c == "\"" {
+                var s = ""
+                i = text.index(after: i)
+                while i < text.endIndex, text[i] != "\"" {
+                    if text[i] == "\\", text.index(after: i) < text.endIndex { i = text.index(after: i) }
+                    s.append(text[i]); i = text.index(after: i)
+                }
+                guard i < text.endIndex else { throw SyntaxError(description: "unterminated string") }
+                i = text.index(after: i)
+                out.append(.string(s))
+            } else if "()=,<>".contains(c) || (c == "!" && text[text.index(after: i)...].hasPrefix("!=")) {
+                if c == "!" { out.append(.symbol("!=")); i = text.index(i, offsetBy: 2) } else { out.append(.symbol(String(c))); i = text.index(after: i) }
+            } else {
+                var w = ""
+                while i < text.endIndex, !text[i].isWhitespace, !"()=,<>!\"".contains(text[i]) { w.append(text[i]); i = text.index(after: i) }
+                out.append(.word(w))
+            }
+        }
+        return out
+    }
+
+    static func parseOr(_ t: inout ArraySlice<Token>) throws -> Node {
+        var left = try parseAnd(&t)
+        while t.first == .word("or") || t.first == .word("OR") { t.removeFirst(); left = .or(left, try parseAnd(&t)) }
+        return left
+    }
+
+    static func parseAnd(_ t: inout ArraySlice<Token>) throws -> Node {
+        var left = try parseTerm(&t)
+        while t.first == .word("and") || t.first == .word("AND") { t.removeFirst(); left = .and(left, try parseTerm(&t)) }
+        return left
+    }
+
+    static func parseTerm(_ t: inout ArraySlice<Token>) throws -> Node {
+        if t.first == .symbol("(") {
+            t.removeFirst()
+            let inner = try parseOr(&t)
+            guard t.popFirst() == .symbol(")") else { throw SyntaxError(description: "missing )") }
+            return inner
+        }
+        guard case .word(let field)? = t.popFirst() else { throw SyntaxError(description: "expected a field") }
+        let path = field.split(separator: "/").map(String.init)
+        switch t.popFirst() {
+        case .symbol("=")?: return .compare(field: path, op: "=", value: try value(&t))
+        case .symbol("!=")?: return .compare(field: path, op: "!=", value: try value(&t))
+        case .symbol("<")?: return .compare(field: path, op: "<", value: try value(&t))
+        case .symbol(">")?: return .compare(field: path, op: ">", value: try value(&t))
+        case .word(let w)? where w.lowercased() == "like": return .compare(field: path, op: "like", value: try value(&t))
+        case .word(let w)? where w.lowercased() == "in":
+            guard t.popFirst() == .symbol("(") else { throw SyntaxError(description: "expected ( after in") }
+            var values: [Value] = []
+            while true {
+                values.append(try value(&t))
+                let next = t.popFirst()
+                if next == .symbol(")") { break }
+                guard next == .symbol(",") else { throw SyntaxError(description: "expected , or ) in a list") }
+            }
+            return .member(field: path, values: values)
+        default: throw SyntaxError(description: "expected an operator after \(field)")
+        }
+    }
+
+    static func value(_ t: inout ArraySlice<Token>) throws -> Value {
+        switch t.popFirst() {
+        case .string(let s)?: return .text(s)
+        case .word(let w)?:
+            if w == "true" || w == "false" { return .bool(w == "true") }
+            if w == "null" { return .null }
+            if let d = Double(w) { return .number(d) }
+            throw SyntaxError(description: "\(w) is not a value (strings go in double quotes)")
+        default: throw SyntaxError(description: "expected a value")
+        }
+    }
+
+    func matches(_ object: [String: Any]) -> Bool { Self.eval(root, object) }
+
+    static func eval(_ node: Node, _ object: [String: Any]) -> Bool {
+        switch node {
+        case .and(let a, let b): return eval(a, object) && eval(b, object)
+        case .or(let a, let b): return eval(a, object) || eval(b, object)
+        case .member(let field, let values): return values.contains { equal(lookup(field, object), $0) }
+        case .compare(let field, let op, let value):
+            let found = lookup(field, object)
+            switch op {
+            case "=": return equal(found, value)
+            case "!=": return !equal(found, value)
+            case "like":
+                guard case .text(let pattern) = value, let s = found as? String else { return false }
+                let regex = "^" + NSRegularExpression.escapedPattern(for: pattern).replacingOccurrences(of: "%", with: ".*") + "$"
+                return s.range(of: regex, options: [.regularExpression, .caseInsensitive]) != nil
+            default:
+                guard case .number(let n) = value, let f = (found as? NSNumber)?.doubleValue else { return false }
+                return op == "<" ? f < n : f > n
+            }
+        }
+    }
+
+    static func lookup(_ path: [String], _ object: [String: Any]) -> Any? {
+        var current: Any? = object
+        for key in path { current = (current as? [String: Any])?[key] }
+        return current
+    }
+
+    /// ConnectWise compares text without case; a missing boolean is false.
+    static func equal(_ found: Any?, _ value: Value) -> Bool {
+        switch value {
+        case .text(let s): return (found as? String).map { $0.caseInsensitiveCompare(s) == .orderedSame } ?? false
+        case .number(let n): return (found as? NSNumber).map { $0.doubleValue == n } ?? false
+        case .bool(let b): return found == nil || found is NSNull ? !b : (found as? NSNumber).map { $0.boolValue == b } ?? false
+        case .null: return found == nil || found is NSNull
+        }
+    }
+}
