@@ -81,25 +81,9 @@ struct BillCommand: AsyncParsableCommand {
         let customerFile = customers ?? session.config.path("customers")
         let customerMap = try customerFile.map { try Self.loadCustomers($0, currency: priceList.currency) } ?? [:]
         let started = Date()
-        let billed = try await source.cachedMonthly(month.flatMap(Month.init))
-        try await source.fillDays(of: billed)
-        // The organizations' status (a suspended one is billed, and the line says so):
-        // fresh online, the cached list offline.
-        if source.client != nil { _ = try await source.organizations() }
-        if compare {
-            let before = billed.adding(months: -1)
-            _ = try await source.cachedMonthly(before)
-            try await source.fillDays(of: before)
-        }
-        let known = customerMap.isEmpty ? [] : try source.store.organizationIds(in: .monthly(billed))
-        let unknown = customerMap.keys.filter { !known.contains($0) }.sorted()
-        if !unknown.isEmpty {
-            Output.warn("\(customerFile ?? "customers"): \(unknown.count) organization \(unknown.count == 1 ? "id is" : "ids are") not in the \(billed) report: \(unknown.prefix(5).joined(separator: ", "))\(unknown.count > 5 ? ", …" : "")")
-        }
-        guard let bill = BillReader.bill(billed, store: source.store, prices: priceList, customers: customerMap, includeFree: all,
-                                         historyStart: source.store.historyStart.day, compare: compare) else {
-            throw ReportSource.Failure.notCached("the report for \(billed)")
-        }
+        let bill = try await Self.bill(month.flatMap(Month.init), source: source, prices: priceList, customers: customerMap,
+                                       customerFile: customerFile, includeFree: all, compare: compare)
+        let billed = bill.month
         if global.offline { Output.warn("offline: the \(billed) bill from the cache" + (bill.daysNotChecked > 0 ? " (\(Bill.notChecked(bill.daysNotChecked)): run without --offline to check them)" : "")) }
         if priceList.isDemo { Output.warn("demo prices: set [prices] in config.toml for yours") }
         session.logger.info("bill \(billed): \(bill.lines.count) lines in \(Int(Date().timeIntervalSince(started) * 1000)) ms")
@@ -119,6 +103,34 @@ struct BillCommand: AsyncParsableCommand {
             guard let output else { return }
             try Output.writeFile(output, try BillWorkbook.data(bill))
         }
+    }
+
+    /// The month's bill (the newest monthly report's when `month` is nil), by the rules
+    /// `bill` applies: the month's missing daily reports fetched first (online), the
+    /// organizations' status fresh, and the month before with `compare`. A customers
+    /// file naming organizations the report lacks is said on stderr.
+    static func bill(_ month: Month?, source: ReportSource, prices: PriceList, customers customerMap: [String: Customer],
+                     customerFile: String?, includeFree: Bool, compare: Bool) async throws -> Bill {
+        let billed = try await source.cachedMonthly(month)
+        try await source.fillDays(of: billed)
+        // The organizations' status (a suspended one is billed, and the line says so):
+        // fresh online, the cached list offline.
+        if source.client != nil { _ = try await source.organizations() }
+        if compare {
+            let before = billed.adding(months: -1)
+            _ = try await source.cachedMonthly(before)
+            try await source.fillDays(of: before)
+        }
+        let known = customerMap.isEmpty ? [] : try source.store.organizationIds(in: .monthly(billed))
+        let unknown = customerMap.keys.filter { !known.contains($0) }.sorted()
+        if !unknown.isEmpty {
+            Output.warn("\(customerFile ?? "customers"): \(unknown.count) organization \(unknown.count == 1 ? "id is" : "ids are") not in the \(billed) report: \(unknown.prefix(5).joined(separator: ", "))\(unknown.count > 5 ? ", …" : "")")
+        }
+        guard let bill = BillReader.bill(billed, store: source.store, prices: prices, customers: customerMap, includeFree: includeFree,
+                                         historyStart: source.store.historyStart.day, compare: compare) else {
+            throw ReportSource.Failure.notCached("the report for \(billed)")
+        }
+        return bill
     }
 
     /// The customers file: a header with `organizationId` and `customerId`, and

@@ -19,7 +19,11 @@ struct ConfigFile: Equatable {
     static let knownKeys: Set<String> = ["base_url", "credentials", "key", "provider_id", "key_id", "credentials_command",
                                          "credentials_command_timeout", "cache_dir", "log_level", "customers"]
     /// The tables it knows, and their keys.
-    static let tables: [String: Set<String>] = ["prices": ["currency", "business", "enterprise", "rounding"]]
+    static let tables: [String: Set<String>] = [
+        "prices": ["currency", "business", "enterprise", "rounding"],
+        "connectwise": ["site", "company", "public_key", "private_key_file", "private_key_command", "client_id",
+                        "business_product", "enterprise_product", "agreement_type"],
+    ]
 
     static var defaultPath: String {
         let env = ProcessInfo.processInfo.environment
@@ -65,7 +69,7 @@ struct ConfigFile: Equatable {
             if line.hasPrefix("[") {
                 let name = line.split(separator: "#", maxSplits: 1)[0].trimmingCharacters(in: .whitespaces)
                 guard name.hasSuffix("]"), tables[String(name.dropFirst().dropLast())] != nil else {
-                    throw ParseError(path: path, line: n + 1, reason: "unknown table \(name); the only table is [prices]")
+                    throw ParseError(path: path, line: n + 1, reason: "unknown table \(name); the tables are [prices] and [connectwise]")
                 }
                 table = String(name.dropFirst().dropLast())
                 continue

@@ -13,11 +13,12 @@ struct ProviderExplorerCommand: AsyncParsableCommand {
         discussion: """
         Exit codes: 0 success, 64 usage, 65 bad data (credentials, or a response that \
         breaks the contract), 69 service unavailable after retries, 70 internal error, \
-        74 cannot write the output or the cache, 77 key rejected (401/403), 78 the \
-        server's certificate is not trusted, 1 otherwise.
+        74 cannot write the output or the cache, 75 psa apply left changes unmade \
+        (a rerun makes only those), 77 key rejected (401/403), 78 the server's \
+        certificate is not trusted, 1 otherwise.
         """,
         version: ProviderExplorerCommand.version,
-        subcommands: [ExploreCommand.self, ExportCommand.self, BillCommand.self, ChangesCommand.self, DoctorCommand.self, SyncCommand.self, KeyCommand.self, SimulateCommand.self],
+        subcommands: [ExploreCommand.self, ExportCommand.self, BillCommand.self, PSACommand.self, ChangesCommand.self, DoctorCommand.self, SyncCommand.self, KeyCommand.self, SimulateCommand.self],
         defaultSubcommand: ExploreCommand.self)
 
     static let version = "0.3.0"

@@ -23,6 +23,8 @@ final class Session {
     let now: @Sendable () -> Date = Session.clock()
     /// Where the client reports each request's outcome (the explorer's key pane listens).
     let outcomes = OutcomeRelay()
+    /// What sends the requests, the Provider API's and ConnectWise's (one `--trace-http` file).
+    let transport: HTTPTransport
     /// Why the explorer shows the demo though a base URL was given, if it does.
     private(set) var demoFallbackNotice: String?
 
@@ -57,12 +59,14 @@ final class Session {
         logger = Self.bootstrapLogging(level: settings.logLevel)
         var apiLogger = Logger(label: "provider-api")
         apiLogger.logLevel = settings.logLevel
+        let transport = try Self.transport(settings)
+        self.transport = transport
         if settings.demo {
             let demo = try Self.startDemo()
             simulator = demo.simulator
             credentials = demo.credentials
             client = ProviderClient(baseURL: demo.url, minter: credentials.minter(),
-                                    transport: try Self.transport(settings),
+                                    transport: transport,
                                     logger: apiLogger, observer: outcomes.forward)
             logger.info("demo: simulator on \(demo.url)")
             return
@@ -72,7 +76,7 @@ final class Session {
         credentials = try settings.credentials.load()
         logger.info("key \(credentials.keyId) \(credentials.fingerprint) from \(credentials.source); API \(url)")
         client = ProviderClient(baseURL: url, minter: credentials.minter(),
-                                transport: try Self.transport(settings),
+                                transport: transport,
                                 logger: apiLogger, observer: outcomes.forward)
     }
 

@@ -44,7 +44,7 @@ struct ConfigFileTests {
 
     @Test func refusalsNameTheLineAndWhy() {
         #expect(refusal("log_level = \"info\"\nnope = 1") == "config.toml:2: unknown key nope; known: base_url, cache_dir, credentials, credentials_command, credentials_command_timeout, customers, key, key_id, log_level, provider_id")
-        #expect(refusal("[servers]") == "config.toml:1: unknown table [servers]; the only table is [prices]")
+        #expect(refusal("[servers]") == "config.toml:1: unknown table [servers]; the tables are [prices] and [connectwise]")
         #expect(refusal("[prices]\nsilver = 1.0") == "config.toml:2: unknown key silver in [prices]; known: business, currency, enterprise, rounding")
         #expect(refusal("key \"x\"") == "config.toml:1: expected key = value")
         #expect(refusal("key = \"open") == "config.toml:1: unterminated string")
