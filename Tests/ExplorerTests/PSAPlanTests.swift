@@ -1,0 +1,97 @@
+import ConnectWise
+import Foundation
+import Testing
+import ProviderAPI
+
+/// Issue 27: the rule that turns a month's seats and what ConnectWise holds into a plan.
+struct PSAPlanTests {
+    static let products = ProductMapping(business: "NP-BUS", enterprise: "NP-ENT")
+    static let month = Month("2026-11")!
+
+    static func agreement(_ id: Int, company: Int, status: String = "Active", cancelled: Bool = false, type: String = "Managed Services") -> CWAgreement {
+        CWAgreement(id: id, name: "A\(id)", type: CWReference(name: type), company: CWReference(id: company), agreementStatus: status, cancelledFlag: cancelled)
+    }
+
+    static func addition(_ id: Int, _ product: String, _ quantity: Decimal, cancelled: Bool = false) -> CWAddition {
+        CWAddition(id: id, product: CWReference(identifier: product), quantity: quantity, cancelledDate: cancelled ? "2026-10-01T00:00:00Z" : nil)
+    }
+
+    static func demand(_ customers: [String: [Tier: Int]], unmapped: [SeatDemand.Unmapped] = []) -> SeatDemand {
+        SeatDemand(month: month, customers: customers.mapValues { $0.mapValues { SeatDemand.Seats(seats: $0, organizations: ["org_\($0)"]) } }, unmapped: unmapped)
+    }
+
+    static func shape(_ c: PSAChange?) -> String {
+        guard let c else { return "none" }
+        func text<T>(_ v: T?) -> String { v.map { "\($0)" } ?? "nil" }
+        return "\(c.kind.rawValue) customer=\(text(c.customerId)) agreement=\(text(c.agreementId)) before=\(text(c.before)) after=\(text(c.after))"
+    }
+
+    func plan(_ customers: [String: [Tier: Int]], _ snapshot: ConnectWiseSnapshot, unmapped: [SeatDemand.Unmapped] = []) -> [String: PSAChange] {
+        let plan = PSAPlan.make(Self.demand(customers, unmapped: unmapped), snapshot: snapshot, products: Self.products, company: "demo")
+        return Dictionary(plan.changes.map { ("\($0.customerId ?? $0.organizations[0]) \($0.tier!.rawValue)", $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    @Test func oneLiveAdditionIsSameOrUpdateEvenToZero() {
+        let snapshot = ConnectWiseSnapshot(companies: ["ACME": CWCompany(id: 1, identifier: "ACME")],
+                                           agreements: [1: [Self.agreement(10, company: 1)]],
+                                           additions: [10: [Self.addition(100, "NP-BUS", 40), Self.addition(101, "np-ent", 7),
+                                                            Self.addition(102, "NP-BUS", 999, cancelled: true), Self.addition(103, "M365", 40)]])
+        let changes = plan(["ACME": [.business: 40]], snapshot)
+        #expect(changes["ACME business"]?.kind == .same && changes["ACME business"]?.additionId == 100)
+        // No enterprise seats this month: the live addition goes to 0 (product matched without case).
+        let enterprise = changes["ACME enterprise"]
+        #expect(enterprise?.kind == .update && enterprise?.before == 7 && enterprise?.after == 0 && enterprise?.additionId == 101)
+        #expect(Self.shape(plan(["ACME": [.business: 43]], snapshot)["ACME business"]) == "update customer=ACME agreement=10 before=40 after=43")
+    }
+
+    @Test func noAdditionIsCreateOnTheOneAgreementElseLeftAlone() {
+        let snapshot = ConnectWiseSnapshot(
+            companies: ["ONE": CWCompany(id: 1, identifier: "ONE"), "TWO": CWCompany(id: 2, identifier: "TWO"), "NONE": CWCompany(id: 3, identifier: "NONE")],
+            agreements: [1: [Self.agreement(10, company: 1)], 2: [Self.agreement(20, company: 2), Self.agreement(21, company: 2)]],
+            additions: [10: [Self.addition(100, "M365", 5)], 20: [], 21: []])
+        let changes = plan(["ONE": [.business: 12], "TWO": [.business: 3], "NONE": [.enterprise: 4]], snapshot)
+        #expect(Self.shape(changes["ONE business"]) == "create customer=ONE agreement=10 before=nil after=12")
+        #expect(changes["TWO business"]?.kind == .ambiguous && changes["TWO business"]?.agreementId == nil)
+        #expect(changes["NONE enterprise"]?.kind == .noAgreement)
+        // No seats and no addition: nothing to say.
+        #expect(changes["ONE enterprise"] == nil && changes["NONE business"] == nil)
+    }
+
+    @Test func twoLiveAdditionsAreAmbiguousUnknownAndUnmappedAreNamed() {
+        let snapshot = ConnectWiseSnapshot(companies: ["ACME": CWCompany(id: 1, identifier: "ACME")],
+                                           agreements: [1: [Self.agreement(10, company: 1), Self.agreement(11, company: 1)]],
+                                           additions: [10: [Self.addition(100, "NP-BUS", 4)], 11: [Self.addition(110, "NP-BUS", 4)]])
+        let unmapped = SeatDemand.Unmapped(organizationId: "org_x", organizationName: "X Ltd", tier: .enterprise, seats: 9)
+        let changes = plan(["acme": [.business: 4], "GHOST": [.business: 2]], snapshot, unmapped: [unmapped])
+        // "acme" finds ACME (identifiers compare without case).
+        #expect(changes["acme business"]?.kind == .ambiguous && changes["acme business"]?.companyId == 1)
+        #expect(changes["GHOST business"]?.kind == .unknownCustomer && changes["GHOST business"]?.companyId == nil)
+        #expect(Self.shape(changes["org_x enterprise"]) == "unmapped customer=nil agreement=nil before=nil after=9")
+        #expect(changes["org_x enterprise"]?.product == "NP-ENT")
+    }
+
+    @Test func thePlanIsOrderedAndRoundTripsThroughJSON() throws {
+        let snapshot = ConnectWiseSnapshot(companies: ["B2": CWCompany(id: 2, identifier: "B2"), "B10": CWCompany(id: 3, identifier: "B10")],
+                                           agreements: [2: [Self.agreement(20, company: 2)], 3: [Self.agreement(30, company: 3)]],
+                                           additions: [20: [Self.addition(200, "NP-BUS", 1)], 30: [Self.addition(300, "NP-BUS", 5)]])
+        let plan = PSAPlan.make(Self.demand(["B10": [.business: 6], "B2": [.business: 2, .enterprise: 1]]), snapshot: snapshot, products: Self.products, company: "demo")
+        #expect(plan.changes.map { "\($0.kind.rawValue) \($0.customerId!) \($0.tier!.rawValue)" } == ["update B2 business", "update B10 business", "create B2 enterprise"])
+        let back = try PSAPlan(json: Data(plan.json().utf8))
+        #expect(back == plan)
+        let json = plan.json()
+        #expect(json.contains("\"summary\": {\"update\": 2, \"create\": 1, \"ambiguous\": 0, \"no-agreement\": 0, \"unknown-customer\": 0, \"unmapped\": 0, \"same\": 0}"))
+        #expect(json.contains("\"additionId\": null, \"product\": \"NP-BUS\"") == false && json.contains("\"before\": null"))
+        // A hand-edited plan that lost what an update needs is refused, not half-applied.
+        let broken = json.replacingOccurrences(of: "\"additionId\": 200", with: "\"additionId\": null")
+        #expect(throws: PlanFileError.self) { try PSAPlan(json: Data(broken.utf8)) }
+    }
+
+    @Test func theNextPageIsTheLinkHeadersNext() {
+        let base = URL(string: "https://cw.example/v4_6_release/apis/3.0/company/companies?page=1")!
+        let header = "<https://cw.example/v4_6_release/apis/3.0/company/companies?page=2&pageSize=1000>; rel=\"next\", <https://cw.example/v4_6_release/apis/3.0/company/companies?page=9&pageSize=1000>; rel=\"last\""
+        #expect(ConnectWiseClient.nextLink(header, relativeTo: base)?.absoluteString == "https://cw.example/v4_6_release/apis/3.0/company/companies?page=2&pageSize=1000")
+        #expect(ConnectWiseClient.nextLink("<https://cw.example/x?page=9>; rel=\"last\"", relativeTo: base) == nil)
+        #expect(ConnectWiseClient.nextLink(nil, relativeTo: base) == nil)
+        #expect(ConnectWiseContract.quoted("Acme \"West\"") == "\"Acme \\\"West\\\"\"")
+    }
+}
