@@ -34,12 +34,16 @@ public final class ConnectWiseSimulator: @unchecked Sendable {
         public var additions: [Int: [CWAddition]] = [:]
         public var catalog: [CWCatalogItem] = []
         public var nextId = 900_000
+        /// Bumped on every change, so that a list read in pages is filtered once.
+        public var version = 0
         public init() {}
     }
 
     public let credentials: Credentials
     private let store: Locked<Store>
     private let faults = Locked(Faults())
+    /// The JSON of the objects a list's conditions kept, by path, conditions and the store's version.
+    private let filtered = Locked([String: [Data]]())
     private let counts = Locked([String: Int]())
     private var server: HTTPServer?
     private var base = ""
@@ -55,9 +59,13 @@ public final class ConnectWiseSimulator: @unchecked Sendable {
         var throttle = 0
     }
 
+    /// The Authorization header the credentials make.
+    private let authorization: String
+
     public init(store: Store, credentials: Credentials = ConnectWiseSimulator.demoCredentials, latency: Double = 0, maxPageSize: Int = 1000) {
         self.store = Locked(store)
         self.credentials = credentials
+        authorization = "Basic " + Data("\(credentials.company)+\(credentials.publicKey):\(credentials.privateKey)".utf8).base64EncodedString()
         self.latency = latency
         self.maxPageSize = min(1000, max(1, maxPageSize))
     }
@@ -79,7 +87,7 @@ public final class ConnectWiseSimulator: @unchecked Sendable {
     public var snapshot: Store { store.withLock { $0 } }
 
     /// Changes what the PSA holds, as a person in ConnectWise would.
-    public func edit(_ body: (inout Store) -> Void) { store.withLock { body(&$0) } }
+    public func edit(_ body: (inout Store) -> Void) { store.withLock { body(&$0); $0.version += 1 } }
 
     /// Writes to `additionId` (PATCH) answer `status` with `message` until `allow`.
     public func refuseWrites(toAddition id: Int, status: Int = 400, message: String = "The quantity cannot be changed on a closed agreement") {
@@ -113,8 +121,7 @@ public final class ConnectWiseSimulator: @unchecked Sendable {
             return true
         }
         if throttled { return error(429, "ConnectWiseApi", "Too many requests", headers: ["Retry-After": "0"]) }
-        let expected = "Basic " + Data("\(credentials.company)+\(credentials.publicKey):\(credentials.privateKey)".utf8).base64EncodedString()
-        guard request.headers["authorization"] == expected else {
+        guard request.headers["authorization"] == authorization else {
             return error(401, "Unauthorized", "Authentication failed: the API member's keys or company are not valid")
         }
         guard let client = request.headers["clientid"], !client.isEmpty else {
@@ -130,14 +137,14 @@ public final class ConnectWiseSimulator: @unchecked Sendable {
         }
         switch (request.method, parts.count) {
         case ("GET", 2) where parts == ["company", "companies"]:
-            return page(request, store.withLock { $0.companies }, conditions)
+            return page(request, store.withLock { ($0.companies, $0.version) }, conditions)
         case ("GET", 2) where parts == ["finance", "agreements"]:
-            return page(request, store.withLock { $0.agreements }, conditions)
+            return page(request, store.withLock { ($0.agreements, $0.version) }, conditions)
         case ("GET", 2) where parts == ["procurement", "catalog"]:
-            return page(request, store.withLock { $0.catalog }, conditions)
+            return page(request, store.withLock { ($0.catalog, $0.version) }, conditions)
         case ("GET", 4) where parts[0] == "finance" && parts[1] == "agreements" && parts[3] == "additions":
             guard let id = Int(parts[2]), let additions = agreementAdditions(id) else { return error(404, "NotFound", "Agreement \(parts[2]) was not found") }
-            return page(request, additions, conditions)
+            return page(request, (additions, -1), conditions)
         case ("PATCH", 5) where parts[0] == "finance" && parts[3] == "additions":
             guard let agreement = Int(parts[2]), let id = Int(parts[4]) else { return error(404, "NotFound", "No such addition") }
             return patch(agreement: agreement, addition: id, body: request.body)
@@ -167,6 +174,7 @@ public final class ConnectWiseSimulator: @unchecked Sendable {
             }
             for op in ops { list[i].quantity = op.value }
             s.additions[agreement] = list
+            s.version += 1
             return json(200, list[i])
         }
     }
@@ -186,20 +194,33 @@ public final class ConnectWiseSimulator: @unchecked Sendable {
                                   quantity: new.quantity, billCustomer: new.billCustomer, effectiveDate: new.effectiveDate,
                                   agreementId: agreement, invoiceDescription: new.invoiceDescription)
             s.additions[agreement, default: []].append(made)
+            s.version += 1
             return json(201, made)
         }
     }
 
     /// One page of `items` that meet the conditions, with a `Link` to the next and last.
-    private func page<T: Encodable>(_ request: HTTPRequest, _ items: [T], _ conditions: Condition?) -> HTTPReply {
-        let objects: [[String: Any]] = items.compactMap { item in
-            guard let data = try? JSONEncoder().encode(item) else { return nil }
-            return try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+    private func page<T: Encodable>(_ request: HTTPRequest, _ listed: (items: [T], version: Int), _ conditions: Condition?) -> HTTPReply {
+        // Each object as JSON, the ones the conditions keep: made once for all the pages
+        // of a list (while the store does not change), then a page is their bytes joined.
+        let key = "\(request.path)?\(request.query["conditions"] ?? "")#\(listed.version)"
+        let kept: [Data]
+        if listed.version >= 0, let cached = filtered.withLock({ $0[key] }) {
+            kept = cached
+        } else {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            kept = listed.items.compactMap { item -> Data? in
+                guard let data = try? encoder.encode(item) else { return nil }
+                guard let conditions else { return data }
+                guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+                return conditions.matches(object) ? data : nil
+            }
+            if listed.version >= 0 { filtered.withLock { $0 = [key: kept].merging($0.count > 16 ? [:] : $0) { a, _ in a } } }
         }
-        let kept = conditions.map { c in objects.filter { c.matches($0) } } ?? objects
         let size = min(maxPageSize, max(1, Int(request.query["pageSize"] ?? "") ?? 25))
         let number = max(1, Int(request.query["page"] ?? "") ?? 1)
-        let slice = Array(kept.dropFirst((number - 1) * size).prefix(size))
+        let slice = kept.dropFirst((number - 1) * size).prefix(size)
         let pages = max(1, (kept.count + size - 1) / size)
         var headers = ["Content-Type": "application/json"]
         func link(_ page: Int) -> String {
@@ -211,7 +232,12 @@ public final class ConnectWiseSimulator: @unchecked Sendable {
             return "<\(base)\(request.path)?\(text)>"
         }
         if number < pages { headers["Link"] = "\(link(number + 1)); rel=\"next\", \(link(pages)); rel=\"last\"" }
-        let body = (try? JSONSerialization.data(withJSONObject: slice, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("[]".utf8)
+        var body = Data("[".utf8)
+        for (i, object) in slice.enumerated() {
+            if i > 0 { body.append(UInt8(ascii: ",")) }
+            body.append(object)
+        }
+        body.append(UInt8(ascii: "]"))
         return HTTPReply(status: 200, headers: headers, body: body)
     }
 
