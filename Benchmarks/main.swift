@@ -1,3 +1,4 @@
+import ConnectWise
 import Explorer
 import Foundation
 import ProviderAPI
@@ -92,6 +93,36 @@ for (orgs, latency) in (smoke ? [(100, 0.0)] : quick ? [(1_000, 0.0)] : [(1_000,
                                   ours, Double(requests.count) / ours, reference, Double(requests.count) / reference, ratio),
                     target: "ratio <= 1.0", met: ratio <= 1.0))
     rows.append(Row(name: "cache after the sync of \(orgs) orgs", value: String(format: "%.1f MB", size), target: "-", met: nil))
+}
+printTable(rows); rows = []
+
+// 2b. `psa plan` against ConnectWise: 5,000 companies, each with one active agreement
+//    (its additions read one request an agreement), 20 ms added to every answer. The
+//    floor is the requests x 20 ms / 6 (six in flight, never waiting); the target is
+//    within 1.3x of it. What the bill costs is measured in the bill section.
+for (companies, latency) in (smoke ? [(40, 0.0)] : quick ? [(1_000, 0.02)] : [(5_000, 0.02)]) where runs("psa") {
+    let synthetic = ConnectWiseSimulator.synthetic(companies: companies)
+    let simulator = ConnectWiseSimulator(store: synthetic.store, latency: latency)
+    let url = try simulator.start()
+    defer { simulator.stop() }
+    let c = ConnectWiseSimulator.demoCredentials
+    let account = try ConnectWiseAccount(site: url.absoluteString, company: c.company, publicKey: c.publicKey, privateKey: c.privateKey, clientId: c.clientId)
+    let client = ConnectWiseClient(account: account, transport: URLSessionTransport(timeout: 30, maxConnections: 6), logger: SimulatorFixture.quietLogger)
+    let products = ProductMapping(business: ConnectWiseSimulator.businessProduct, enterprise: ConnectWiseSimulator.enterpriseProduct)
+    let demand = SeatDemand(month: Month("2026-10")!, customers: synthetic.demand.mapValues { [.business: SeatDemand.Seats(seats: $0)] })
+    var plan: PSAPlan?
+    let elapsed = try await Measure.seconds {
+        _ = try await client.checkProducts(products)
+        let snapshot = try await client.snapshot(customers: Set(demand.customers.keys), agreementType: nil)
+        plan = PSAPlan.make(demand, snapshot: snapshot, products: products, company: c.company)
+    }
+    let requests = simulator.requestCounts().values.reduce(0, +)
+    let floor = Double(requests) * latency / 6
+    let ratio = floor > 0 ? elapsed / floor : 0
+    rows.append(Row(name: "psa plan, \(companies) companies and agreements (\(requests) requests, \(Int(latency * 1000)) ms latency)",
+                    value: String(format: "%.2f s; floor (requests x latency / 6) %.2f s; ratio %.2f; %d updates; at most %d in flight",
+                                  elapsed, floor, ratio, plan?.count(.update) ?? 0, client.peakInFlight),
+                    target: "ratio <= 1.3, <= 6 in flight", met: floor > 0 ? ratio <= 1.3 && client.peakInFlight <= 6 : nil))
 }
 printTable(rows); rows = []
 
