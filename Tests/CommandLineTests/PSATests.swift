@@ -352,3 +352,64 @@ struct PSATests {
         #expect(refused.status == 64 && refused.stderr.contains("not both"), "\(refused.stderr)")
     }
 }
+
+/// `psa apply` on a terminal, and `doctor` with `[connectwise]`.
+@Suite(.serialized)
+struct PSATerminalTests {
+    let fixture = PSATests()
+
+    /// On a terminal the plan is shown and confirmed: `n` writes nothing, `y` applies.
+    @Test func applyOnATerminalShowsThePlanAndAsks() async throws {
+        let (sim, customers, url) = try fixture.simulator()
+        let tmux = Tmux()
+        defer { tmux.kill(); sim.stop(); fixture.dir.remove() }
+        try fixture.configure(url, customers: customers)
+        let (_, changes) = try await fixture.plan()
+        let writes = changes.filter { ["update", "create"].contains($0["kind"] as? String ?? "") }.count
+        let dir = fixture.dir
+        let environment = ["XDG_CONFIG_HOME": dir.file("config"), "XDG_STATE_HOME": dir.file("state"), "XDG_CACHE_HOME": dir.file("cache"),
+                           "PROVIDER_EXPLORER_DEMO_TODAY": "2026-11-29", "PROVIDER_EXPLORER_NOW": "2026-11-29T10:00:00Z"]
+        let question = "Apply \(writes) changes to ConnectWise (company demo)? [y/N]"
+        try await tmux.start("\(productBinary) psa apply --demo; echo EXIT=$?; sleep 30", width: 160, height: 50, environment: environment)
+        _ = try await tmux.wait(for: question)
+        try await tmux.send("n", "Enter")
+        let refused = try await tmux.wait(for: "EXIT=0")
+        #expect(refused.contains("Not applied; nothing was written."))
+        #expect(sim.writeCount == 0)
+        tmux.kill()
+        let again = Tmux()
+        defer { again.kill() }
+        try await again.start("\(productBinary) psa apply --demo; echo EXIT=$?; sleep 30", width: 160, height: 50, environment: environment)
+        let shown = try await again.wait(for: question)
+        #expect(shown.contains("SAME (") && shown.contains("AMBIGUOUS ("))
+        try await again.send("y", "Enter")
+        let done = try await again.wait(for: "EXIT=0")
+        #expect(done.contains("\(writes) of \(writes) changes made in ConnectWise (company demo) for 2026-10"))
+        #expect(sim.writeCount == writes)
+    }
+
+    /// doctor: the keys, the two catalog items and the customers found; a wrong key fails 77.
+    @Test func doctorChecksConnectWise() async throws {
+        let (sim, customers, url) = try fixture.simulator()
+        defer { sim.stop(); fixture.dir.remove() }
+        try fixture.configure(url, customers: customers)
+        let ok = try await fixture.cli(["doctor", "--format", "json"])
+        let checks = try #require(try JSONSerialization.jsonObject(with: Data(ok.stdout.utf8)) as? [[String: String]])
+        func check(_ name: String, in list: [[String: String]]) -> [String: String]? { list.first { $0["check"] == name } }
+        #expect(check("connectwise", in: checks)?["result"] == "ok")
+        #expect(check("psa-products", in: checks)?["detail"]?.contains("NP-BUS (catalog id 501)") == true)
+        let known = Set(sim.snapshot.companies.map(\.identifier))
+        let ids = Set(customers.map(\.customerId))
+        let found = ids.filter(known.contains).count
+        #expect(check("psa-customers", in: checks)?["detail"]?.hasPrefix("\(found) of \(ids.count) customers") == true)
+        #expect(check("psa-customers", in: checks)?["detail"]?.contains("RETIRED-CO") == true)
+        try fixture.configure(url, customers: customers, privateKey: "wrong")
+        let bad = try await fixture.cli(["doctor", "--format", "json"])
+        #expect(bad.status == 77)
+        let badChecks = try #require(try JSONSerialization.jsonObject(with: Data(bad.stdout.utf8)) as? [[String: String]])
+        #expect(check("connectwise", in: badChecks)?["result"] == "fail")
+        let offline = try await fixture.cli(["doctor", "--offline", "--format", "json"])
+        let offlineChecks = try #require(try JSONSerialization.jsonObject(with: Data(offline.stdout.utf8)) as? [[String: String]])
+        #expect(["connectwise", "psa-products", "psa-customers"].allSatisfy { check($0, in: offlineChecks)?["result"] == "skip" })
+    }
+}
