@@ -113,7 +113,13 @@ public final class ConnectWiseSimulator: @unchecked Sendable {
 
     static let root = "/" + ConnectWiseContract.apiPath + "/"
 
+    /// The most requests it was ever answering at once.
+    public var peakConcurrent: Int { concurrency.withLock { $0.peak } }
+    private let concurrency = Locked((now: 0, peak: 0))
+
     func handle(_ request: HTTPRequest) -> HTTPReply {
+        concurrency.withLock { $0.now += 1; $0.peak = max($0.peak, $0.now) }
+        defer { concurrency.withLock { $0.now -= 1 } }
         if latency > 0 { Thread.sleep(forTimeInterval: latency) }
         let throttled = faults.withLock { f -> Bool in
             guard f.throttle > 0 else { return false }

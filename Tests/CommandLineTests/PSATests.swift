@@ -15,9 +15,9 @@ struct PSATests {
     let data = DataSet(organizationCount: 240, seed: 1, today: PSATests.today)
 
     /// The demo's ConnectWise, on a free port; `pageSize` caps its pages.
-    func simulator(pageSize: Int = 1000) throws -> (ConnectWiseSimulator, [(organizationId: String, customerId: String)], URL) {
+    func simulator(pageSize: Int = 1000, latency: Double = 0) throws -> (ConnectWiseSimulator, [(organizationId: String, customerId: String)], URL) {
         let demo = ConnectWiseSimulator.demo(data)
-        let sim = ConnectWiseSimulator(store: demo.store, maxPageSize: pageSize)
+        let sim = ConnectWiseSimulator(store: demo.store, latency: latency, maxPageSize: pageSize)
         return (sim, demo.customers, try sim.start())
     }
 
@@ -290,6 +290,20 @@ struct PSATests {
         let open = try await cli(["psa", "plan"])
         #expect(open.status == 64 && open.stderr.contains("chmod 600"), "\(open.stderr)")
         #expect(sim.writeCount == 0)
+    }
+
+    /// Reads and writes go six at a time, never more: with 30 ms an answer, the
+    /// simulator sees several at once, and never a seventh.
+    @Test func atMostSixRequestsAreInFlight() async throws {
+        let (sim, customers, url) = try simulator(latency: 0.03)
+        defer { sim.stop(); dir.remove() }
+        try configure(url, customers: customers)
+        let planned = try await cli(["psa", "plan", "--format", "json"])
+        #expect(planned.status == 0, "\(planned.stderr)")
+        let reading = sim.peakConcurrent
+        let applied = try await cli(["psa", "apply", "--yes"])
+        #expect(applied.status == 0, "\(applied.stderr)")
+        #expect(reading > 2 && reading <= 6 && sim.peakConcurrent <= 6, "peak \(reading), then \(sim.peakConcurrent)")
     }
 
     /// Throttled (429 with Retry-After) answers are waited out and retried.
