@@ -84,6 +84,13 @@ extension ConnectWiseSimulator {
             }
             store.additions[main] = list
         }
+        // Organizations the MSP has not mapped yet, though ConnectWise has them: a
+        // company named as the organization (every other one upper case, as some
+        // PSAs hold names), for `psa map` to find.
+        for (k, spec) in data.organizations.enumerated().filter({ $0.offset % 17 == 5 }).map(\.element).enumerated() where k % 3 != 2 {
+            let name = k % 2 == 0 ? spec.name : spec.name.uppercased()
+            store.companies.append(CWCompany(id: 17_000 + k, identifier: identifier(spec.name, index: 1000 + k, used: &used), name: name))
+        }
         // Companies that are not NordPass customers.
         for (k, name) in ["Harbor Dental Group", "Northwind Logistics", "Blue Fern Bakery"].enumerated() {
             store.companies.append(CWCompany(id: 18_000 + k, identifier: identifier(name, index: k, used: &used), name: name))

@@ -28,7 +28,7 @@ public final class ConnectWiseSimulator: @unchecked Sendable {
     public static let agreementType = "Managed Services"
 
     /// What the simulated PSA holds.
-    public struct Store: Sendable {
+    public struct Store: Sendable, Codable {
         public var companies: [CWCompany] = []
         public var agreements: [CWAgreement] = []
         public var additions: [Int: [CWAddition]] = [:]

@@ -18,6 +18,8 @@ struct ConnectWiseSettings {
     enum PrivateKeySource: Equatable {
         case file(String)
         case command(String)
+        /// The demo simulator's own key (`--demo`), never read from a file or the config.
+        case demo(String)
     }
 
     /// Whether the config file has a `[connectwise]` table at all.
@@ -67,6 +69,8 @@ struct ConnectWiseSettings {
             } catch ProviderError.credentials(let file, let reason) {
                 throw ConnectWiseError.configuration("[connectwise] private_key_file \(file): \(reason)")
             }
+        case .demo(let key):
+            bytes = Array(key.utf8)
         case .command(let text):
             let command = CredentialsCommand(command: text, timeout: commandTimeout)
             do { bytes = try command.run() } catch ProviderError.credentials(_, let reason) {
@@ -84,6 +88,7 @@ struct ConnectWiseSettings {
         switch privateKey {
         case .file(let p): return "private_key_file \(p)"
         case .command(let c): return "private_key_command \(CredentialsCommand(command: c).name)"
+        case .demo: return "the demo simulator's key"
         }
     }
 

@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import ProviderAPI
 import ProviderSimulator
+import Sync
 
 /// `provider-explorer psa`: the month's seats into the MSP's PSA (ConnectWise PSA),
 /// with a plan read before anything is written.
@@ -26,47 +27,63 @@ struct PSACommand: AsyncParsableCommand {
           provider-explorer psa plan --format json --output plan.json
           provider-explorer psa apply --plan plan.json
           provider-explorer psa apply --month 2026-11 --yes
+          provider-explorer psa map --write customers.csv
           provider-explorer psa simulate --port 8090
+          provider-explorer psa plan --demo         # both sides simulated, nothing to set up
         """,
-        subcommands: [PSAPlanCommand.self, PSAApplyCommand.self, PSASimulateCommand.self])
+        subcommands: [PSAPlanCommand.self, PSAApplyCommand.self, PSAMapCommand.self, PSASimulateCommand.self])
 }
 
 /// What `plan` and `apply` share: the settings, the ConnectWise client, and the plan
 /// made from the month's bill and what ConnectWise holds.
 struct PSAContext {
-    let config: ConfigFile
     let settings: Settings
     let connectwise: ConnectWiseSettings
     let logger: Logger
+    /// With `--demo`: the demo's ConnectWise in this process, and its customers.
+    let demo: PSADemo?
 
     init(_ global: GlobalOptions) throws {
-        config = try ConfigFile.load(ConfigFile.defaultPath)
-        connectwise = try ConnectWiseSettings.resolve(config)
+        let config = try ConfigFile.load(ConfigFile.defaultPath)
         settings = try Settings.resolve(global, config: config)
         logger = Session.bootstrapLogging(level: settings.logLevel)
+        if global.demo {
+            let demo = try PSADemo.start()
+            self.demo = demo
+            connectwise = demo.settings
+        } else {
+            demo = nil
+            connectwise = try ConnectWiseSettings.resolve(config)
+        }
     }
 
     func client(transport: HTTPTransport) throws -> ConnectWiseClient {
         try connectwise.client(transport: transport, logLevel: settings.logLevel)
     }
 
+    /// The customers: `--customers FILE`, else the demo's (with `--demo`), else
+    /// `customers` in config.toml; with where they came from.
+    func customers(_ path: String?, session: Session) throws -> (map: [String: Customer], source: String) {
+        let currency = try session.config.priceList().currency
+        if let path { return (try BillCommand.loadCustomers(path, currency: currency), path) }
+        if let demo { return (demo.customers, "the demo's customers") }
+        guard let file = session.config.path("customers") else {
+            throw CommandFailure(message: "psa needs the customers file (organizationId,customerId, the customerId being the ConnectWise company's identifier): set customers = \"FILE\" in config.toml or give --customers FILE", code: 64)
+        }
+        return (try BillCommand.loadCustomers(file, currency: currency), file)
+    }
+
     /// The plan of `month` (the newest monthly report's when nil): the bill through the
     /// NordPass cache, ConnectWise read at most six requests at a time.
     func plan(_ month: Month?, customers: String?, global: GlobalOptions) async throws -> (PSAPlan, ConnectWiseClient) {
         let session = try Session(options: global)
-        let customerFile = customers ?? session.config.path("customers")
-        guard let customerFile else {
-            throw CommandFailure(message: "psa needs the customers file (organizationId,customerId, the customerId being the ConnectWise company's identifier): set customers = \"FILE\" in config.toml or give --customers FILE", code: 64)
-        }
-        let currency = try session.config.priceList().currency
-        let map = try BillCommand.loadCustomers(customerFile, currency: currency)
+        let (map, source) = try self.customers(customers, session: session)
         let client = try self.client(transport: session.transport)
         let started = Date()
         // ConnectWise's catalog is checked while the bill is made.
         async let products = client.checkProducts(connectwise.products)
-        let source = try session.reportSource()
-        let bill = try await BillCommand.bill(month, source: source, prices: PriceList(currency: currency), customers: map,
-                                              customerFile: customerFile, includeFree: false, compare: false)
+        let bill = try await BillCommand.bill(month, source: try session.reportSource(), prices: PriceList(currency: try session.config.priceList().currency),
+                                              customers: map, customerFile: source, includeFree: false, compare: false)
         if global.offline, bill.daysNotChecked > 0 {
             Output.warn("offline: \(Bill.notChecked(bill.daysNotChecked)) of \(bill.month); run without --offline to check them")
         }
@@ -196,6 +213,7 @@ struct PSAApplyCommand: AsyncParsableCommand {
         let results = try await PSAApplier(client: client, journal: journal).apply(chosen) { result in
             _ = try? Output.emit(Self.line(result) + "\n", to: nil)
         }
+        context.demo?.save()
         let made = results.filter { $0.outcome == .made }.count
         let already = results.filter { $0.outcome == .alreadyMade }.count
         let left = results.filter { !$0.isDone }
@@ -224,6 +242,108 @@ struct PSAApplyCommand: AsyncParsableCommand {
         case .skipped(let why): return "· skipped \(what): \(why)"
         case .failed(let why): return "✗ failed \(what): \(why)"
         }
+    }
+}
+
+struct PSAMapCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "map",
+        abstract: "Suggest a ConnectWise company for each organization with no customer.",
+        discussion: """
+        Names are folded (case, accents) and legal forms set aside (GmbH, Ltd, Inc, LLC, \
+        AB, ApS, Oy, AG, BV, S.A., SRL, Sp. z o.o., 株式会社, …): the same words score 1.0, \
+        the same words in another order 0.95, else how alike their letters are (at most \
+        0.9). The table shows the runner-up. --write adds the suggestions at or above \
+        --min-score to the customers file, never changing a row already there; the file \
+        is written whole or not at all.
+        """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv }
+
+    @Option(help: "table or csv (default: table on a terminal, csv otherwise).")
+    var format: Format?
+
+    @Option(help: ArgumentHelp("Add the suggestions at or above --min-score to this customers file (organizationId,customerId).", valueName: "FILE"))
+    var write: String?
+
+    @Option(name: .customLong("min-score"), help: "The lowest score --write takes (0 to 1, default 0.9).")
+    var minScore = 0.9
+
+    @Option(help: ArgumentHelp("The customers file whose organizations are mapped already; default customers in config.toml.", valueName: "FILE"))
+    var customers: String?
+
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        guard (0...1).contains(minScore) else { throw ValidationError("--min-score must be from 0 to 1, not \(minScore)") }
+    }
+
+    func run() async throws {
+        let context = try PSAContext(global)
+        let session = try Session(options: global)
+        var mapped: [String: Customer] = [:]
+        if customers != nil || context.demo != nil || session.config.path("customers") != nil {
+            mapped = try context.customers(customers, session: session).map
+        }
+        var existing = ""
+        if let write, FileManager.default.fileExists(atPath: write) {
+            guard let data = FileManager.default.contents(atPath: write) else {
+                throw CommandFailure(message: "\(write): cannot be read (no permission?)", code: 66)
+            }
+            existing = String(decoding: data, as: UTF8.self)
+            for (org, customer) in try BillCommand.loadCustomers(write, currency: "XXX") { mapped[org] = customer }
+        }
+        let organizations = try await session.reportSource().organizations()
+        let client = try context.client(transport: session.transport)
+        let matcher = CompanyMatcher(companies: try await client.companies())
+        let suggestions = TextSearch.collated(organizations.filter { mapped[$0.id] == nil }, name: \.name, id: \.id)
+            .map { matcher.suggest(organizationId: $0.id, name: $0.name) }
+            .sorted { ($0.best?.score ?? 0) > ($1.best?.score ?? 0) }
+        let toTerminal = Output.isTerminal(nil)
+        func score(_ s: Double?) -> String { s.map { String(format: "%.2f", $0) } ?? "" }
+        if let write {
+            let taken = suggestions.filter { ($0.best?.score ?? 0) >= minScore && $0.isClear }
+            guard !taken.isEmpty else {
+                try Output.emit("Nothing added to \(write): no suggestion scores \(score(minScore)) or more (\(suggestions.count) organizations have no customer).\n", to: nil)
+                return
+            }
+            try Output.writeFile(write, Data(Self.appending(taken, to: existing).utf8))
+            try Output.emit("Added \(taken.count) organizations to \(write) (score \(score(minScore)) or more, no runner-up as good); \(suggestions.count - taken.count) left for you.\n", to: nil)
+            return
+        }
+        let table = ExportTable(columns: ["organizationId", "organizationName", "customerId", "companyName", "score"], rows: suggestions.map { s in
+            [.string(s.organizationId), .string(s.organizationName), .string(s.best?.company.identifier ?? ""),
+             .string(s.best?.company.name ?? ""), s.best.map { .number(($0.score * 100).rounded() / 100) } ?? .null]
+        })
+        switch format ?? (toTerminal ? .table : .csv) {
+        case .csv: try Output.emit(table.csv(ExportTable.CSVOptions(forTerminal: toTerminal)), to: nil)
+        case .table:
+            let rows = ExportTable(columns: ["organization", "id", "customer", "company", "score", "runner-up"], rows: suggestions.map { s in
+                [.string(s.organizationName), .string(s.organizationId), .string(s.best?.company.identifier ?? ""), .string(s.best?.company.name ?? ""),
+                 .string(score(s.best?.score)),
+                 .string(s.runnerUp.map { "\($0.company.identifier) \(score($0.score))" + (s.isClear ? "" : " (a tie: not written)") } ?? "")]
+            })
+            let sure = suggestions.filter { ($0.best?.score ?? 0) >= minScore && $0.isClear }.count
+            try Output.emit(rows.table(maxColumnWidth: 40) + "\n\(suggestions.count) organizations with no customer; \(sure) suggested clearly at \(score(minScore)) or more (psa map --write FILE adds those)\n", to: nil)
+        }
+    }
+
+    /// The customers file with the suggestions added as rows at its end (its header, or
+    /// `organizationId,customerId` for a new file; other columns left empty), its own
+    /// line ends kept; the rows already there are not touched.
+    static func appending(_ suggestions: [CompanyMatcher.Suggestion], to existing: String) -> String {
+        let crlf = existing.contains("\r\n")
+        let end = crlf ? "\r\n" : "\n"
+        var text = existing.isEmpty ? "organizationId,customerId" + end : existing
+        if !text.hasSuffix("\n") { text += end }
+        let header = (text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).first.map(String.init) ?? "")
+            .trimmingCharacters(in: CharacterSet(charactersIn: "\u{FEFF}")).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        for s in suggestions {
+            guard let company = s.best?.company else { continue }
+            text += header.map { $0 == "organizationId" ? ExportTable.csvField(s.organizationId) : $0 == "customerId" ? ExportTable.csvField(company.identifier) : "" }
+                .joined(separator: ",") + end
+        }
+        return text
     }
 }
 
