@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "ConnectWise", "ProviderAPI", "UsageStore", "Sync", "ProviderSimulator", "TestSupport"],
                     swiftSettings: strict),
         // GoldenScreens/: whole screens as text and styles, read from the source tree.
-        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Explorer", "ProviderAPI", "UsageStore", "Sync", "ProviderSimulator", "TestSupport", "CNcursesw"],
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "ConnectWise", "Explorer", "ProviderAPI", "UsageStore", "Sync", "ProviderSimulator", "TestSupport", "CNcursesw"],
                     exclude: ["GoldenScreens"], swiftSettings: strict),
         // Also the executable itself (@testable), for the config file's parser.
         .testTarget(name: "CommandLineTests", dependencies: ["ProviderAPI", "ProviderSimulator", "UsageStore", "TestSupport", "ConnectWise", "Explorer", "TerminalUI", "provider-explorer"],

@@ -157,7 +157,7 @@ public struct PSAApplier: Sendable {
         let current: [CWAddition]
         do { current = try await client.additions(of: agreement) } catch let error as ConnectWiseError {
             if case .cancelled = error { throw error }
-            for change in changes { try land(change, .skipped("agreement \(agreement) could not be read: \(error.description)")) }
+            for change in changes { try land(change, .skipped("agreement \(agreement) could not be read: \(error.reason)")) }
             return out
         }
         for var change in changes {
@@ -179,7 +179,7 @@ public struct PSAApplier: Sendable {
                     try land(change, .made)
                 } catch let error as ConnectWiseError {
                     if case .cancelled = error { throw error }
-                    try land(change, .failed(error.description))
+                    try land(change, .failed(error.reason))
                 }
             case .create:
                 let product = change.product ?? ""
@@ -208,7 +208,7 @@ public struct PSAApplier: Sendable {
                         change.additionId = made.id
                         try land(change, .made)
                     } else {
-                        try land(change, .failed(error.description))
+                        try land(change, .failed(error.reason))
                     }
                 }
             default:

@@ -56,6 +56,17 @@ public enum ConnectWiseError: ReportableError, Equatable {
 
     static func said(_ detail: String) -> String { detail.isEmpty ? "" : ": " + detail }
 
+    /// Why a write was not made, short enough for its line: ConnectWise's own words
+    /// first (the journal's other fields say which addition it was).
+    public var reason: String {
+        switch self {
+        case .refused(let status, _, let detail): return "ConnectWise refused it (\(status))\(Self.said(detail))"
+        case .unavailable(let detail, let attempts): return "no answer from ConnectWise: \(detail) (\(attempts) \(attempts == 1 ? "try" : "tries")); a rerun makes it"
+        case .forbidden(_, let detail): return "ConnectWise forbids it (403)\(Self.said(detail)); the API member needs Agreements add and edit"
+        default: return description
+        }
+    }
+
     /// Whether a write that failed this way may simply be tried again on a rerun.
     public var isTransient: Bool {
         if case .unavailable = self { return true }

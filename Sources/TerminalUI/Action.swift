@@ -1,6 +1,7 @@
 import Explorer
 import Foundation
 import ProviderAPI
+import ConnectWise
 import Sync
 
 /// Everything that can happen to the explorer. The terminal loop (or a test) hands
@@ -33,6 +34,12 @@ public enum Action: Sendable {
     case unseenCounted(UnseenCount.Result)
     /// A view's read (the bill, the changes) came back.
     case viewRead(ViewRead.Result)
+    /// The PSA view's plan (the bill and ConnectWise) came back.
+    case psaPlanned(PSARead.Result)
+    /// A change of an apply landed in ConnectWise (or was refused, or skipped).
+    case psaApplied(PSAResult)
+    /// The apply ended; why it stopped early, if it did.
+    case psaApplyEnded(String?)
     /// A request to the API finished (from any thread): the key pane shows it.
     case request(RequestOutcome)
     /// The credentials command ran again after a rejection: the new key, nil when it
@@ -47,7 +54,8 @@ public enum Intent: Hashable, Sendable {
     case up, down, pageUp, pageDown, first, last, left, right
     case search, searchKeep, searchClear, searchErase
     case trialOnly, nfrOnly, cycleTier, nextSort, reverseSort
-    case open, tierMatrix, billing, changes, help, back, byCustomer
+    case open, tierMatrix, billing, changes, psa, help, back, byCustomer
+    case apply, confirm, refuse, acceptSuggestion
     case previous, next, toggleMode, refresh, cancelSync, export, copyId, copyRow
     case nextPane, previousPane, repaint, pointer, quit
 }
@@ -55,7 +63,7 @@ public enum Intent: Hashable, Sendable {
 /// Work `update` asks for: run behind (its actions come back through the inbox), or
 /// cancel the running one of an id. At most one effect of an id runs at a time.
 public enum Effect: Sendable {
-    public enum ID: Hashable, Sendable { case sync, keyReload }
+    public enum ID: Hashable, Sendable { case sync, keyReload, psaApply }
     public typealias Send = @Sendable (Action) -> Void
 
     case run(id: ID?, work: @Sendable (_ send: @escaping Send) async -> Void)

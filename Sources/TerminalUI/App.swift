@@ -1,3 +1,4 @@
+import ConnectWise
 import Explorer
 import Foundation
 import ProviderAPI
@@ -47,7 +48,7 @@ public final class App {
     var layout: Layout { ui.layout }
 
     /// Where keys go now: the search prompt while it is open, else the screen on top.
-    public var context: Context { Context(ui, on: model.screen) }
+    public var context: Context { Context(ui, model: model) }
 
     /// Applies `action`; returns the effects to start (a sync, a fetch, a command).
     public func update(_ action: Action) -> [Effect] {
@@ -85,6 +86,12 @@ public final class App {
             model.loaded(result)
         case .viewRead(let result):
             model.readLanded(result)
+        case .psaPlanned(let result):
+            model.psa.landed(result)
+        case .psaApplied(let result):
+            model.psa.applied(result)
+        case .psaApplyEnded(let error):
+            effects += run(model.psaApplyEnded(error))
         case .unseenCounted(let result):
             model.unseenCounted(result)
         case .request(let outcome):
@@ -185,6 +192,26 @@ public final class App {
     func run(_ fetch: Fetch?) -> [Effect] {
         guard let fetch else { return [] }
         return [.run(id: nil) { send in send(.fetched(fetch, error: await fetch.run())) }]
+    }
+
+    /// The PSA view's read run behind: the bill on the read thread, then ConnectWise;
+    /// it comes back as `.psaPlanned` (only the newest request's lands).
+    func run(_ read: PSARead?) -> [Effect] {
+        guard let read else { return [] }
+        return [.run(id: nil) { send in
+            let bill = await ReadThread.shared.run { read.readBill() }
+            send(.psaPlanned(await read.finish(bill)))
+        }]
+    }
+
+    /// An apply confirmed in the PSA view: each change comes back as `.psaApplied` as
+    /// it lands, the end as `.psaApplyEnded`; one at a time.
+    func apply(_ apply: PSAApply?) -> [Effect] {
+        guard let apply else { return [] }
+        return [.run(id: .psaApply) { send in
+            let stopped = await apply.run { send(.psaApplied($0)) }
+            send(.psaApplyEnded(stopped))
+        }]
     }
 
     /// The sync run behind: each step comes back as `.syncProgress`, its end as `.syncFinished`.

@@ -3,7 +3,9 @@ import Explorer
 /// The screens keys act on: one for each screen of the explorer, and the search
 /// prompt (which takes the keys while it is open).
 public enum Context: Hashable, Sendable, CaseIterable {
-    case list, detail, tierMatrix, billing, changes, help, search
+    case list, detail, tierMatrix, billing, changes, psa, help, search
+    /// The PSA view's question before an apply (y/N on the status line).
+    case psaConfirm
 
     init(screen: ExplorerModel.Screen) {
         switch screen {
@@ -12,13 +14,17 @@ public enum Context: Hashable, Sendable, CaseIterable {
         case .tierMatrix: self = .tierMatrix
         case .billing: self = .billing
         case .changes: self = .changes
+        case .psa: self = .psa
         case .help: self = .help
         }
     }
 
-    /// Where keys go: the search prompt while it is open, else the screen on top.
-    init(_ ui: UIState, on screen: ExplorerModel.Screen) {
-        self = ui.searching ? .search : Context(screen: screen)
+    /// Where keys go: the search prompt while it is open, the PSA view's question while
+    /// it is asked, else the screen on top.
+    @MainActor init(_ ui: UIState, model: ExplorerModel) {
+        if ui.searching { self = .search }
+        else if model.screen == .psa, model.psa.confirming { self = .psaConfirm }
+        else { self = Context(screen: model.screen) }
     }
 
     /// Its heading in the help screen.
@@ -28,6 +34,8 @@ public enum Context: Hashable, Sendable, CaseIterable {
         case .tierMatrix: return "Tier matrix"
         case .billing: return "Bill"
         case .changes: return "Changes"
+        case .psa: return "PSA (ConnectWise)"
+        case .psaConfirm: return "Before an apply"
         case .help: return "This help"
         case .search: return "Search prompt"
         }
@@ -69,18 +77,18 @@ public struct Binding: Sendable {
 /// order of the hint line and of the help screen.
 public enum Bindings {
     static let browse: Set<Context> = [.list, .detail]
-    static let lines: Set<Context> = [.list, .detail, .billing, .changes, .help]
-    static let screens = Set(Context.allCases).subtracting([.search])
+    static let lines: Set<Context> = [.list, .detail, .billing, .changes, .psa, .help]
+    static let screens = Set(Context.allCases).subtracting([.search, .psaConfirm])
 
     public static let table: [Binding] = [
         // First, so that its hint is never the one crowded out while a sync runs.
-        Binding([.char("C")], on: browse.union([.tierMatrix, .billing, .changes]), .cancelSync, "cancel the running sync (what was fetched is kept)",
+        Binding([.char("C")], on: browse.union([.tierMatrix, .billing, .changes, .psa]), .cancelSync, "cancel the running sync (what was fetched is kept)",
                 hint: "cancel sync", when: .syncing),
         Binding([.tab], on: browse, .nextPane, "the next pane (narrow terminals)", hint: "pane", when: .narrow),
         Binding([.backTab], on: browse, .previousPane, "the previous pane"),
         Binding([.up, .char("k")], on: lines.union([.tierMatrix]), .up, "up a line (the tier matrix: a row up)"),
         Binding([.down, .char("j")], on: lines.union([.tierMatrix]), .down, "down a line",
-                hint: "move", hintKeys: "↑↓", hintOn: [.list, .detail, .billing, .changes]),
+                hint: "move", hintKeys: "↑↓", hintOn: [.list, .detail, .billing, .changes, .psa]),
         Binding([.pageUp], on: lines, .pageUp, "a page up"),
         Binding([.pageDown], on: lines, .pageDown, "a page down", hint: "scroll", hintKeys: "PgUp PgDn", hintOn: [.help]),
         Binding([.char("g"), .home], on: lines, .first, "the first line"),
@@ -97,13 +105,22 @@ public enum Bindings {
         Binding([.enter], on: [.tierMatrix], .open, "the list narrowed to the cell's organizations", hint: "narrow list"),
         Binding([.enter], on: [.billing], .open, "the organization's detail (by customer: its lines)", hint: "open"),
         Binding([.enter], on: [.changes], .open, "the organization's detail", hint: "organization"),
+        Binding([.enter], on: [.psa], .open, "the line's organizations (Esc: back to the lines)", hint: "organizations"),
         Binding([.char("L")], on: browse, .tierMatrix, "the license-tier matrix", hint: "tiers", hintOn: [.list]),
         Binding([.char("b")], on: browse, .billing, "the month's bill", hint: "bill", hintOn: [.list]),
         Binding([.char("c")], on: browse, .changes, "what changed since you last looked", hint: "changes", hintOn: [.list]),
+        Binding([.char("p")], on: browse, .psa, "the PSA view: the month's seats against ConnectWise", hint: "psa", hintOn: [.list]),
         Binding([.char("[")], on: browse.union([.tierMatrix]), .previous, "the day (or month) before", hint: "period", hintKeys: "[ ]"),
         Binding([.char("]")], on: browse.union([.tierMatrix]), .next, "the day (or month) after"),
         Binding([.char("[")], on: [.billing], .previous, "the month before", hint: "month", hintKeys: "[ ]"),
         Binding([.char("]")], on: [.billing], .next, "the month after"),
+        Binding([.char("[")], on: [.psa], .previous, "the month before", hint: "month", hintKeys: "[ ]"),
+        Binding([.char("]")], on: [.psa], .next, "the month after"),
+        Binding([.char("a")], on: [.psa], .apply, "make the changes in ConnectWise (asks first)", hint: "apply"),
+        Binding([.char("m")], on: [.psa], .acceptSuggestion, "map an unmapped organization to its suggested company", hint: "map"),
+        Binding([.char("r")], on: [.psa], .refresh, "read ConnectWise again", hint: "reread"),
+        Binding([.char("y")], on: [.psaConfirm], .confirm, "yes: apply the changes", hint: "apply"),
+        Binding([.char("n"), .escape, .enter], on: [.psaConfirm], .refuse, "no: write nothing", hint: "no"),
         Binding([.char("u")], on: [.billing], .byCustomer, "a line per customer and tier (again: per organization)", hint: "customers"),
         Binding([.char("s")], on: [.billing], .nextSort, "sort by the change since last month (again: by amount)", hint: "sort Δ"),
         Binding([.char("m")], on: browse.union([.tierMatrix]), .toggleMode, "daily or monthly reports", hint: "mode"),
@@ -116,6 +133,8 @@ public enum Bindings {
         Binding([.escape], on: browse, .back, "back; on the list, clears the search, then the filters",
                 hint: "back", hintOn: [.detail]),
         Binding([.escape], on: [.tierMatrix, .billing, .changes], .back, "back to the list", hint: "back"),
+        Binding([.escape], on: [.psa], .back, "back (from a line's organizations: to the lines)", hint: "back"),
+        Binding([.char("p")], on: [.psa], .back, "close the PSA view"),
         Binding([.char("b")], on: [.billing], .back, "close the bill"),
         Binding([.char("c")], on: [.changes], .back, "close the changes"),
         Binding([.char("?")], on: screens.subtracting([.help]), .help, "this help", hint: "help"),

@@ -43,6 +43,9 @@ enum Screens {
             case .changes:
                 let p = changes(model)
                 add(layout.main) { ChangesPane.draw(p, &$0, $1, $2) }
+            case .psa:
+                let p = psa(model)
+                add(layout.main) { PSAPane.draw(p, &$0, $1, $2) }
             case .detail where !layout.isWide:
                 let p = detail(model, ui, focused: true)
                 add(layout.main) { DetailPane.draw(p, &$0, $1, $2) }
@@ -65,7 +68,7 @@ enum Screens {
                 add(layout.main) { HelpPane.draw(p, &$0, $1, $2) }
             }
         }
-        let hints = Bindings.hints(for: Context(ui, on: model.screen), narrow: !layout.isWide, online: model.sync.canSync,
+        let hints = Bindings.hints(for: Context(ui, model: model), narrow: !layout.isWide, online: model.sync.canSync,
                                    syncing: model.sync.isSyncing)
         return FrameProps(width: ui.width, height: ui.height, tooSmall: layout.tooSmall, title: title(model, ui), panes: panes,
                           status: status(model, ui), hints: HintLine.Props(pairs: hints), layout: layout)
@@ -93,7 +96,11 @@ enum Screens {
             return .search(query: model.list.search, keep: Bindings.name(of: .searchKeep, in: .search),
                            clear: Bindings.name(of: .searchClear, in: .search))
         }
+        if model.screen == .psa, model.psa.confirming { return .message(model.psa.question, error: false) }
         if let status = model.status { return .message(status.text, error: status.isError) }
+        if model.screen == .psa, let a = model.psa.applying {
+            return .hint("applying to ConnectWise: \(a.done) of \(a.total) landed… (the keys still work)")
+        }
         if case .syncing(_, _, let current) = model.sync.state {
             let doing = current == "starting" ? "starting the sync" : current == "done" ? "finishing the sync" : "fetching \(current)"
             return .hint("\(doing)… (\(Bindings.name(of: .cancelSync, in: .list)) cancels)")
@@ -158,6 +165,14 @@ enum Screens {
             + (b.prices.isDemo ? " · demo prices" : "") + (b.byCustomer ? " · per customer" : "") + " · \(order)"
         return BillingPane.Props(title: title, bill: b.bill, lines: b.lines, customerLines: b.customerLines, byCustomer: b.byCustomer,
                                  selected: b.selected, problem: b.problem)
+    }
+
+    static func psa(_ model: ExplorerModel) -> PSAPane.Props {
+        let m = model.psa
+        return PSAPane.Props(month: m.month?.description ?? "", company: m.connection?.company ?? "", demo: m.connection?.isDemo ?? false,
+                             lines: m.lines, sameCount: m.sameCount, selected: m.selected, reading: m.reading, problem: m.problem,
+                             drilled: m.drilled, organizations: m.drilledOrganizations, drillSelected: m.drillSelected,
+                             backKey: Bindings.name(of: .back, in: .psa))
     }
 
     static func changes(_ model: ExplorerModel) -> ChangesPane.Props {
@@ -232,6 +247,19 @@ enum Screens {
         case (.changes, .copyId): app.copy(model.changes.selectedChange?.organizationId, what: "organization id")
         case (.changes, .back): model.back()
 
+        // The PSA view, and its question before an apply.
+        case (.psa, .up), (.psa, .down), (.psa, .pageUp), (.psa, .pageDown), (.psa, .first), (.psa, .last):
+            app.move(model.psa, intent)
+        case (.psa, .previous): return app.run(model.stepPSA(by: -1))
+        case (.psa, .next): return app.run(model.stepPSA(by: 1))
+        case (.psa, .open): model.drillIntoPSALine()
+        case (.psa, .apply): model.askToApplyPSA()
+        case (.psa, .acceptSuggestion): return app.run(model.acceptPSASuggestion())
+        case (.psa, .refresh): return app.run(model.replanPSA())
+        case (.psa, .back): model.leavePSA()
+        case (.psaConfirm, .confirm): return app.apply(model.answerPSA(true))
+        case (.psaConfirm, .refuse): _ = model.answerPSA(false)
+
         // Wherever a sync can be cancelled: only by its own key (Esc goes back).
         case (_, .cancelSync):
             if model.sync.isSyncing { return [.cancel(.sync)] }
@@ -265,6 +293,7 @@ enum Screens {
         case .tierMatrix: model.open(.tierMatrix)
         case .billing: return app.run(model.openBilling())
         case .changes: model.openChanges()
+        case .psa: return app.run(model.openPSA())
         case .copyId: app.copy(list.selectedRow?.id, what: "organization id")
         case .copyRow:
             app.copy(list.selectedRow.map { r in

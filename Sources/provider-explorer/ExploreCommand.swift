@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConnectWise
 import Explorer
 import Foundation
 import Logging
@@ -62,8 +63,9 @@ struct ExploreCommand: AsyncParsableCommand {
         let currency = prices.currency
         let billing = BillingModel(prices: prices,
                                    customers: try session.config.path("customers").map { try BillCommand.loadCustomers($0, currency: currency) } ?? [:])
+        let (psa, psaDemo) = Self.psaModel(session: session, prices: prices)
         let model = ExplorerModel(store: store, source: ReportSource(client: offline ? nil : session.client, store: store, now: clock),
-                                  engine: engine, keyInfo: KeyInfo(session.credentials), origin: origin, billing: billing, now: clock)
+                                  engine: engine, keyInfo: KeyInfo(session.credentials), origin: origin, billing: billing, psa: psa, now: clock)
         let exportDir = session.settings.cacheDir + "/exports"
         let app = App(model: model, theme: Theme(colors: ProcessInfo.processInfo.environment["NO_COLOR"] == nil)) { export, name in
             try Self.write(export, directory: exportDir, name: name)
@@ -88,10 +90,42 @@ struct ExploreCommand: AsyncParsableCommand {
             .clock(now: clock(), tokenExpiry: minter.currentExpiry.map { clock().addingTimeInterval($0.timeIntervalSinceNow) })
         }
         stateFile.save(model.viewState, logger: session.logger)
+        withExtendedLifetime(psaDemo) {}
         // The terminal is restored; leave at once. exit() would run static destructors
         // under the feet of URLSession's and the simulator's threads (seen crashing after
         // a SIGHUP), and nothing is left to flush: logs and the cache are written as they go.
         _exit(status)
+    }
+
+    /// The PSA view's model: on the demo, the demo's ConnectWise in this process (what
+    /// applying writes stays there); with `[connectwise]`, the real one; else none, and
+    /// `p` says why.
+    @MainActor static func psaModel(session: Session, prices: PriceList) -> (PSAModel, PSADemo?) {
+        if session.settings.offline {
+            return (PSAModel(prices: prices, unavailable: "offline: the PSA view reads ConnectWise; start without --offline"), nil)
+        }
+        do {
+            if session.simulator != nil {
+                let demo = try PSADemo.start()
+                let cw = demo.settings
+                let connection = PSAConnection(client: try cw.client(transport: session.transport, logLevel: session.settings.logLevel),
+                                               products: cw.products, agreementType: cw.agreementType, customers: demo.customers, isDemo: true,
+                                               keepMapping: { _, _ in }, applied: { demo.save() })
+                return (PSAModel(connection: connection, prices: prices), demo)
+            }
+            guard ConnectWiseSettings.isConfigured(session.config) else { return (PSAModel(prices: prices), nil) }
+            let cw = try ConnectWiseSettings.resolve(session.config)
+            guard let file = session.config.path("customers") else {
+                return (PSAModel(prices: prices, unavailable: "the PSA view needs the customers file: set customers = \"FILE\" in config.toml"), nil)
+            }
+            let customers = try BillCommand.loadCustomers(file, currency: prices.currency)
+            let connection = PSAConnection(client: try cw.client(transport: session.transport, logLevel: session.settings.logLevel),
+                                           products: cw.products, agreementType: cw.agreementType, customers: customers, isDemo: false,
+                                           keepMapping: { org, customer in try PSAMapCommand.keep(organizationId: org, customerId: customer, in: file) })
+            return (PSAModel(connection: connection, prices: prices), nil)
+        } catch {
+            return (PSAModel(prices: prices, unavailable: Failure(error).message), nil)
+        }
     }
 
     /// Writes an export under `directory` (0700) with a name of the period and time:

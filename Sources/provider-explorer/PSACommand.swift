@@ -332,18 +332,31 @@ struct PSAMapCommand: AsyncParsableCommand {
     /// `organizationId,customerId` for a new file; other columns left empty), its own
     /// line ends kept; the rows already there are not touched.
     static func appending(_ suggestions: [CompanyMatcher.Suggestion], to existing: String) -> String {
+        appending(suggestions.compactMap { s in s.best.map { (s.organizationId, $0.company.identifier) } }, to: existing)
+    }
+
+    static func appending(_ rows: [(organizationId: String, customerId: String)], to existing: String) -> String {
         let crlf = existing.contains("\r\n")
         let end = crlf ? "\r\n" : "\n"
         var text = existing.isEmpty ? "organizationId,customerId" + end : existing
-        if !text.hasSuffix("\n") { text += end }
-        let header = (text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).first.map(String.init) ?? "")
-            .trimmingCharacters(in: CharacterSet(charactersIn: "\u{FEFF}")).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        for s in suggestions {
-            guard let company = s.best?.company else { continue }
-            text += header.map { $0 == "organizationId" ? ExportTable.csvField(s.organizationId) : $0 == "customerId" ? ExportTable.csvField(company.identifier) : "" }
+        // On scalars: "\r\n" is one Character, which neither "\r" nor "\n" equals.
+        if text.unicodeScalars.last != "\n" { text += end }
+        let firstLine = String(String.UnicodeScalarView(text.unicodeScalars.prefix { $0 != "\n" && $0 != "\r" }))
+        let header = firstLine.trimmingCharacters(in: CharacterSet(charactersIn: "\u{FEFF}")).split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        for row in rows {
+            text += header.map { $0 == "organizationId" ? ExportTable.csvField(row.organizationId) : $0 == "customerId" ? ExportTable.csvField(row.customerId) : "" }
                 .joined(separator: ",") + end
         }
         return text
+    }
+
+    /// Adds one mapping to the customers file at `path` (made when missing), whole or
+    /// not at all; a row already there for the organization is left as it is.
+    static func keep(organizationId: String, customerId: String, in path: String) throws {
+        let existing = FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        if !existing.isEmpty, try BillCommand.loadCustomers(path, currency: "XXX")[organizationId] != nil { return }
+        try Output.writeFile(path, Data(appending([(organizationId, customerId)], to: existing).utf8))
     }
 }
 

@@ -6,13 +6,25 @@ import ProviderAPI
 import ProviderSimulator
 
 /// Issue 27: `psa plan` and `psa apply` against the ConnectWise simulator (in this
-/// process), the NordPass side on the demo simulator, as an MSP runs them.
+/// process) and a Provider API simulator with a key of its own (`--demo` would run the
+/// demo's ConnectWise too), as an MSP runs them.
 @Suite(.serialized)
 struct PSATests {
-    let dir = TempDir()
+    let dir: TempDir
     static let today = Day("2026-11-29")!
     static let month = Month("2026-10")!
     let data = DataSet(organizationCount: 240, seed: 1, today: PSATests.today)
+    /// The NordPass side, and the credentials file that opens it.
+    let nordpass: SimulatorFixture
+    let credentials: String
+
+    init() throws {
+        let dir = TempDir()
+        self.dir = dir
+        nordpass = try SimulatorFixture(organizations: 240, today: PSATests.today)
+        credentials = dir.file("nordpass.json")
+        try nordpass.writeCredentials(to: credentials)
+    }
 
     /// The demo's ConnectWise, on a free port; `pageSize` caps its pages.
     func simulator(pageSize: Int = 1000, latency: Double = 0) throws -> (ConnectWiseSimulator, [(organizationId: String, customerId: String)], URL) {
@@ -44,8 +56,11 @@ struct PSATests {
         return key
     }
 
+    /// The NordPass side's flags.
+    var nordpassFlags: [String] { ["--base-url", nordpass.url.absoluteString, "--credentials", credentials] }
+
     func cli(_ args: [String], env: [String: String] = [:]) async throws -> ProcessResult {
-        try await runCLI(args + ["--demo"], in: dir, env: ["PROVIDER_EXPLORER_DEMO_TODAY": "2026-11-29", "PROVIDER_EXPLORER_NOW": "2026-11-29T10:00:00Z"].merging(env) { $1 })
+        try await runCLI(args + nordpassFlags, in: dir, env: ["PROVIDER_EXPLORER_NOW": "2026-11-29T10:00:00Z"].merging(env) { $1 })
     }
 
     /// The plan's JSON object and its changes.
@@ -370,7 +385,8 @@ struct PSATests {
 /// `psa apply` on a terminal, and `doctor` with `[connectwise]`.
 @Suite(.serialized)
 struct PSATerminalTests {
-    let fixture = PSATests()
+    let fixture: PSATests
+    init() throws { fixture = try PSATests() }
 
     /// On a terminal the plan is shown and confirmed: `n` writes nothing, `y` applies.
     @Test func applyOnATerminalShowsThePlanAndAsks() async throws {
@@ -382,9 +398,10 @@ struct PSATerminalTests {
         let writes = changes.filter { ["update", "create"].contains($0["kind"] as? String ?? "") }.count
         let dir = fixture.dir
         let environment = ["XDG_CONFIG_HOME": dir.file("config"), "XDG_STATE_HOME": dir.file("state"), "XDG_CACHE_HOME": dir.file("cache"),
-                           "PROVIDER_EXPLORER_DEMO_TODAY": "2026-11-29", "PROVIDER_EXPLORER_NOW": "2026-11-29T10:00:00Z"]
+                           "PROVIDER_EXPLORER_NOW": "2026-11-29T10:00:00Z", "NORDPASS_PROVIDER_CREDENTIALS": "", "NORDPASS_PROVIDER_BASE_URL": ""]
+        let command = "\(productBinary) psa apply " + fixture.nordpassFlags.joined(separator: " ") + "; echo EXIT=$?; sleep 30"
         let question = "Apply \(writes) changes to ConnectWise (company demo)? [y/N]"
-        try await tmux.start("\(productBinary) psa apply --demo; echo EXIT=$?; sleep 30", width: 160, height: 50, environment: environment)
+        try await tmux.start(command, width: 160, height: 50, environment: environment)
         _ = try await tmux.wait(for: question)
         try await tmux.send("n", "Enter")
         let refused = try await tmux.wait(for: "EXIT=0")
@@ -393,7 +410,7 @@ struct PSATerminalTests {
         tmux.kill()
         let again = Tmux()
         defer { again.kill() }
-        try await again.start("\(productBinary) psa apply --demo; echo EXIT=$?; sleep 30", width: 160, height: 50, environment: environment)
+        try await again.start(command, width: 160, height: 50, environment: environment)
         let shown = try await again.wait(for: question)
         #expect(shown.contains("SAME (") && shown.contains("AMBIGUOUS ("))
         try await again.send("y", "Enter")
@@ -425,5 +442,59 @@ struct PSATerminalTests {
         let offline = try await fixture.cli(["doctor", "--offline", "--format", "json"])
         let offlineChecks = try #require(try JSONSerialization.jsonObject(with: Data(offline.stdout.utf8)) as? [[String: String]])
         #expect(["connectwise", "psa-products", "psa-customers"].allSatisfy { check($0, in: offlineChecks)?["result"] == "skip" })
+    }
+}
+
+/// Issue 28: `--demo` on the psa subcommands (both sides simulated, nothing to set
+/// up), and `psa map` on the demo.
+@Suite(.serialized)
+struct PSADemoCommandTests {
+    let dir = TempDir()
+    let data = DataSet(organizationCount: 240, seed: 1, today: PSATests.today)
+
+    func cli(_ args: [String]) async throws -> ProcessResult {
+        try await runCLI(args + ["--demo"], in: dir, env: ["PROVIDER_EXPLORER_DEMO_TODAY": "2026-11-29", "PROVIDER_EXPLORER_NOW": "2026-11-29T10:00:00Z"])
+    }
+
+    /// plan and apply on the demo with no configuration; what apply wrote is there for
+    /// the next run (the demo's ConnectWise is kept in the state folder).
+    @Test func planAndApplyOnTheDemo() async throws {
+        defer { dir.remove() }
+        let plan = try await cli(["psa", "plan", "--format", "json"])
+        #expect(plan.status == 0, "\(plan.stderr)")
+        let parsed = try PSAPlan(json: Data(plan.stdout.utf8))
+        #expect(!parsed.writes.isEmpty && parsed.company == "demo")
+        let applied = try await cli(["psa", "apply", "--yes"])
+        #expect(applied.status == 0 && applied.stdout.contains("\(parsed.writes.count) of \(parsed.writes.count) changes made"), "\(applied.stderr)")
+        let again = try PSAPlan(json: Data(try await cli(["psa", "plan", "--format", "json"]).stdout.utf8))
+        #expect(again.writes.isEmpty && again.count(.same) == parsed.count(.same) + parsed.writes.count)
+    }
+
+    /// Every organization with no customer whose name equals a company's once folded is
+    /// suggested at 1.0; --write adds the clear ones and leaves the rows there alone.
+    @Test func mapOnTheDemo() async throws {
+        defer { dir.remove() }
+        let csv = try await cli(["psa", "map", "--format", "csv"])
+        #expect(csv.status == 0, "\(csv.stderr)")
+        let lines = csv.stdout.split(separator: "\r\n").map(String.init)
+        #expect(lines.first == "organizationId,organizationName,customerId,companyName,score")
+        let demo = ConnectWiseSimulator.demo(data)
+        let mapped = Set(demo.customers.map(\.organizationId))
+        let names = Dictionary(data.organizations.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let folded = Set(demo.store.companies.compactMap { $0.name.map { TextSearch.fold($0) } })
+        let rows = lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        #expect(rows.allSatisfy { !mapped.contains($0[0]) })
+        let equal = rows.filter { folded.contains(TextSearch.fold(names[$0[0]] ?? "")) }
+        #expect(equal.count >= 5, "the demo has organizations ConnectWise knows by their name")
+        #expect(equal.allSatisfy { $0.last == "1" || $0.last == "1.0" }, "\(equal)")
+        // --write: a customers file with a row of its own; that row is kept as it was.
+        let file = dir.write("customers.csv", "organizationId,customerId\r\norg_mine,MINE\r\n")
+        let wrote = try await cli(["psa", "map", "--write", file])
+        #expect(wrote.status == 0 && wrote.stdout.hasPrefix("Added "), "\(wrote.stdout) \(wrote.stderr)")
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(text.hasPrefix("organizationId,customerId\r\norg_mine,MINE\r\n"))
+        let added = text.split(separator: "\r\n").dropFirst(2)
+        #expect(!added.isEmpty && added.allSatisfy { $0.split(separator: ",").count == 2 })
+        #expect(Set(added.map { String($0.split(separator: ",")[0]) }).isSubset(of: Set(rows.map { $0[0] })))
     }
 }

@@ -95,3 +95,39 @@ struct PSAPlanTests {
         #expect(ConnectWiseContract.quoted("Acme \"West\"") == "\"Acme \\\"West\\\"\"")
     }
 }
+
+/// Issue 28: `psa map`'s matching of organization names to ConnectWise companies.
+struct CompanyMatcherTests {
+    func company(_ id: Int, _ name: String) -> CWCompany { CWCompany(id: id, identifier: "C\(id)", name: name) }
+
+    @Test func foldedNamesWithoutLegalFormsMatchAtOne() {
+        let matcher = CompanyMatcher(companies: [company(1, "SOCIETE GENERALE D'ETUDES"), company(2, "Muller Sohne AG"), company(3, "台北設計"),
+                                                 company(4, "Tailspin Toys"), company(5, "Lodz Logistyka Sp. z o.o.")])
+        func best(_ name: String) -> (String?, Double) { let s = matcher.suggest(organizationId: "o", name: name); return (s.best?.company.identifier, s.best?.score ?? 0) }
+        #expect(best("Société Générale d'Études S.A.") == ("C1", 1))
+        #expect(best("Müller & Söhne GmbH") == ("C2", 1))
+        #expect(best("台北設計有限公司") == ("C3", 1))
+        #expect(best("Łódź Logistyka") == ("C5", 1))
+        // Word order: the same words, below an exact match.
+        #expect(best("Toys Tailspin Ltd") == ("C4", 0.95))
+        // Near but not the same: below 0.9, and still the right company first.
+        let near = matcher.suggest(organizationId: "o", name: "Tailspin Toy")
+        #expect(near.best?.company.identifier == "C4" && (near.best?.score ?? 1) < 0.9 && (near.best?.score ?? 0) > 0.5)
+    }
+
+    @Test func theRunnerUpAndTies() {
+        // A wrong runner-up: close, but below the exact match; the best is clear.
+        let matcher = CompanyMatcher(companies: [company(1, "Contoso Pharma"), company(2, "Contoso")])
+        let s = matcher.suggest(organizationId: "o", name: "Contoso Ltd")
+        #expect(s.best?.company.identifier == "C2" && s.best?.score == 1 && s.runnerUp?.company.identifier == "C1" && (s.runnerUp?.score ?? 1) < 1)
+        #expect(s.isClear)
+        // Two companies equal once legal forms are set aside: a tie, not clear; the one
+        // whose whole name matches wins, and is clear.
+        let two = CompanyMatcher(companies: [company(1, "Contoso AB"), company(2, "Contoso Oy")])
+        #expect(!two.suggest(organizationId: "o", name: "Contoso GmbH").isClear)
+        let exact = two.suggest(organizationId: "o", name: "CONTOSO OY")
+        #expect(exact.best?.company.identifier == "C2" && exact.isClear)
+        // Nothing alike: no suggestion.
+        #expect(CompanyMatcher(companies: [company(1, "Zzz")]).suggest(organizationId: "o", name: "Abc").best == nil)
+    }
+}

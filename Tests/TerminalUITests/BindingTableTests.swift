@@ -1,4 +1,5 @@
 import CNcursesw
+import ConnectWise
 import Observation
 import Foundation
 import Testing
@@ -16,6 +17,8 @@ import UsageStore
 struct BindingTableTests {
     nonisolated static let now = Date(timeIntervalSince1970: Day("2026-11-29")!.start.timeIntervalSince1970 + 36_000)
     let dir = TempDir()
+    /// The ConnectWise simulators the apps' PSA views read (stopped with the suite).
+    nonisolated(unsafe) static var simulators: [ConnectWiseSimulator] = []
 
     func app(engine: SyncEngine? = nil, store: UsageStore? = nil) throws -> App {
         let store = try store ?? {
@@ -24,7 +27,11 @@ struct BindingTableTests {
             return s
         }()
         let info = KeyInfo(providerId: "prv", keyId: "k", algorithm: "ES256", fingerprint: "f", createdAt: nil, permission: "ok", source: "t")
-        let model = ExplorerModel(store: store, source: nil, engine: engine, keyInfo: info, origin: .demo, now: { Self.now })
+        let (connection, simulator) = try PSAScreenTests.connection(DataSet(organizationCount: 60, seed: 1, today: Day("2026-11-29")!),
+                                                                    journal: dir.file("psa-journal.jsonl"))
+        Self.simulators.append(simulator)
+        let model = ExplorerModel(store: store, source: nil, engine: engine, keyInfo: info, origin: .demo,
+                                  psa: PSAModel(connection: connection), now: { Self.now })
         model.start()
         return App(model: model, theme: Theme(colors: true), now: Self.now) { _, _ in "/tmp/x.csv" }
     }
@@ -32,7 +39,7 @@ struct BindingTableTests {
     /// The keys that bring a fresh app (the list, 120x40) to each context.
     static let way: [Context: [Key]] = [
         .list: [], .detail: [.enter], .tierMatrix: [.char("L")], .billing: [.char("b")], .changes: [.char("c")],
-        .help: [.char("?")], .search: [.char("/")],
+        .help: [.char("?")], .search: [.char("/")], .psa: [.char("p")], .psaConfirm: [.char("p"), .char("a")],
     ]
 
     /// Every binding's keys, pressed on each screen it names, give its intent: no
@@ -84,9 +91,11 @@ struct BindingTableTests {
         #expect(!pairs.contains { $0.keys == "r" } && !pairs.contains { $0.keys == "Tab" })
         #expect(Bindings.hints(for: .list, narrow: true, online: true).prefix(1).map(\.keys) == ["Tab"])
         #expect(Bindings.hints(for: .list, narrow: true, online: true).contains { $0.keys == "r" })
-        for context in Context.allCases where context != .search {
+        for context in Context.allCases where context != .search && context != .psaConfirm {
             #expect(Bindings.hints(for: context, narrow: true, online: true).last?.keys == "q", "\(context) ends with quit")
         }
+        // The question before an apply takes y or n (Ctrl-C still quits).
+        #expect(Bindings.hints(for: .psaConfirm, narrow: true, online: true).map { "\($0.keys) \($0.text)" } == ["y apply", "n no"])
     }
 
     /// The acceptance of issue 11: a key literal of the explorer is written in one
