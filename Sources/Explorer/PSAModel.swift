@@ -12,7 +12,9 @@ public struct PSAConnection: Sendable {
     public let agreementType: String?
     public let isDemo: Bool
     public let journalPath: String
-    private let customers: Locked<[String: Customer]>
+    /// The customers, made when first needed (the demo's come from its data).
+    private let customers: Locked<[String: Customer]?>
+    private let makeCustomers: @Sendable () -> [String: Customer]
     private let keepMapping: @Sendable (_ organizationId: String, _ customerId: String) throws -> Void
     /// Called after an apply (the demo keeps what it wrote for the next run).
     let applied: @Sendable () -> Void
@@ -20,17 +22,32 @@ public struct PSAConnection: Sendable {
     public init(client: ConnectWiseClient, products: ProductMapping, agreementType: String?, customers: [String: Customer],
                 isDemo: Bool, journalPath: String = PSAJournal.defaultPath,
                 keepMapping: @escaping @Sendable (String, String) throws -> Void, applied: @escaping @Sendable () -> Void = {}) {
+        self.init(client: client, products: products, agreementType: agreementType, making: { customers }, isDemo: isDemo,
+                  journalPath: journalPath, keepMapping: keepMapping, applied: applied)
+    }
+
+    /// With the customers made when first needed.
+    public init(client: ConnectWiseClient, products: ProductMapping, agreementType: String?, making customers: @escaping @Sendable () -> [String: Customer],
+                isDemo: Bool, journalPath: String = PSAJournal.defaultPath,
+                keepMapping: @escaping @Sendable (String, String) throws -> Void, applied: @escaping @Sendable () -> Void = {}) {
         self.client = client; self.products = products; self.agreementType = agreementType; self.isDemo = isDemo
-        self.journalPath = journalPath; self.customers = Locked(customers); self.keepMapping = keepMapping; self.applied = applied
+        self.journalPath = journalPath; self.customers = Locked(nil); self.makeCustomers = customers
+        self.keepMapping = keepMapping; self.applied = applied
     }
 
     public var company: String { client.account.company }
-    public var customerMap: [String: Customer] { customers.withLock { $0 } }
+    public var customerMap: [String: Customer] {
+        customers.withLock { c in
+            if c == nil { c = makeCustomers() }
+            return c!
+        }
+    }
 
     /// Maps an organization to a customer: kept (the customers file), then used.
     public func accept(organizationId: String, customerId: String) throws {
         try keepMapping(organizationId, customerId)
-        customers.withLock { $0[organizationId] = Customer(customerId: customerId) }
+        _ = customerMap
+        customers.withLock { $0?[organizationId] = Customer(customerId: customerId) }
     }
 }
 

@@ -26,7 +26,7 @@ extension ConnectWiseSimulator {
         var previous: String?
         for (i, spec) in data.organizations.enumerated() {
             // Only organizations of the month's report: the file is the MSP's as of then.
-            if seats[spec.id] == nil, !data.monthlyRows(month).isEmpty, spec.createdOn > month.lastDay { continue }
+            if spec.createdOn > month.lastDay { continue }
             if i % 17 == 5 { continue }                              // unmapped
             if i == 11 { customers.append((spec.id, "RETIRED-CO")); continue }   // unknown to ConnectWise
             if i % 23 == 7, let previous { customers.append((spec.id, previous)); continue }   // two organizations, one customer

@@ -40,7 +40,10 @@ public final class ConnectWiseSimulator: @unchecked Sendable {
     }
 
     public let credentials: Credentials
-    private let store: Locked<Store>
+    /// What it holds; made on the first request when given as a maker (the explorer's
+    /// demo starts at once, and makes its ConnectWise only if the PSA view is opened).
+    private let store: Locked<Store?>
+    private let makeStore: (@Sendable () -> Store)?
     private let faults = Locked(Faults())
     /// The JSON of the objects a list's conditions kept, by path, conditions and the store's version.
     private let filtered = Locked([String: [Data]]())
@@ -62,8 +65,18 @@ public final class ConnectWiseSimulator: @unchecked Sendable {
     /// The Authorization header the credentials make.
     private let authorization: String
 
-    public init(store: Store, credentials: Credentials = ConnectWiseSimulator.demoCredentials, latency: Double = 0, maxPageSize: Int = 1000) {
+    public convenience init(store: Store, credentials: Credentials = ConnectWiseSimulator.demoCredentials, latency: Double = 0, maxPageSize: Int = 1000) {
+        self.init(credentials: credentials, latency: latency, maxPageSize: maxPageSize, store: store, make: nil)
+    }
+
+    /// A simulator whose store is made by `make` when it is first needed.
+    public convenience init(making make: @escaping @Sendable () -> Store, credentials: Credentials = ConnectWiseSimulator.demoCredentials) {
+        self.init(credentials: credentials, latency: 0, maxPageSize: 1000, store: nil, make: make)
+    }
+
+    private init(credentials: Credentials, latency: Double, maxPageSize: Int, store: Store?, make: (@Sendable () -> Store)?) {
         self.store = Locked(store)
+        self.makeStore = make
         self.credentials = credentials
         authorization = "Basic " + Data("\(credentials.company)+\(credentials.publicKey):\(credentials.privateKey)".utf8).base64EncodedString()
         self.latency = latency
@@ -81,13 +94,21 @@ public final class ConnectWiseSimulator: @unchecked Sendable {
     public func stop() { server?.stop() }
     deinit { server?.stop() }
 
+    /// Runs `body` on the store, made first if it is not yet.
+    private func withStore<R>(_ body: (inout Store) -> R) -> R {
+        store.withLock { s in
+            if s == nil { s = makeStore?() ?? Store() }
+            return body(&s!)
+        }
+    }
+
     // MARK: - For tests
 
     /// A copy of what the PSA holds now.
-    public var snapshot: Store { store.withLock { $0 } }
+    public var snapshot: Store { withStore { $0 } }
 
     /// Changes what the PSA holds, as a person in ConnectWise would.
-    public func edit(_ body: (inout Store) -> Void) { store.withLock { body(&$0); $0.version += 1 } }
+    public func edit(_ body: (inout Store) -> Void) { withStore { body(&$0); $0.version += 1 } }
 
     /// Writes to `additionId` (PATCH) answer `status` with `message` until `allow`.
     public func refuseWrites(toAddition id: Int, status: Int = 400, message: String = "The quantity cannot be changed on a closed agreement") {
@@ -143,11 +164,11 @@ public final class ConnectWiseSimulator: @unchecked Sendable {
         }
         switch (request.method, parts.count) {
         case ("GET", 2) where parts == ["company", "companies"]:
-            return page(request, store.withLock { ($0.companies, $0.version) }, conditions)
+            return page(request, withStore { ($0.companies, $0.version) }, conditions)
         case ("GET", 2) where parts == ["finance", "agreements"]:
-            return page(request, store.withLock { ($0.agreements, $0.version) }, conditions)
+            return page(request, withStore { ($0.agreements, $0.version) }, conditions)
         case ("GET", 2) where parts == ["procurement", "catalog"]:
-            return page(request, store.withLock { ($0.catalog, $0.version) }, conditions)
+            return page(request, withStore { ($0.catalog, $0.version) }, conditions)
         case ("GET", 4) where parts[0] == "finance" && parts[1] == "agreements" && parts[3] == "additions":
             guard let id = Int(parts[2]), let additions = agreementAdditions(id) else { return error(404, "NotFound", "Agreement \(parts[2]) was not found") }
             return page(request, (additions, -1), conditions)
@@ -163,7 +184,7 @@ public final class ConnectWiseSimulator: @unchecked Sendable {
     }
 
     private func agreementAdditions(_ id: Int) -> [CWAddition]? {
-        store.withLock { s in s.agreements.contains { $0.id == id } ? s.additions[id] ?? [] : nil }
+        withStore { s in s.agreements.contains { $0.id == id } ? s.additions[id] ?? [] : nil }
     }
 
     private func patch(agreement: Int, addition id: Int, body: Data) -> HTTPReply {
@@ -174,7 +195,7 @@ public final class ConnectWiseSimulator: @unchecked Sendable {
         for op in ops where op.op != "replace" || !["quantity", "/quantity"].contains(op.path) {
             return error(400, "InvalidObject", "Only replace of quantity is supported here, not \(op.op) \(op.path)")
         }
-        return store.withLock { s -> HTTPReply in
+        return withStore { s -> HTTPReply in
             guard var list = s.additions[agreement], let i = list.firstIndex(where: { $0.id == id }) else {
                 return error(404, "NotFound", "Addition \(id) was not found on agreement \(agreement)")
             }
@@ -190,7 +211,7 @@ public final class ConnectWiseSimulator: @unchecked Sendable {
         guard let new = try? JSONDecoder().decode(CWNewAddition.self, from: body) else {
             return error(400, "InvalidObject", "Addition object is invalid", field: "product")
         }
-        return store.withLock { s -> HTTPReply in
+        return withStore { s -> HTTPReply in
             guard s.agreements.contains(where: { $0.id == agreement }) else { return error(404, "NotFound", "Agreement \(agreement) was not found") }
             guard let item = s.catalog.first(where: { $0.identifier.caseInsensitiveCompare(new.product.identifier ?? "") == .orderedSame || $0.id == new.product.id }) else {
                 return error(400, "InvalidObject", "Addition object is invalid", field: "product")

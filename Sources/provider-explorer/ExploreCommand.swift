@@ -109,7 +109,7 @@ struct ExploreCommand: AsyncParsableCommand {
                 let demo = try PSADemo.start()
                 let cw = demo.settings
                 let connection = PSAConnection(client: try cw.client(transport: session.transport, logLevel: session.settings.logLevel),
-                                               products: cw.products, agreementType: cw.agreementType, customers: demo.customers, isDemo: true,
+                                               products: cw.products, agreementType: cw.agreementType, making: { demo.customers }, isDemo: true,
                                                keepMapping: { _, _ in }, applied: { demo.save() })
                 return (PSAModel(connection: connection, prices: prices), demo)
             }
