@@ -127,6 +127,19 @@ screen_has "Changes"
 keys j j j
 shot changes
 
+# The PSA view on the demo (both sides simulated), then after applying its changes.
+start psa 120 40 "$BIN"
+screen_has "synced"
+keys p
+screen_has "to update"
+keys j
+shot psa
+keys a
+screen_has "y/N"
+keys y
+screen_has "changes made in ConnectWise"
+shot psa-applied
+
 # 6: the narrow layout.
 start narrow 80 24 "$BIN"
 screen_has "synced"
