@@ -272,7 +272,9 @@ public final class PSAModel: LineList {
         let failed = outcomes.count
         let company = connection.map { Printable.line($0.company, limit: 30) } ?? "?"
         if let error { return ("apply stopped: \(error)", true) }
-        if failed == 0 { return ("\(total) of \(total) changes made in ConnectWise (company \(company)); journal: \(connection?.journalPath ?? "")", false) }
+        // The journal's name before its folder: on a narrow screen the folder is what is cut.
+        let journal = connection.map { ($0.journalPath as NSString).lastPathComponent + " in " + ($0.journalPath as NSString).deletingLastPathComponent } ?? ""
+        if failed == 0 { return ("\(total) of \(total) changes made in ConnectWise (company \(company)); journal \(journal)", false) }
         return ("\(total - failed) of \(total) changes made in ConnectWise (company \(company)); \(failed) not made: their lines say why", true)
     }
 
