@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the real binary with a sanitizer and drives the demo under tmux: start, a
 # full sync, filters, search, the tier matrix, help, a period change, monthly mode,
-# a resize mid-sync, the billing and changes views, copy, an export, and q. Fails on any sanitizer report or a non-zero exit.
+# a resize mid-sync, the billing and changes views, copy, an export, the PSA view
+# (a drill, months, an apply with a resize and keys while it lands), and q. Fails on any sanitizer report or a non-zero exit.
 #
 #   scripts/sanitized-demo.sh address     # AddressSanitizer (+ stack-use-after-return)
 #   scripts/sanitized-demo.sh thread      # ThreadSanitizer
@@ -44,6 +45,9 @@ keys '['; keys '['; keys ']'; keys m; keys '['; keys m
 keys Enter; keys Escape; keys Tab
 keys b; keys j; keys '['; keys Enter; keys Escape; keys s; keys u; keys j; keys x; keys Enter; keys s; keys x; keys Escape
 keys c; keys j; keys y; keys Escape; keys Y
+keys p; wait_for "to update" 60; keys j; keys Enter; keys Escape; keys '['; wait_for "2026-" 30; keys ']'
+keys a; keys n; keys a; keys y; keys j; tmux -L "$socket" resize-window -x 90 -y 30; keys j
+wait_for "changes made in ConnectWise" 120; tmux -L "$socket" resize-window -x 120 -y 40; keys Escape
 keys '?'; keys G; keys Escape; keys x; keys q
 for _ in $(seq 1 100); do [[ -s "$work/status" ]] && break; sleep 0.2; done
 status=$(cat "$work/status" 2>/dev/null || echo "exit (none)")
@@ -51,4 +55,4 @@ if compgen -G "$report*" >/dev/null; then
   echo "$kind sanitizer reports:" >&2; cat "$report"* >&2; exit 1
 fi
 [[ "$status" == "exit 0" ]] || { echo "the explorer ended with $status" >&2; exit 1; }
-echo "sanitize=$kind: demo, sync, filters, tier matrix, periods, bill, changes, copy, export and q: no report, $status"
+echo "sanitize=$kind: demo, sync, filters, tier matrix, periods, bill, changes, copy, export, the PSA view and its apply, and q: no report, $status"
