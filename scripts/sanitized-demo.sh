@@ -31,6 +31,13 @@ wait_for() { # text, seconds
     sleep 0.2
   done
 }
+wait_gone() { # text, seconds
+  local deadline=$((SECONDS + $2))
+  while screen | grep -q -- "$1"; do
+    if (( SECONDS > deadline )); then echo "still on screen: $1" >&2; screen >&2; exit 1; fi
+    sleep 0.2
+  done
+}
 keys() { tmux -L "$socket" send-keys "$@"; sleep 0.4; }
 wait_for "DEMO" 60
 tmux -L "$socket" resize-window -x 90 -y 30 2>/dev/null || true
@@ -46,7 +53,8 @@ keys Enter; keys Escape; keys Tab
 keys b; keys j; keys '['; keys Enter; keys Escape; keys s; keys u; keys j; keys x; keys Enter; keys s; keys x; keys Escape
 keys c; keys j; keys y; keys Escape; keys Y
 keys p; wait_for "to update" 60; keys j; keys Enter; keys Escape; keys '['; wait_for "2026-" 30; keys ']'
-keys a; keys n; keys a; keys y; keys j; tmux -L "$socket" resize-window -x 90 -y 30; keys j
+wait_gone "reading ConnectWise" 60
+keys a; wait_for "y/N" 10; keys n; keys a; wait_for "y/N" 10; keys y; keys j; tmux -L "$socket" resize-window -x 90 -y 30; keys j
 wait_for "changes made in ConnectWise" 120; tmux -L "$socket" resize-window -x 120 -y 40; keys Escape
 keys '?'; keys G; keys Escape; keys x; keys q
 for _ in $(seq 1 100); do [[ -s "$work/status" ]] && break; sleep 0.2; done
