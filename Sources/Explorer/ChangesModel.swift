@@ -107,7 +107,7 @@ extension ExplorerModel {
     /// What the period on screen is compared with: the period the user last saw (from
     /// the remembered view state) when it is earlier, else the period before.
     var changesBaseline: Period {
-        if let seen = remembered?.lastSeen(like: period), seen.reportPeriod.description < period.reportPeriod.description { return seen }
+        if let seen = remembered?.lastSeen(like: period), seen < period { return seen }
         return period.previous
     }
 
@@ -123,7 +123,7 @@ extension ExplorerModel {
     /// not been opened (only when a remembered last-seen period is earlier).
     func refreshUnseenChanges() {
         guard !seenChangesView, remembered != nil else { return }
-        guard let seen = remembered?.lastSeen(like: period), seen.reportPeriod.description < period.reportPeriod.description else {
+        guard let seen = remembered?.lastSeen(like: period), seen < period else {
             changes.setUnseen(nil); return
         }
         // reload() calls this on every period change: a count is kept per pair of

@@ -93,7 +93,7 @@ public final class ExplorerModel {
 
     /// The newest day (or month) looked at in this run.
     func lastSeen(daily: Bool) -> Period? {
-        seenPeriods.filter { $0.isDaily == daily }.max { $0.reportPeriod.description < $1.reportPeriod.description }
+        seenPeriods.filter { $0.isDaily == daily }.max()
     }
 
     @ObservationIgnored let store: UsageStore

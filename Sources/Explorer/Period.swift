@@ -2,7 +2,7 @@ import ProviderAPI
 import Sync
 
 /// The period the explorer shows: a day of the daily reports or a month of the monthly.
-public enum Period: Hashable, Sendable, CustomStringConvertible {
+public enum Period: Hashable, Sendable, CustomStringConvertible, Comparable {
     case day(Day)
     case month(Month)
 
@@ -54,6 +54,19 @@ public enum Period: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .day(let d): return d.description
         case .month(let m): return m.description
+        }
+    }
+}
+
+extension Period {
+    /// Days by date, months by month; a month and a day by the month's first day, the
+    /// month first (the two kinds are compared only by mistake, never as strings).
+    public static func < (a: Period, b: Period) -> Bool {
+        switch (a, b) {
+        case (.day(let x), .day(let y)): return x < y
+        case (.month(let x), .month(let y)): return x < y
+        case (.month(let m), .day(let d)): return m.firstDay <= d
+        case (.day(let d), .month(let m)): return d < m.firstDay
         }
     }
 }

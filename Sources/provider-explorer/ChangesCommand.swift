@@ -65,7 +65,7 @@ struct ChangesCommand: AsyncParsableCommand {
         }
         if let from = from.flatMap(Self.period), let to = to.flatMap(Self.period) {
             guard from.isDaily == to.isDaily else { throw ValidationError("--from and --to must both be days or both be months") }
-            guard from.reportPeriod.description < to.reportPeriod.description else { throw ValidationError("--from must be before --to") }
+            guard from < to else { throw ValidationError("--from must be before --to") }
         }
         guard minSeats >= 0, trialDays >= 0, minPercent >= 0, minPercent.isFinite else {
             let (flag, value) = minSeats < 0 ? ("--min-seats", "\(minSeats)") : trialDays < 0 ? ("--trial-days", "\(trialDays)") : ("--min-percent", "\(minPercent)")
@@ -88,7 +88,7 @@ struct ChangesCommand: AsyncParsableCommand {
         // --from; or, asked for, the period last seen in the explorer (when before --to);
         // else the one before --to: a run from cron moves with --to, day after day.
         var fromPeriod = from.flatMap(Self.period) ?? remembered?.lastSeen(like: toPeriod) ?? toPeriod.previous
-        if fromPeriod.reportPeriod.description >= toPeriod.reportPeriod.description { fromPeriod = toPeriod.previous }
+        if fromPeriod >= toPeriod { fromPeriod = toPeriod.previous }
         let fromReport = try await source.report(fromPeriod)
         let organizations = try await source.organizations()
         let changes = Changes.compute(from: fromReport.rows, to: toReport.rows, organizations: organizations, lastDay: toPeriod.lastDay,
