@@ -193,17 +193,15 @@ public final class URLSessionTransport: HTTPTransport {
 
 /// The URLSession task of one request, cancellable from any thread, even before it exists.
 final class TaskBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var task: URLSessionDataTask?
-    private var cancelled = false
+    private let state = Locked<(task: URLSessionDataTask?, cancelled: Bool)>((nil, false))
 
     func set(_ t: URLSessionDataTask) {
-        let cancelNow = lock.withLock { () -> Bool in task = t; return cancelled }
+        let cancelNow = state.withLock { s -> Bool in s.task = t; return s.cancelled }
         if cancelNow { t.cancel() }
     }
 
     func cancel() {
-        let t = lock.withLock { () -> URLSessionDataTask? in cancelled = true; return task }
+        let t = state.withLock { s -> URLSessionDataTask? in s.cancelled = true; return s.task }
         t?.cancel()
     }
 }

@@ -24,11 +24,7 @@ public struct RetryPolicy: Sendable {
     public func delay(retryAfter header: String?, afterAttempt attempt: Int, now: Date = Date()) -> Double {
         guard let header = header?.trimmingCharacters(in: .whitespaces) else { return backoff(afterAttempt: attempt) }
         if let seconds = Double(header), seconds.isFinite, seconds >= 0 { return min(seconds, maxRetryAfter) }
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "GMT")
-        f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        if let date = f.date(from: header) { return min(max(0, date.timeIntervalSince(now)), maxRetryAfter) }
+        if let date = HTTPDate.parse(header) { return min(max(0, date.timeIntervalSince(now)), maxRetryAfter) }
         return backoff(afterAttempt: attempt)
     }
 }

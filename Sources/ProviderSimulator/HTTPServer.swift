@@ -1,5 +1,6 @@
 import CLibssl
 import Foundation
+import ProviderAPI
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -78,17 +79,14 @@ public final class HTTPServer: @unchecked Sendable {
     public let port: UInt16
     private let listener: Int32
     private let handler: @Sendable (HTTPRequest) -> HTTPReply
-    private let lock = NSLock()
-    private var clients: Set<Int32> = []
-    private var stopped = false
+    /// The open connections, whether it stopped, and its counts.
+    private struct State { var clients: Set<Int32> = []; var stopped = false; var accepted = 0; var handshakesFailed = 0 }
+    private let state = Locked(State())
     private let tls: TLSIdentity?
-    private var accepted = 0
-    private var handshakesFailed = 0
 
     /// TCP connections accepted so far, and of those the TLS handshakes that failed.
     public var connectionCounts: (accepted: Int, failedHandshakes: Int) {
-        lock.lock(); defer { lock.unlock() }
-        return (accepted, handshakesFailed)
+        state.withLock { ($0.accepted, $0.handshakesFailed) }
     }
 
     public init(host: String = "127.0.0.1", port: UInt16, tls: TLSIdentity? = nil,
@@ -131,11 +129,12 @@ public final class HTTPServer: @unchecked Sendable {
 
     /// Stops accepting and drops every open connection.
     public func stop() {
-        lock.lock()
-        guard !stopped else { lock.unlock(); return }
-        stopped = true
-        let open = clients
-        lock.unlock()
+        let open = state.withLock { s -> Set<Int32>? in
+            guard !s.stopped else { return nil }
+            s.stopped = true
+            return s.clients
+        }
+        guard let open else { return }
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
         for fd in open { shutdown(fd, Int32(SHUT_RDWR)) }
@@ -150,11 +149,13 @@ public final class HTTPServer: @unchecked Sendable {
             }
             var one: Int32 = 1
             setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-            lock.lock()
-            if stopped { lock.unlock(); close(fd); return }
-            clients.insert(fd)
-            accepted += 1
-            lock.unlock()
+            let stopped = state.withLock { s -> Bool in
+                if s.stopped { return true }
+                s.clients.insert(fd)
+                s.accepted += 1
+                return false
+            }
+            if stopped { close(fd); return }
             let thread = Thread { [self] in
                 if let tls {
                     let ssl = SSL_new(tls.context)
@@ -163,13 +164,13 @@ public final class HTTPServer: @unchecked Sendable {
                         serve(Connection(fd: fd, ssl: ssl))
                         SSL_shutdown(ssl)
                     } else {
-                        lock.lock(); handshakesFailed += 1; lock.unlock()
+                        state.withLock { $0.handshakesFailed += 1 }
                     }
                     SSL_free(ssl)
                 } else {
                     serve(Connection(fd: fd, ssl: nil))
                 }
-                lock.lock(); clients.remove(fd); lock.unlock()
+                state.withLock { _ = $0.clients.remove(fd) }
                 close(fd)
             }
             thread.stackSize = 1 << 20

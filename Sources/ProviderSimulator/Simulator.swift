@@ -290,16 +290,15 @@ extension UsagePage: CursorPage {}
 
 /// The rows of the reports asked for most recently, so that paging through one report
 /// computes it once, not once a page.
-final class ReportCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var entries: [(ReportPeriod, [UsageRow])] = []
+final class ReportCache: Sendable {
+    private let entries = Locked<[(ReportPeriod, [UsageRow])]>([])
     private let capacity: Int
     init(capacity: Int) { self.capacity = capacity }
 
     func rows(for period: ReportPeriod, make: () -> [UsageRow]) -> [UsageRow] {
-        if let hit = lock.withLock({ entries.first { $0.0 == period }?.1 }) { return hit }
+        if let hit = entries.withLock({ $0.first { $0.0 == period }?.1 }) { return hit }
         let rows = make()
-        lock.withLock {
+        entries.withLock { entries in
             entries.removeAll { $0.0 == period }
             entries.append((period, rows))
             if entries.count > capacity { entries.removeFirst() }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ProviderAPI
 
 /// A swift-log handler that appends to one file, so that nothing is ever written to
 /// the terminal the explorer draws on. Messages come from our own code, which never
@@ -25,9 +26,9 @@ struct FileLogHandler: LogHandler {
 }
 
 /// The open log file, shared by every logger.
-final class LogSink: @unchecked Sendable {
-    private let handle: FileHandle?
-    private let lock = NSLock()
+final class LogSink: Sendable {
+    /// One writer at a time: lines from many threads never interleave.
+    private let handle: Locked<FileHandle?>
     let path: String
 
     init(path: String) {
@@ -37,12 +38,13 @@ final class LogSink: @unchecked Sendable {
         if !FileManager.default.fileExists(atPath: path) {
             _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
         }
-        handle = FileHandle(forWritingAtPath: path)
-        _ = try? handle?.seekToEnd()
+        let file = FileHandle(forWritingAtPath: path)
+        _ = try? file?.seekToEnd()
+        handle = Locked(file)
     }
 
     func write(_ line: String) {
-        lock.withLock { handle?.write(Data(line.utf8)) }
+        handle.withLock { $0?.write(Data(line.utf8)) }
     }
 
     /// `$XDG_STATE_HOME/provider-explorer/provider-explorer.log`.
