@@ -17,8 +17,6 @@ public final class SyncModel {
 
     public private(set) var state = State.idle
     public private(set) var lastSuccess: Date?
-    /// Reports that failed on the last run, if it finished with some missing.
-    public private(set) var lastFailures = 0
     /// Whether the last run ended because the user cancelled it.
     public private(set) var lastCancelled = false
 
@@ -60,7 +58,6 @@ public final class SyncModel {
     func finish(_ result: Result<SyncSummary, any Error>) {
         switch result {
         case .success(let summary):
-            lastFailures = summary.failures.count
             if let first = summary.failures.first {
                 state = .failed("\(summary.failures.count) reports not fetched (\(first.period): \(first.error))")
             } else {

@@ -126,7 +126,7 @@ public final class App {
     // MARK: - Keys
 
     /// What `key` means on the screen on top, by the binding table.
-    public func intent(for key: Key) -> Intent? { Bindings.binding(for: key, in: context)?.intent }
+    func intent(for key: Key) -> Intent? { Bindings.binding(for: key, in: context)?.intent }
 
     private func press(_ key: Key) -> [Effect] {
         let binding = Bindings.binding(for: key, in: context)

@@ -122,7 +122,7 @@ public final class Runtime {
     }
 
     /// Whether an effect of `id` runs.
-    public func isRunning(_ id: Effect.ID) -> Bool { running[id] != nil }
+    func isRunning(_ id: Effect.ID) -> Bool { running[id] != nil }
 
     private func start(_ effect: Effect) {
         switch effect {
