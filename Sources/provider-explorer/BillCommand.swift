@@ -36,8 +36,8 @@ struct BillCommand: AsyncParsableCommand {
         case organization, customer
     }
 
-    @Option(help: "The month (YYYY-MM); default the newest monthly report.")
-    var month: String?
+    @Option(help: ArgumentHelp("The month; default the newest monthly report.", valueName: "YYYY-MM"))
+    var month: Month?
 
     @Option(help: "table, csv, json or xlsx (default: table on a terminal, csv otherwise; xlsx needs --output).")
     var format: Format?
@@ -69,7 +69,6 @@ struct BillCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        if let month, Month(month) == nil { throw ValidationError("--month must be YYYY-MM, not \(month)") }
         if format == .xlsx, output == nil { throw ValidationError("--format xlsx writes a file: give --output FILE.xlsx") }
     }
 
@@ -81,7 +80,7 @@ struct BillCommand: AsyncParsableCommand {
         let customerFile = customers ?? session.config.path("customers")
         let customerMap = try customerFile.map { try Self.loadCustomers($0, currency: priceList.currency) } ?? [:]
         let started = Date()
-        let bill = try await Self.bill(month.flatMap(Month.init), source: source, prices: priceList, customers: customerMap,
+        let bill = try await Self.bill(month, source: source, prices: priceList, customers: customerMap,
                                        customerFile: customerFile, includeFree: all, compare: compare)
         let billed = bill.month
         if global.offline { Output.warn("offline: the \(billed) bill from the cache" + (bill.daysNotChecked > 0 ? " (\(Bill.notChecked(bill.daysNotChecked)): run without --offline to check them)" : "")) }

@@ -26,11 +26,11 @@ struct ExportCommand: AsyncParsableCommand {
     @Argument(help: "organizations, daily or monthly")
     var what: What
 
-    @Option(help: "The day of a daily report (YYYY-MM-DD); default the newest.")
-    var date: String?
+    @Option(help: ArgumentHelp("The day of a daily report; default the newest.", valueName: "YYYY-MM-DD"))
+    var date: Day?
 
-    @Option(help: "The month of a monthly report (YYYY-MM); default the newest.")
-    var month: String?
+    @Option(help: ArgumentHelp("The month of a monthly report; default the newest.", valueName: "YYYY-MM"))
+    var month: Month?
 
     @Flag(help: "Only organizations on trial.")
     var trial = false
@@ -39,7 +39,7 @@ struct ExportCommand: AsyncParsableCommand {
     var nfr = false
 
     @Option(help: "Only one tier: business or enterprise.")
-    var tier: String?
+    var tier: Tier?
 
     @Option(help: "csv, json or table (default: table on a terminal, csv otherwise).")
     var format: Format?
@@ -55,11 +55,6 @@ struct ExportCommand: AsyncParsableCommand {
     func validate() throws {
         if date != nil, what != .daily { throw ValidationError("--date goes with export daily") }
         if month != nil, what != .monthly { throw ValidationError("--month goes with export monthly") }
-        if let date, Day(date) == nil { throw ValidationError("--date must be a day as YYYY-MM-DD, not \(date)") }
-        if let month, Month(month) == nil { throw ValidationError("--month must be YYYY-MM, not \(month)") }
-        if let tier, !Tier.known.map(\.rawValue).contains(tier) {
-            throw ValidationError("--tier must be business or enterprise, not \(tier)")
-        }
         // As in the explorer: trial only and NFR only exclude each other.
         if trial, nfr { throw ValidationError("--trial and --nfr exclude each other (an organization is on trial or NFR, not both): give one") }
     }
@@ -72,7 +67,7 @@ struct ExportCommand: AsyncParsableCommand {
     func run() async throws {
         let session = try Session(options: global)
         let source = try session.reportSource()
-        let filter = RowFilter(trialOnly: trial, nfrOnly: nfr, tier: tier.map(Tier.init(rawValue:)))
+        let filter = RowFilter(trialOnly: trial, nfrOnly: nfr, tier: tier)
         let table: ExportTable
         switch what {
         // One documented order every time, fetched or cached: by name (the list's
@@ -81,10 +76,10 @@ struct ExportCommand: AsyncParsableCommand {
             let organizations = try await source.organizations().filter(filter.accepts)
             table = ExportTable(organizations: TextSearch.collated(organizations, name: \.name, id: \.id))
         case .daily:
-            let report = try await source.daily(date.flatMap(Day.init))
+            let report = try await source.daily(date)
             table = ExportTable(report: report, rows: Self.ordered(report.rows.filter(filter.accepts)))
         case .monthly:
-            let report = try await source.monthly(month.flatMap(Month.init))
+            let report = try await source.monthly(month)
             table = ExportTable(report: report, rows: Self.ordered(report.rows.filter(filter.accepts)))
         }
         if global.offline {

@@ -33,7 +33,7 @@ struct GlobalOptions: ParsableArguments {
     var cacheDir: String?
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, warning or error (the log file is under $XDG_STATE_HOME/provider-explorer).")
-    var logLevel: String?
+    var logLevel: Logger.Level?
 
     // Unconditional: "--timeout -1" is the value -1 (refused below), not a missing value.
     @Option(parsing: .unconditional, help: "Seconds before a request with no answer is given up and retried.")
@@ -50,9 +50,6 @@ struct GlobalOptions: ParsableArguments {
     var offline = false
 
     func validate() throws {
-        if let logLevel, Logger.Level(rawValue: logLevel) == nil {
-            throw ValidationError("--log-level must be one of trace, debug, info, warning, error")
-        }
         if key != nil, providerId == nil || keyId == nil {
             throw ValidationError("--key needs --provider-id and --key-id as well")
         }
@@ -147,14 +144,12 @@ struct Settings {
         }
         let xdgCache = nonEmpty(env["XDG_CACHE_HOME"]) ?? (NSHomeDirectory() + "/.cache")
         let cacheDir = nonEmpty(options.cacheDir) ?? nonEmpty(config.path("cache_dir")) ?? (xdgCache + "/provider-explorer")
-        let levelText = nonEmpty(options.logLevel) ?? nonEmpty(env["NORDPASS_PROVIDER_LOG_LEVEL"]) ?? nonEmpty(file["log_level"]) ?? "info"
+        let levelText = options.logLevel?.rawValue ?? nonEmpty(env["NORDPASS_PROVIDER_LOG_LEVEL"]) ?? nonEmpty(file["log_level"]) ?? "info"
         guard let level = Logger.Level(rawValue: levelText) else {
             let why = "log level \(levelText) is not one of trace, debug, info, warning, error"
             // Named where it was given: the flag, the environment, or the file and line.
-            if nonEmpty(options.logLevel) == nil, nonEmpty(env["NORDPASS_PROVIDER_LOG_LEVEL"]) == nil {
-                throw config.invalid("log_level", why)
-            }
-            throw ValidationError(nonEmpty(options.logLevel) == nil ? "NORDPASS_PROVIDER_LOG_LEVEL: " + why : why)
+            if nonEmpty(env["NORDPASS_PROVIDER_LOG_LEVEL"]) == nil { throw config.invalid("log_level", why) }
+            throw ValidationError("NORDPASS_PROVIDER_LOG_LEVEL: " + why)
         }
         return Settings(baseURL: baseURL, credentials: credentials, cacheDir: cacheDir, logLevel: level,
                         timeout: options.timeout, demo: options.demo, offline: options.offline, traceHTTP: options.traceHTTP)

@@ -108,8 +108,8 @@ struct PSAPlanCommand: AsyncParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
 
-    @Option(help: "The month (YYYY-MM); default the newest monthly report.")
-    var month: String?
+    @Option(help: ArgumentHelp("The month; default the newest monthly report.", valueName: "YYYY-MM"))
+    var month: Month?
 
     @Option(help: "table, csv or json (default: table on a terminal, csv otherwise).")
     var format: Format?
@@ -125,13 +125,9 @@ struct PSAPlanCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    func validate() throws {
-        if let month, Month(month) == nil { throw ValidationError("--month must be YYYY-MM, not \(month)") }
-    }
-
     func run() async throws {
         let context = try PSAContext(global)
-        let (plan, _) = try await context.plan(month.flatMap(Month.init), customers: customers, global: global)
+        let (plan, _) = try await context.plan(month, customers: customers, global: global)
         let toTerminal = Output.isTerminal(output)
         switch format ?? (toTerminal ? .table : .csv) {
         case .table: try Output.emit(plan.text(), to: output)
@@ -154,8 +150,8 @@ struct PSAApplyCommand: AsyncParsableCommand {
         $XDG_STATE_HOME/provider-explorer/psa-journal.jsonl.
         """)
 
-    @Option(help: "The month (YYYY-MM); default the newest monthly report.")
-    var month: String?
+    @Option(help: ArgumentHelp("The month; default the newest monthly report.", valueName: "YYYY-MM"))
+    var month: Month?
 
     @Flag(help: "Apply without asking (needed without a terminal).")
     var yes = false
@@ -169,7 +165,6 @@ struct PSAApplyCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        if let month, Month(month) == nil { throw ValidationError("--month must be YYYY-MM, not \(month)") }
         if plan != nil, month != nil { throw ValidationError("--plan FILE applies that plan's month: drop --month") }
     }
 
@@ -193,7 +188,7 @@ struct PSAApplyCommand: AsyncParsableCommand {
                 throw CommandFailure(message: "\(path) is a plan for ConnectWise company \(Printable.line(chosen.company, limit: 40)), and [connectwise] is company \(Printable.line(client.account.company, limit: 40)): not applied", code: 64)
             }
         } else {
-            (chosen, client) = try await context.plan(month.flatMap(Month.init), customers: customers, global: global)
+            (chosen, client) = try await context.plan(month, customers: customers, global: global)
         }
         let writes = chosen.writes
         let who = "ConnectWise (company \(Printable.line(client.account.company, limit: 40)))"

@@ -30,7 +30,7 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .customLong("provider-id"), help: "The provider id tokens must name.")
     var providerId = "prv_DEMO00"
     @Option(help: "The algorithm of a generated key: ES256, RS256 or EdDSA.")
-    var algorithm = "ES256"
+    var algorithm = KeyAlgorithm.es256
     @Flag(help: "Answer every request 401 \"key revoked\".")
     var revoked = false
     @Option(name: .customLong("fault-rate"), help: "The share (0 to 1) of requests answered 429, 500, 503 or a stall.")
@@ -74,7 +74,6 @@ struct SimulateCommand: AsyncParsableCommand {
             throw ValidationError("give one of --public-key PEM or --credentials-out FILE")
         }
         guard tls.isEmpty || tls.count == 2 else { throw ValidationError("--tls takes two files: CERT KEY") }
-        guard KeyAlgorithm(rawValue: algorithm) != nil else { throw ValidationError("--algorithm must be ES256, RS256 or EdDSA") }
     }
 
     func run() async throws {
@@ -104,7 +103,7 @@ struct SimulateCommand: AsyncParsableCommand {
         }
         var generated: PrivateKey?
         if credentialsOut != nil {
-            guard let key = PrivateKey.generate(KeyAlgorithm(rawValue: algorithm)!) else {
+            guard let key = PrivateKey.generate(algorithm) else {
                 throw CommandFailure(message: "libcrypto could not generate a key", code: 1)
             }
             simulator.register(keyId: keyId, key: key.publicKey)
