@@ -1,0 +1,49 @@
+import ArgumentParser
+import ConnectWise
+import Explorer
+import Foundation
+import Logging
+import ProviderAPI
+import ProviderSimulator
+import Sync
+
+struct PSAPlanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "What apply would change in ConnectWise for a month; reads ConnectWise, writes nothing there.",
+        discussion: """
+        Kinds: update, create (apply makes these), ambiguous, no-agreement, \
+        unknown-customer, unmapped (left for you, with what to do), same. JSON and CSV \
+        list every line, same included; the table folds same to a count.
+        """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
+
+    @Option(help: ArgumentHelp("The month; default the newest monthly report.", valueName: "YYYY-MM"))
+    var month: Month?
+
+    @Option(help: "table, csv or json (default: table on a terminal, csv otherwise).")
+    var format: Format?
+
+    @Option(help: ArgumentHelp("Write to FILE (whole or not at all, mode 0600) instead of standard output.", valueName: "FILE"))
+    var output: String?
+
+    @Option(help: ArgumentHelp("The customers file (organizationId,customerId); default customers in config.toml.", valueName: "FILE"))
+    var customers: String?
+
+    @Flag(name: .customLong("csv-raw"), help: "CSV text exactly as it came: no ' before a leading =, +, -, @, TAB or CR.")
+    var csvRaw = false
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let context = try PSAContext(global)
+        let (plan, _) = try await context.plan(month, customers: customers, global: global)
+        let toTerminal = Output.isTerminal(output)
+        switch format ?? (toTerminal ? .table : .csv) {
+        case .table: try Output.emit(plan.text(), to: output)
+        case .csv: try Output.emit(plan.csv(ExportTable.CSVOptions(raw: csvRaw, forTerminal: toTerminal)), to: output)
+        case .json: try Output.emit(plan.json(), to: output)
+        }
+    }
+}
