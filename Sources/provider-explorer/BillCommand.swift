@@ -39,9 +39,6 @@ struct BillCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The month; default the newest monthly report.", valueName: "YYYY-MM"))
     var month: Month?
 
-    @Option(help: "table, csv, json or xlsx (default: table on a terminal, csv otherwise; xlsx needs --output).")
-    var format: Format?
-
     @Option(help: "organization (a line each) or customer (a line per customer and tier).")
     var by: Grouping = .organization
 
@@ -60,16 +57,12 @@ struct BillCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("A CSV of organizationId,customerId and optional business,enterprise contract prices.", valueName: "FILE"))
     var customers: String?
 
-    @Option(help: ArgumentHelp("Write to FILE (whole or not at all, mode 0600) instead of standard output.", valueName: "FILE"))
-    var output: String?
-
-    @Flag(name: .customLong("csv-raw"), help: "CSV text exactly as it came: no ' before a leading =, +, -, @, TAB or CR.")
-    var csvRaw = false
+    @OptionGroup var out: OutputOptions<Format>
 
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        if format == .xlsx, output == nil { throw ValidationError("--format xlsx writes a file: give --output FILE.xlsx") }
+        if out.format == .xlsx, out.output == nil { throw ValidationError("--format xlsx writes a file: give --output FILE.xlsx") }
     }
 
     func run() async throws {
@@ -90,16 +83,16 @@ struct BillCommand: AsyncParsableCommand {
         if requirePrices, !total.isComplete {
             throw CommandFailure(message: "the \(billed) bill is incomplete: \(total.unpricedLines) billed \(total.unpricedLines == 1 ? "line has" : "lines have") no price (\(total.unpricedSeats) seats); set [prices] or the customers' contract prices", code: 65)
         }
-        let toTerminal = Output.isTerminal(output)
+        let toTerminal = out.toTerminal
         let byCustomer = by == .customer
-        switch format ?? (toTerminal ? .table : .csv) {
+        switch out.format ?? (toTerminal ? .table : .csv) {
         case .csv:
-            let options = ExportTable.CSVOptions(raw: csvRaw, forTerminal: toTerminal)
-            try Output.emit(byCustomer ? bill.customerTable.csv(options) : bill.csv(options), to: output)
-        case .json: try Output.emit(bill.json(byCustomer: byCustomer), to: output)
-        case .table: try Output.emit(bill.text(byCustomer: byCustomer), to: output)
+            let options = ExportTable.CSVOptions(raw: out.csvRaw, forTerminal: toTerminal)
+            try Output.emit(byCustomer ? bill.customerTable.csv(options) : bill.csv(options), to: out.output)
+        case .json: try Output.emit(bill.json(byCustomer: byCustomer), to: out.output)
+        case .table: try Output.emit(bill.text(byCustomer: byCustomer), to: out.output)
         case .xlsx:
-            guard let output else { return }
+            guard let output = out.output else { return }
             try Output.writeFile(output, try BillWorkbook.data(bill))
         }
     }

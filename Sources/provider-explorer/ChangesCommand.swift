@@ -40,14 +40,7 @@ struct ChangesCommand: AsyncParsableCommand {
     @Flag(name: .customLong("since-last-seen"), help: "Without --from: compare with the period last seen in the explorer.")
     var sinceLastSeen = false
 
-    @Option(help: "table, csv or json (default: table on a terminal, csv otherwise).")
-    var format: ExportCommand.Format?
-
-    @Option(help: ArgumentHelp("Write to FILE (whole or not at all, mode 0600) instead of standard output.", valueName: "FILE"))
-    var output: String?
-
-    @Flag(name: .customLong("csv-raw"), help: "CSV text exactly as it came: no ' before a leading =, +, -, @, TAB or CR.")
-    var csvRaw = false
+    @OptionGroup var out: OutputOptions<ExportCommand.Format>
 
     @OptionGroup var global: GlobalOptions
 
@@ -95,10 +88,10 @@ struct ChangesCommand: AsyncParsableCommand {
                                       rules: ChangeRules(minSeats: minSeats, minPercent: minPercent, trialDays: trialDays))
         Output.warn("changes from \(fromPeriod) to \(toPeriod): \(changes.count) (\(Self.summary(changes)))")
         let table = Changes.table(changes)
-        let toTerminal = Output.isTerminal(output)
+        let toTerminal = out.toTerminal
         let text: String
-        switch format ?? (toTerminal ? .table : .csv) {
-        case .csv: text = table.csv(.init(raw: csvRaw, forTerminal: toTerminal))
+        switch out.format ?? (toTerminal ? .table : .csv) {
+        case .csv: text = table.csv(.init(raw: out.csvRaw, forTerminal: toTerminal))
         case .json: text = table.json()
         case .table:
             // Two organizations of one name carry the end of their ids, as in the list.
@@ -107,7 +100,7 @@ struct ChangesCommand: AsyncParsableCommand {
             for i in shown.indices { shown[i].organizationName = same.shown(shown[i].organizationName, id: shown[i].organizationId) }
             text = changes.isEmpty ? "no changes from \(fromPeriod) to \(toPeriod)\n" : Changes.table(shown).table(maxColumnWidth: 48)
         }
-        try Output.emit(text, to: output)
+        try Output.emit(text, to: out.output)
     }
 
     /// "2 added, 1 tier, 5 seats".

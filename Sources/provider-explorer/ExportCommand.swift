@@ -41,14 +41,7 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(help: "Only one tier: business or enterprise.")
     var tier: Tier?
 
-    @Option(help: "csv, json or table (default: table on a terminal, csv otherwise).")
-    var format: Format?
-
-    @Flag(name: .customLong("csv-raw"), help: "CSV text exactly as it came: no ' before a leading =, +, -, @, TAB or CR (spreadsheet formula guard).")
-    var csvRaw = false
-
-    @Option(help: ArgumentHelp("Write to FILE (whole or not at all, mode 0600) instead of standard output.", valueName: "FILE"))
-    var output: String?
+    @OptionGroup var out: OutputOptions<Format>
 
     @OptionGroup var global: GlobalOptions
 
@@ -88,14 +81,14 @@ struct ExportCommand: AsyncParsableCommand {
             Output.warn("offline: from the cache (\(age))")
         }
         session.logger.info("export \(what.rawValue): \(table.rows.count) rows in \(session.client.requestCount) requests")
-        let toTerminal = Output.isTerminal(output)
-        let chosen = format ?? (toTerminal ? .table : .csv)
+        let toTerminal = out.toTerminal
+        let chosen = out.format ?? (toTerminal ? .table : .csv)
         let text: String
         switch chosen {
-        case .csv: text = table.csv(.init(raw: csvRaw, forTerminal: toTerminal))
+        case .csv: text = table.csv(.init(raw: out.csvRaw, forTerminal: toTerminal))
         case .json: text = table.json()
         case .table: text = table.table()
         }
-        try Output.emit(text, to: output)
+        try Output.emit(text, to: out.output)
     }
 }

@@ -22,28 +22,21 @@ struct PSAPlanCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The month; default the newest monthly report.", valueName: "YYYY-MM"))
     var month: Month?
 
-    @Option(help: "table, csv or json (default: table on a terminal, csv otherwise).")
-    var format: Format?
-
-    @Option(help: ArgumentHelp("Write to FILE (whole or not at all, mode 0600) instead of standard output.", valueName: "FILE"))
-    var output: String?
-
     @Option(help: ArgumentHelp("The customers file (organizationId,customerId); default customers in config.toml.", valueName: "FILE"))
     var customers: String?
 
-    @Flag(name: .customLong("csv-raw"), help: "CSV text exactly as it came: no ' before a leading =, +, -, @, TAB or CR.")
-    var csvRaw = false
+    @OptionGroup var out: OutputOptions<Format>
 
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
         let context = try PSAContext(global)
         let (plan, _) = try await context.plan(month, customers: customers, global: global)
-        let toTerminal = Output.isTerminal(output)
-        switch format ?? (toTerminal ? .table : .csv) {
-        case .table: try Output.emit(plan.text(), to: output)
-        case .csv: try Output.emit(plan.csv(ExportTable.CSVOptions(raw: csvRaw, forTerminal: toTerminal)), to: output)
-        case .json: try Output.emit(plan.json(), to: output)
+        let toTerminal = out.toTerminal
+        switch out.format ?? (toTerminal ? .table : .csv) {
+        case .table: try Output.emit(plan.text(), to: out.output)
+        case .csv: try Output.emit(plan.csv(ExportTable.CSVOptions(raw: out.csvRaw, forTerminal: toTerminal)), to: out.output)
+        case .json: try Output.emit(plan.json(), to: out.output)
         }
     }
 }
