@@ -56,6 +56,7 @@ let package = Package(
         // `swift run -c release provider-explorer-bench`: the figures of BENCHMARKS.md.
         .executableTarget(name: "provider-explorer-bench", dependencies: [
             "ProviderAPI", "ProviderSimulator", "UsageStore", "Sync", "ConnectWise", "Explorer", "TerminalUI", "TestSupport",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Benchmarks", swiftSettings: strict),
 
         // Helpers the test targets share: temporary files, child processes, a simulator with a key.
