@@ -115,7 +115,7 @@ enum PSAPane {
             + " · \(m.backKey): back to the lines"
         c.put(what, x: inner.x, y: inner.y, style: theme.label, maxWidth: inner.width)
         guard inner.height >= 4 else { return }
-        let seatsW = Metrics.psaSeats, idW = Metrics.psaId, tierW = 10
+        let seatsW = Metrics.psaSeats, idW = Metrics.psaId, tierW = Metrics.billTier
         let nameW = max(10, inner.width - seatsW - idW - tierW - 3)
         let header = inner.y + 1
         c.put("ORGANIZATION", x: inner.x, y: header, width: nameW, style: theme.header)
