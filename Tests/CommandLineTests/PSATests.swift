@@ -321,6 +321,18 @@ struct PSATests {
         #expect(reading > 2 && reading <= 6 && sim.peakConcurrent <= 6, "peak \(reading), then \(sim.peakConcurrent)")
     }
 
+    /// A journal that cannot be written: nothing is written to ConnectWise (74, one line).
+    @Test func noJournalNoWrite() async throws {
+        let (sim, customers, url) = try simulator()
+        defer { sim.stop(); dir.remove() }
+        try configure(url, customers: customers)
+        // A folder where the journal file would be.
+        try FileManager.default.createDirectory(atPath: dir.file("state/provider-explorer/psa-journal.jsonl"), withIntermediateDirectories: true)
+        let r = try await cli(["psa", "apply", "--yes"])
+        #expect(r.status == 74 && r.stderr.contains("cannot write the PSA journal") && r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
+        #expect(sim.writeCount == 0 && sim.requestCounts().isEmpty)
+    }
+
     /// Throttled (429 with Retry-After) answers are waited out and retried.
     @Test func throttlingIsRetried() async throws {
         let (sim, customers, url) = try simulator()
