@@ -1,0 +1,161 @@
+import Foundation
+import ProviderAPI
+
+extension UsageStore {
+    /// What the cached daily reports of `month` say of each organization: the tiers it
+    /// was on, its highest consumed seats on a day, and on how many days it appears.
+    /// One grouped query over every daily row of the month: what the month's summary
+    /// (`month_facts`) is held to in the tests, and the old read the benchmark compares
+    /// the summary with; the bill reads the summary.
+    public func dailyFacts(of month: Month) throws -> [String: DailyFacts] {
+        try reading { db in
+            let labels = try Self.labels(db)
+            let s = try db.prepare("SELECT o.id, f.peak, f.days, f.tiers FROM (\(Self.factsQuery)) f JOIN org_refs o ON o.ref = f.org")
+                .bind([.int(month.firstDay.ordinal), .int(month.lastDay.ordinal)])
+            var out: [String: DailyFacts] = [:]
+            while try s.step() { out[s.text(0)] = Self.facts(s, 1, labels) }
+            return out
+        }
+    }
+
+    /// Adds a daily report just written to its month's summary (`Schema.monthFacts`):
+    /// a day summed in before (a report fetched anew) leaves the month to be summarised
+    /// anew when it is read.
+    static func sumIntoMonth(_ day: Day, _ db: Database) throws {
+        let month = ordinal(.monthly(day.month))
+        if try db.prepare("SELECT 1 FROM month_fact_days WHERE day = ?").bind([.int(day.ordinal)]).step() {
+            try db.prepare("DELETE FROM month_facts WHERE month = ?").run([.int(month)])
+            try db.prepare("DELETE FROM month_fact_days WHERE month = ?").run([.int(month)])
+            return
+        }
+        try db.prepare("""
+            INSERT INTO month_facts (month, org, peak, days, tiers)
+            SELECT ?, org, COALESCE(consumed, active + pending), 1,
+                   1 << (CASE WHEN tier < 100 THEN tier WHEN tier < 160 THEN tier - 98 ELSE 62 END)
+            FROM daily_usage WHERE period = ? AND 1
+            ON CONFLICT (month, org) DO UPDATE SET peak = max(peak, excluded.peak), days = days + 1, tiers = tiers | excluded.tiers
+            """).run([.int(month), .int(day.ordinal)])
+        try db.prepare("INSERT INTO month_fact_days VALUES (?, ?)").run([.int(day.ordinal), .int(month)])
+    }
+
+    /// Brings the summary of `month` up to the daily reports cached: a cache made
+    /// before summaries (or a day fetched anew) is summarised here, once.
+    func summarise(_ month: Month) throws {
+        try writing { db in
+            let cached = Set(try Self.cachedDays(of: month, in: db).map(\.ordinal))
+            let summedDays = try db.prepare("SELECT day FROM month_fact_days WHERE month = ?").bind([.int(Self.ordinal(.monthly(month)))])
+            var summed = Set<Int>()
+            while try summedDays.step() { summed.insert(summedDays.int(0)) }
+            guard cached != summed else { return }
+            try db.transaction {
+                if !summed.isSubset(of: cached) {
+                    try db.prepare("DELETE FROM month_facts WHERE month = ?").run([.int(Self.ordinal(.monthly(month)))])
+                    try db.prepare("DELETE FROM month_fact_days WHERE month = ?").run([.int(Self.ordinal(.monthly(month)))])
+                    summed = []
+                }
+                for day in cached.subtracting(summed).sorted() { try Self.sumIntoMonth(Day(ordinal: day), db) }
+            }
+        }
+    }
+
+    /// The tiers of a summary's bits (`Schema.monthFacts`).
+    static func tiers(bits: Int, _ labels: [Int: String]) -> Set<Tier> {
+        var out = Set<Tier>()
+        for bit in 0..<63 where bits & (1 << bit) != 0 {
+            out.insert(bit < 2 ? Refs.tier(code: bit, labels) : bit == 62 ? Tier(rawValue: "other") : Refs.tier(code: bit + 98, labels))
+        }
+        return out
+    }
+
+    /// The rows of the monthly report of `month`, each handed to `visit` as it is read
+    /// with what the month's daily reports say of its organization (nil: no cached day
+    /// shows it): a bill is made without the report or the facts held whole. Rows come
+    /// without their unknown fields (`extra`), which no bill reads; read on a connection
+    /// apart. False (and nothing visited) when the month's report is not cached.
+    ///
+    /// Each row comes with whether its organization is suspended now, and its name's
+    /// rank: the name's place in the name order (`TextSearch.sortKey`; equal names,
+    /// equal ranks), so that a bill is put in name order by integers. The rank is the
+    /// name's ref while the refs follow that order; where they no longer do
+    /// (`meta.name_order`, a cache re-keyed from schema 2), the place of the ref in the
+    /// index by key, read first (one pass over the index, no sort).
+    public func monthlyRowsWithDailyFacts(_ month: Month, _ visit: (UsageRow, DailyFacts?, _ suspended: Bool, _ rank: Int?) -> Void) throws -> Bool {
+        guard has(.monthly(month)) else { return false }
+        try summarise(month)
+        return try apart { db in
+            guard try Self.rowCount(in: db, .monthly(month)) != nil else { return false }
+            let labels = try Self.labels(db)
+            var rankOf: [Int: Int]?
+            if try Refs.nameOrderBroken(in: db) {
+                var ranks: [Int: Int] = [:]
+                let order = try db.prepare("SELECT ref FROM name_refs ORDER BY fold, name")
+                while try order.step() { ranks[order.int(0)] = ranks.count }
+                rankOf = ranks
+            }
+            var suspended = Set<String>()
+            let s0 = try db.prepare("SELECT id FROM organizations WHERE status = 'suspended'")
+            while try s0.step() { suspended.insert(s0.text(0)) }
+            let s = try db.prepare("""
+                SELECT o.id, n.name, u.tier, u.license, u.flags, u.active, u.pending, u.consumed, NULL, f.peak, f.days, f.tiers, u.name
+                FROM monthly_usage u \(Self.rowJoins) LEFT JOIN month_facts f ON f.month = u.period AND f.org = u.org
+                WHERE u.period = ?
+                """).bind([.int(Self.ordinal(.monthly(month)))])
+            // A few sets of tiers serve every row: made once each.
+            var tierSets: [Int: Set<Tier>] = [:]
+            while try s.step() {
+                var facts: DailyFacts?
+                if !s.isNull(9) {
+                    let bits = s.int(11)
+                    let tiers = tierSets[bits] ?? Self.tiers(bits: bits, labels)
+                    tierSets[bits] = tiers
+                    facts = (tiers, s.int(9), s.int(10))
+                }
+                let row = Self.row(s, labels)
+                let ref = s.int(12)
+                visit(row, facts, !suspended.isEmpty && suspended.contains(row.organizationId), rankOf.map { $0[ref] } ?? ref)
+            }
+            return true
+        }
+    }
+
+    /// The ids of the organizations a cached report has.
+    public func organizationIds(in period: ReportPeriod) throws -> Set<String> {
+        try reading { db in
+            let s = try db.prepare("SELECT o.id FROM \(Self.kind(of: period).table) u JOIN org_refs o ON o.ref = u.org WHERE u.period = ?")
+                .bind([.int(Self.ordinal(period))])
+            var out = Set<String>()
+            while try s.step() { out.insert(s.text(0)) }
+            return out
+        }
+    }
+
+    /// The days of `month` whose daily report is cached.
+    public func cachedDays(of month: Month) throws -> Set<Day> {
+        try reading { try Self.cachedDays(of: month, in: $0) }
+    }
+
+    static func cachedDays(of month: Month, in db: Database) throws -> Set<Day> {
+        let s = try db.prepare("SELECT period FROM reports WHERE kind = 'daily' AND period BETWEEN ? AND ?")
+            .bind([.text(month.firstDay.description), .text(month.lastDay.description)])
+        var out = Set<Day>()
+        while try s.step() { if let d = Day(s.text(0)) { out.insert(d) } }
+        return out
+    }
+
+    /// The month's daily rows grouped by organization ref: `org`, `peak`, `days`, and
+    /// `tiers` (the distinct tier codes, comma-separated). Binds the first and last day.
+    static let factsQuery = """
+        SELECT u.org AS org, MAX(COALESCE(u.consumed, u.active + u.pending)) AS peak, COUNT(*) AS days,
+               group_concat(DISTINCT u.tier) AS tiers
+        FROM daily_usage u WHERE u.period BETWEEN ? AND ? GROUP BY u.org
+        """
+
+    static func facts(_ s: Statement, _ at: Int32, _ labels: [Int: String]) -> DailyFacts {
+        let tiers = s.text(at + 2).split(separator: ",").compactMap { Int($0) }.map { Refs.tier(code: $0, labels) }
+        return (Set(tiers), s.int(at), s.int(at + 1))
+    }
+}
+
+/// What a month's cached daily reports say of one organization: the tiers it was on,
+/// its highest consumed seats on a day, and on how many days it appears.
+public typealias DailyFacts = (tiers: Set<Tier>, peakConsumed: Int, days: Int)
