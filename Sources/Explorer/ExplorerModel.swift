@@ -47,7 +47,7 @@ public final class ExplorerModel {
             if oldValue.contains(.psa), !screens.contains(.psa) { psa.close() }
         }
     }
-    public private(set) var status: Status?
+    public internal(set) var status: Status?
     /// Whether the shown period's report is in the cache.
     public private(set) var periodCached = false
     /// Whether the period before the shown one is in the cache: without it the change
@@ -81,7 +81,7 @@ public final class ExplorerModel {
     /// Whether a load behind is counted in `loading`.
     @ObservationIgnored private var loadBehind = false
     /// Fetches started and not yet ended.
-    @ObservationIgnored private var loading = 0 { didSet { isLoading = loading > 0 } }
+    @ObservationIgnored var loading = 0 { didSet { isLoading = loading > 0 } }
     public private(set) var isLoading = false
     /// Set once the user picks a period; until then the view follows the newest report.
     @ObservationIgnored private var periodChosen = false
@@ -367,146 +367,4 @@ public final class ExplorerModel {
         }
         refreshDetail()
     }
-
-    // MARK: - Billing
-
-    /// `b`: the bill of the month on screen in monthly mode, else of the newest month
-    /// with a cached monthly report (else the newest the schedule allows).
-    public func openBilling() -> Fetch? {
-        let month: Month
-        if case .month(let m) = period { month = m }
-        else if let m = billing.month { month = m }
-        else {
-            month = ((try? store.cachedPeriods(.monthly)) ?? []).first.flatMap { Month($0) } ?? ReportSchedule.newestMonth(at: now())
-        }
-        open(.billing)
-        return showBill(month)
-    }
-
-    /// `[` `]` in the billing view.
-    public func stepBill(by n: Int) -> Fetch? {
-        guard let m = billing.month?.adding(months: n) else { return nil }
-        if m > ReportSchedule.newestMonth(at: now()) {
-            setStatus("\(m) has no monthly report yet: it is generated on the 1st of the next month at 00:01:02 UTC", error: false); return nil
-        }
-        if let refusal = beforeHistory(.month(m)) { setStatus(refusal, error: false); return nil }
-        return showBill(m)
-    }
-
-    /// Loads the bill of `month` from the cache; when its monthly report is not cached
-    /// and we are online, returns the fetch that brings it.
-    func showBill(_ month: Month) -> Fetch? {
-        askRead(billing.request(month, store: store, listed: list.allRows, historyStart: historyStart.day))
-        guard !store.has(.monthly(month)), let source, source.client != nil else { return nil }
-        loading += 1
-        return Fetch(period: .month(month), purpose: .bill, source: source)
-    }
-
-    /// Enter in the billing view: the organization's detail, in monthly mode on the
-    /// bill's month, over the bill (Esc comes back to it, on the same line).
-    public func drillIntoBillLine() -> Fetch? {
-        guard let line = billing.selectedLine, let month = billing.month else { return nil }
-        let fetch = show(.month(month))
-        list.clearFilters()
-        list.select(id: line.organizationId)
-        open(.detail)
-        return fetch
-    }
-
-    // MARK: - Navigation
-
-    public func open(_ screen: Screen) {
-        guard self.screen != screen else { return }
-        if screen == .detail { refreshDetail() }
-        screens.append(screen)
-    }
-
-    /// Esc: one screen back; on the list, clears the search, then the filters.
-    public func back() {
-        if screens.count > 1 { screens.removeLast(); return }
-        if !list.search.isEmpty { list.search = ""; return }
-        if list.isFiltered { list.clearFilters() }
-    }
-
-    /// Enter in the tier matrix: the list narrowed to the chosen cell.
-    public func narrowToSelectedCell() {
-        list.cell = tiers.selectedCell
-        screens = [.list]
-        list.selectFirst()
-        refreshDetail()
-    }
-
-    public func setStatus(_ text: String, error: Bool) { status = Status(text: text, isError: error) }
-    public func clearStatus() { status = nil }
-
-    /// A request finished somewhere: the key pane shows it, and a rejection says what to do.
-    public func record(_ outcome: RequestOutcome) {
-        key.record(outcome)
-        if let error = outcome.error, case .keyRejected = error {
-            setStatus(error.description + " (see the key pane)", error: true)
-        } else if outcome.status == 429 {
-            sync.noteRateLimited(retryIn: Int(outcome.retryIn ?? 1))
-        }
-    }
-}
-
-/// The rest of a big report, read and sorted off the main actor.
-public struct Load: Sendable {
-    public struct Result: Sendable {
-        let generation: Int
-        let rows: [ListRow]?
-        let error: String?
-        let sortKey: OrganizationListModel.SortKey
-        let ascending: Bool
-    }
-
-    let period: Period
-    let generation: Int
-    let store: UsageStore
-    let today: Day
-    let sortKey: OrganizationListModel.SortKey
-    let ascending: Bool
-    /// Withdrawn when the screen moves on before the read starts.
-    let wanted = Wanted()
-
-    /// Reads every row of the period on a connection of its own, and sorts them, on the
-    /// caller's thread (the front runs it on its thread for big reads). A read the
-    /// screen no longer wants (periods stepped through faster than they
-    /// load) does nothing: its result is dropped anyway.
-    public func read() -> Result {
-        guard wanted.still else { return Result(generation: generation, rows: nil, error: nil, sortKey: sortKey, ascending: ascending) }
-        do {
-            let today = self.today
-            var rows = try store.periodRowsApart(period.reportPeriod, previous: period.previous.reportPeriod) { ListRow.make($0, today: today) } ?? []
-            OrganizationListModel.sort(&rows, by: sortKey, ascending: ascending)
-            return Result(generation: generation, rows: rows, error: nil,
-                          sortKey: sortKey, ascending: ascending)
-        } catch {
-            return Result(generation: generation, rows: nil, error: Failure(error).message, sortKey: sortKey, ascending: ascending)
-        }
-    }
-}
-
-/// Whether the screen still wants a read asked behind it; withdrawn from the main
-/// actor, read by the thread that would run it.
-final class Wanted: Sendable {
-    private let flag = Locked(true)
-    var still: Bool { flag.withLock { $0 } }
-    func withdraw() { flag.withLock { $0 = false } }
-}
-
-/// A view's read from the cache, made behind the screen: what it found comes back as a
-/// change for the main actor to apply.
-public struct ViewRead: Sendable {
-    public struct Result: Sendable {
-        let apply: @MainActor @Sendable (ExplorerModel) -> Void
-    }
-
-    let work: @Sendable () -> @MainActor @Sendable (ExplorerModel) -> Void
-    /// Withdrawn when another view read is asked before this one starts.
-    let wanted = Wanted()
-
-    /// Reads, on the caller's thread (the front runs it on its thread for big reads);
-    /// nothing when withdrawn (its view would drop it).
-    public func read() -> Result { wanted.still ? Result(apply: work()) : Result(apply: { _ in }) }
 }
