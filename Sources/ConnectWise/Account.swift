@@ -27,10 +27,10 @@ public struct ConnectWiseAccount: Sendable, CustomStringConvertible {
     }
 
     public static func validate(_ site: String) throws -> URL {
-        do { return try BaseURL.validate(site) } catch let ProviderError.invalidBaseURL(_, reason) {
-            let said = reason.replacingOccurrences(of: "the token would travel unencrypted", with: "the API member's keys would travel unencrypted")
-                .replacingOccurrences(of: "e.g. https://api.nordpass.com", with: "e.g. https://api-na.myconnectwise.net")
-            throw ConnectWiseError.configuration("[connectwise] site \(Printable.line(site, limit: 80)): \(said)")
+        do {
+            return try BaseURL.validate(site, secret: "the API member's keys", example: "https://api-na.myconnectwise.net")
+        } catch let ProviderError.invalidBaseURL(_, reason) {
+            throw ConnectWiseError.configuration("[connectwise] site \(Printable.line(site, limit: 80)): \(reason)")
         }
     }
 

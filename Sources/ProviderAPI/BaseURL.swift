@@ -1,13 +1,16 @@
 import Foundation
 
 /// The API's base URL, checked: https, or plain http only to a loopback host (the
-/// simulator), so that a token never crosses a network in the clear.
+/// simulator), so that a secret never crosses a network in the clear. `secret` names
+/// what every request carries, `example` a URL the user could mean (the Provider API's
+/// by default; a PSA's site passes its own).
 public enum BaseURL {
-    public static func validate(_ text: String) throws -> URL {
+    public static func validate(_ text: String, secret: String = "the token",
+                                example: String = "https://api.nordpass.com") throws -> URL {
         let trimmed = text.hasSuffix("/") ? String(text.dropLast()) : text
         guard let components = URLComponents(string: trimmed), let scheme = components.scheme?.lowercased(),
               let host = components.host, !host.isEmpty, let url = components.url else {
-            throw ProviderError.invalidBaseURL(text, reason: "not a URL; expected e.g. https://api.nordpass.com")
+            throw ProviderError.invalidBaseURL(text, reason: "not a URL; expected e.g. \(example)")
         }
         guard components.query == nil, components.fragment == nil else {
             throw ProviderError.invalidBaseURL(text, reason: "must not carry a query or fragment")
@@ -16,7 +19,7 @@ public enum BaseURL {
         case "https": return url
         case "http" where isLoopback(host): return url
         case "http":
-            throw ProviderError.invalidBaseURL(text, reason: "plain http is refused for \(host), since the token would travel unencrypted; use https (http is allowed for loopback only)")
+            throw ProviderError.invalidBaseURL(text, reason: "plain http is refused for \(host), since \(secret) would travel unencrypted; use https (http is allowed for loopback only)")
         default:
             throw ProviderError.invalidBaseURL(text, reason: "scheme \(scheme) is not supported; use https")
         }
