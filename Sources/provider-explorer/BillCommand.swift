@@ -131,6 +131,16 @@ struct BillCommand: AsyncParsableCommand {
     /// Contract prices need a currency (`[prices]`): without one they are refused at
     /// their line.
     static func loadCustomers(_ path: String, currency: String?) throws -> [String: Customer] {
+        try loadCustomers(path, currency: currency, pricesNeedCurrency: true)
+    }
+
+    /// The customers file read for its mapping alone (`psa map`, doctor): contract
+    /// prices are read as they are, with no currency asked for.
+    static func loadMapping(_ path: String) throws -> [String: Customer] {
+        try loadCustomers(path, currency: nil, pricesNeedCurrency: false)
+    }
+
+    private static func loadCustomers(_ path: String, currency: String?, pricesNeedCurrency: Bool) throws -> [String: Customer] {
         func fail(_ line: Int, _ why: String) -> ConfigFile.ParseError { ConfigFile.ParseError(path: path, line: line, reason: why) }
         guard let data = FileManager.default.contents(atPath: path) else { throw fail(0, "cannot be read (no such file, or no permission)") }
         let records: [(line: Int, fields: [String])]
@@ -161,7 +171,7 @@ struct BillCommand: AsyncParsableCommand {
                 let cell = record.fields[column].trimmingCharacters(in: .whitespaces)
                 guard !cell.isEmpty else { continue }
                 do { customer.prices[tier] = try UnitPrice.parse(cell) } catch { throw fail(record.line, "\(tier.rawValue): \(error)") }
-                if currency == nil {
+                if pricesNeedCurrency, currency == nil {
                     throw fail(record.line, "a contract price needs a currency: add currency = \"EUR\" (or yours) to [prices] in the config file or --prices FILE")
                 }
             }

@@ -43,7 +43,7 @@ extension DoctorCommand {
             return
         }
         do {
-            let wanted = Set(try BillCommand.loadCustomers(path, currency: "XXX").values.map(\.customerId).filter { !$0.isEmpty })
+            let wanted = Set(try BillCommand.loadMapping(path).values.map(\.customerId).filter { !$0.isEmpty })
             let snapshot = ConnectWiseSnapshot(companies: Dictionary(try await client.companies().map { ($0.identifier, $0) }, uniquingKeysWith: { a, _ in a }))
             let missing = wanted.filter { snapshot.company($0) == nil }.sorted()
             let found = "\(wanted.count - missing.count) of \(wanted.count) customers of \(path) are ConnectWise companies"

@@ -53,7 +53,7 @@ struct PSAMapCommand: AsyncParsableCommand {
                 throw CommandFailure(message: "\(write): cannot be read (no permission?)", code: 66)
             }
             existing = String(decoding: data, as: UTF8.self)
-            for (org, customer) in try BillCommand.loadCustomers(write, currency: "XXX") { mapped[org] = customer }
+            for (org, customer) in try BillCommand.loadMapping(write) { mapped[org] = customer }
         }
         let organizations = try await session.reportSource().organizations()
         let client = try context.client(transport: session.transport)
@@ -117,7 +117,7 @@ struct PSAMapCommand: AsyncParsableCommand {
     /// not at all; a row already there for the organization is left as it is.
     static func keep(organizationId: String, customerId: String, in path: String) throws {
         let existing = FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } ?? ""
-        if !existing.isEmpty, try BillCommand.loadCustomers(path, currency: "XXX")[organizationId] != nil { return }
+        if !existing.isEmpty, try BillCommand.loadMapping(path)[organizationId] != nil { return }
         try Output.writeFile(path, Data(appending([(organizationId, customerId)], to: existing).utf8))
     }
 }
