@@ -60,10 +60,10 @@ struct ExploreCommand: AsyncParsableCommand {
         var prices = try session.config.priceList()
         // The demo bills with the demo's prices (and says so) unless [prices] is set.
         if prices.isEmpty, session.simulator != nil { prices = .demo }
-        let currency = prices.currency
-        let billing = BillingModel(prices: prices,
-                                   customers: try session.config.path("customers").map { try BillCommand.loadCustomers($0, currency: currency) } ?? [:])
-        let (psa, psaDemo) = Self.psaModel(session: session, prices: prices)
+        // Read once, for the bill and the PSA view.
+        let customers = try session.config.path("customers").map { try BillCommand.loadCustomers($0, currency: prices.currency) }
+        let billing = BillingModel(prices: prices, customers: customers ?? [:])
+        let (psa, psaDemo) = Self.psaModel(session: session, prices: prices, customers: customers)
         let model = ExplorerModel(store: store, source: ReportSource(client: offline ? nil : session.client, store: store, now: clock),
                                   engine: engine, keyInfo: KeyInfo(session.credentials), origin: origin, billing: billing, psa: psa, now: clock)
         let exportDir = session.settings.cacheDir + "/exports"
@@ -99,8 +99,8 @@ struct ExploreCommand: AsyncParsableCommand {
 
     /// The PSA view's model: on the demo, the demo's ConnectWise in this process (what
     /// applying writes stays there); with `[connectwise]`, the real one; else none, and
-    /// `p` says why.
-    @MainActor static func psaModel(session: Session, prices: PriceList) -> (PSAModel, PSADemo?) {
+    /// `p` says why. `customers`: the customers file as read (nil when none is set).
+    @MainActor static func psaModel(session: Session, prices: PriceList, customers: [String: Customer]?) -> (PSAModel, PSADemo?) {
         if session.settings.offline {
             return (PSAModel(prices: prices, unavailable: "offline: the PSA view reads ConnectWise; start without --offline"), nil)
         }
@@ -115,10 +115,9 @@ struct ExploreCommand: AsyncParsableCommand {
             }
             guard ConnectWiseSettings.isConfigured(session.config) else { return (PSAModel(prices: prices), nil) }
             let cw = try ConnectWiseSettings.resolve(session.config)
-            guard let file = session.config.path("customers") else {
+            guard let file = session.config.path("customers"), let customers else {
                 return (PSAModel(prices: prices, unavailable: "the PSA view needs the customers file: set customers = \"FILE\" in config.toml"), nil)
             }
-            let customers = try BillCommand.loadCustomers(file, currency: prices.currency)
             let connection = PSAConnection(client: try cw.client(transport: session.transport, logLevel: session.settings.logLevel),
                                            products: cw.products, agreementType: cw.agreementType, customers: customers, isDemo: false,
                                            keepMapping: { org, customer in try PSAMapCommand.keep(organizationId: org, customerId: customer, in: file) })
