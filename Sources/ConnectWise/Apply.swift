@@ -45,9 +45,7 @@ public final class PSAJournal: Sendable {
         }
 
         public var line: String {
-            func q(_ s: String?) -> String { s.map(JSONText.quote) ?? "null" }
-            func n(_ i: Int?) -> String { i.map(String.init) ?? "null" }
-            func d(_ x: Decimal?) -> String { x.map { "\($0)" } ?? "null" }
+            let q = JSONField.text, n = JSONField.number, d = JSONField.decimal
             let stamp = ISO8601DateFormatter.string(from: time, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withInternetDateTime])
             let c = change
             return "{\"time\": \(q(stamp)), \"month\": \(q(month.description)), \"kind\": \(q(c.kind.rawValue)), "

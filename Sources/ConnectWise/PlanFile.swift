@@ -6,9 +6,7 @@ extension PSAPlan {
     /// `{"month", "psa", "company", "changes": [...], "summary": {kind: count}}`: every
     /// field of a change present, null when it does not apply; every kind in the summary.
     public func json() -> String {
-        func q(_ s: String?) -> String { s.map(JSONText.quote) ?? "null" }
-        func n(_ i: Int?) -> String { i.map(String.init) ?? "null" }
-        func d(_ x: Decimal?) -> String { x.map { "\($0)" } ?? "null" }
+        let q = JSONField.text, n = JSONField.number, d = JSONField.decimal
         var out = "{\n  \"month\": \(q(month.description)),\n  \"psa\": \(q(psa)),\n  \"company\": \(q(company)),\n  \"changes\": ["
         for (i, c) in changes.enumerated() {
             out += i == 0 ? "\n" : ",\n"
@@ -67,6 +65,14 @@ extension PSAPlan {
         }
         self.init(month: month, company: company, changes: changes)
     }
+}
+
+/// JSON values of a plan's and a journal's fields: `null` where a field does not apply.
+enum JSONField {
+    static func text(_ s: String?) -> String { s.map(JSONText.quote) ?? "null" }
+    static func number(_ i: Int?) -> String { i.map(String.init) ?? "null" }
+    /// A quantity as ConnectWise writes it: `42`, `42.5`.
+    static func decimal(_ x: Decimal?) -> String { x.map { "\($0)" } ?? "null" }
 }
 
 /// A `--plan FILE` that cannot be applied (64).
