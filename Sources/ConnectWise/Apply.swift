@@ -117,24 +117,14 @@ public struct PSAApplier: Sendable {
         for (i, change) in writes.enumerated() { byAgreement[change.agreementId ?? -1, default: []].append(i) }
         let agreements = byAgreement.keys.sorted()
         var results = [PSAResult?](repeating: nil, count: writes.count)
-        try await withThrowingTaskGroup(of: [(Int, PSAResult)].self) { group in
-            var next = 0
-            func launch() {
-                guard next < agreements.count else { return }
-                let agreement = agreements[next]
-                let indices = byAgreement[agreement]!
-                next += 1
-                group.addTask {
-                    try await self.apply(indices.map { writes[$0] }, on: agreement, month: plan.month, each: each)
-                        .enumerated().map { (indices[$0.offset], $0.element) }
-                }
-            }
-            for _ in 0..<6 { launch() }
-            while let landed = try await group.next() {
-                for (i, r) in landed { results[i] = r }
-                launch()
-            }
-        }
+        // Six agreements at a time (the client keeps its requests within six as well).
+        let work = agreements.map { (agreement: $0, indices: byAgreement[$0]!) }
+        try await inSlidingWindow(work, width: 6, { job in
+            try await self.apply(job.indices.map { writes[$0] }, on: job.agreement, month: plan.month, each: each)
+                .enumerated().map { (job.indices[$0.offset], $0.element) }
+        }, each: { landed in
+            for (i, r) in landed { results[i] = r }
+        })
         return results.compactMap { $0 }
     }
 

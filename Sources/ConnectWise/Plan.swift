@@ -218,21 +218,10 @@ extension ConnectWiseClient {
             snapshot.agreements[company, default: []].append(agreement)
         }
         let ids = snapshot.agreements.values.flatMap { $0.map(\.id) }.sorted()
-        try await withThrowingTaskGroup(of: (Int, [CWAddition]).self) { group in
-            var next = 0
-            func launch() {
-                guard next < ids.count else { return }
-                let id = ids[next]
-                next += 1
-                group.addTask { (id, try await self.additions(of: id)) }
-            }
-            // A few more than the limit, so that the next request is ready when one lands.
-            for _ in 0..<12 { launch() }
-            while let (id, additions) = try await group.next() {
-                snapshot.additions[id] = additions
-                launch()
-            }
-        }
+        // A few more than the client's limit, so that the next request is ready when one lands.
+        try await inSlidingWindow(ids, width: 12, { id in (id, try await self.additions(of: id)) }, each: { landed in
+            snapshot.additions[landed.0] = landed.1
+        })
         return snapshot
     }
 

@@ -101,23 +101,10 @@ public final class ProviderClient: Sendable {
     /// requests still in flight are cancelled and the error comes out here.
     public func reports(_ periods: [ReportPeriod],
                         each: (ReportPeriod, Result<UsageReport, ProviderError>) async throws -> Void) async throws {
-        try await withThrowingTaskGroup(of: Landed.self) { group in
-            var next = 0
-            func launch() {
-                guard next < periods.count else { return }
-                let period = periods[next]
-                next += 1
-                group.addTask {
-                    do { return Landed(period: period, result: .success(try await self.report(period))) }
-                    catch { return Landed(period: period, result: .failure(Self.providerError(error))) }
-                }
-            }
-            for _ in 0..<concurrency { launch() }
-            while let landed = try await group.next() {
-                try await each(landed.period, landed.result)
-                launch()
-            }
-        }
+        try await inSlidingWindow(periods, width: concurrency, { period in
+            do { return Landed(period: period, result: .success(try await self.report(period))) }
+            catch { return Landed(period: period, result: .failure(Self.providerError(error))) }
+        }, each: { landed in try await each(landed.period, landed.result) })
     }
 
     /// One report's outcome as a child task hands it back.
