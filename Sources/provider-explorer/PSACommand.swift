@@ -62,9 +62,9 @@ struct PSAContext {
     }
 
     /// The customers: `--customers FILE`, else the demo's (with `--demo`), else
-    /// `customers` in config.toml; with where they came from.
-    func customers(_ path: String?, session: Session) throws -> (map: [String: Customer], source: String) {
-        let currency = try session.config.priceList().currency
+    /// `customers` in config.toml; with where they came from. `currency`: `[prices]`'s,
+    /// which contract prices need.
+    func customers(_ path: String?, session: Session, currency: String?) throws -> (map: [String: Customer], source: String) {
         if let path { return (try BillCommand.loadCustomers(path, currency: currency), path) }
         if let demo { return (demo.customers, "the demo's customers") }
         guard let file = session.config.path("customers") else {
@@ -77,12 +77,15 @@ struct PSAContext {
     /// NordPass cache, ConnectWise read at most six requests at a time.
     func plan(_ month: Month?, customers: String?, global: GlobalOptions) async throws -> (PSAPlan, ConnectWiseClient) {
         let session = try Session(options: global)
-        let (map, source) = try self.customers(customers, session: session)
+        // Seats are all a plan needs of the bill; the currency, only because contract
+        // prices in the customers file are refused without one.
+        let currency = try session.config.priceList().currency
+        let (map, source) = try self.customers(customers, session: session, currency: currency)
         let client = try self.client(transport: session.transport)
         let started = Date()
         // ConnectWise's catalog is checked while the bill is made.
         async let products = client.checkProducts(connectwise.products)
-        let bill = try await BillCommand.bill(month, source: try session.reportSource(), prices: PriceList(currency: try session.config.priceList().currency),
+        let bill = try await BillCommand.bill(month, source: try session.reportSource(), prices: PriceList(currency: currency),
                                               customers: map, customerFile: source, includeFree: false, compare: false)
         if global.offline, bill.daysNotChecked > 0 {
             Output.warn("offline: \(Bill.notChecked(bill.daysNotChecked)) of \(bill.month); run without --offline to check them")

@@ -45,7 +45,7 @@ struct PSAMapCommand: AsyncParsableCommand {
         let session = try Session(options: global)
         var mapped: [String: Customer] = [:]
         if customers != nil || context.demo != nil || session.config.path("customers") != nil {
-            mapped = try context.customers(customers, session: session).map
+            mapped = try context.customers(customers, session: session, currency: try session.config.priceList().currency).map
         }
         var existing = ""
         if let write, FileManager.default.fileExists(atPath: write) {
