@@ -36,9 +36,7 @@ final class PSADemo: Sendable {
 
     static func start() throws -> PSADemo {
         let env = ProcessInfo.processInfo.environment
-        var config = ProviderSimulator.Configuration()
-        if let t = env["PROVIDER_EXPLORER_DEMO_TODAY"], let day = Day(t) { config.today = day }
-        if let n = env["PROVIDER_EXPLORER_DEMO_ORGS"].flatMap(Int.init), n > 0 { config.organizationCount = min(n, 100_000) }
+        let config = Session.demoConfiguration
         // The data set's newest month (its reports end yesterday), without making it yet.
         let month = config.today.month.adding(months: -1)
         let state = env["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (NSHomeDirectory() + "/.local/state")

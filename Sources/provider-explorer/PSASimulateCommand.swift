@@ -42,9 +42,8 @@ struct PSASimulateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
-        var config = ProviderSimulator.Configuration()
-        if let t = env["PROVIDER_EXPLORER_DEMO_TODAY"], let day = Day(t) { config.today = day }
-        config.organizationCount = orgs ?? env["PROVIDER_EXPLORER_DEMO_ORGS"].flatMap(Int.init).map { min(max($0, 1), 100_000) } ?? config.organizationCount
+        var config = Session.demoConfiguration
+        if let orgs { config.organizationCount = orgs }
         let data = DataSet(organizationCount: config.organizationCount, seed: config.seed, today: config.today)
         let demo = ConnectWiseSimulator.demo(data)
         let simulator = ConnectWiseSimulator(store: demo.store, latency: Double(latency) / 1000)

@@ -120,12 +120,20 @@ final class Session {
         return { Date() }
     }
 
-    /// A simulator on a free loopback port with a fresh key, for `--demo`.
-    static func startDemo() throws -> (simulator: ProviderSimulator, credentials: Credentials, url: URL) {
+    /// The demo's data set, as every demo makes it (the NordPass simulator, the demo's
+    /// ConnectWise, `psa simulate`): today from PROVIDER_EXPLORER_DEMO_TODAY and the
+    /// organizations' count from PROVIDER_EXPLORER_DEMO_ORGS (1 to 100,000) when set.
+    static var demoConfiguration: ProviderSimulator.Configuration {
         var config = ProviderSimulator.Configuration()
         let env = ProcessInfo.processInfo.environment
         if let t = env["PROVIDER_EXPLORER_DEMO_TODAY"], let day = Day(t) { config.today = day }
         if let n = env["PROVIDER_EXPLORER_DEMO_ORGS"].flatMap(Int.init), n > 0 { config.organizationCount = min(n, 100_000) }
+        return config
+    }
+
+    /// A simulator on a free loopback port with a fresh key, for `--demo`.
+    static func startDemo() throws -> (simulator: ProviderSimulator, credentials: Credentials, url: URL) {
+        let config = demoConfiguration
         let simulator = ProviderSimulator(config)
         guard let key = PrivateKey.generate(.es256) else {
             throw ProviderError.credentials(file: "demo key", reason: "libcrypto could not generate a key")
