@@ -234,13 +234,18 @@ public struct Bill: Sendable, Equatable {
             if let rank { ranks.append(rank) } else { ranked = false }
         }
         if ranked {
-            // Equal names have equal ranks: after sorting, they are neighbours.
-            let order = lines.indices.sorted { a, b in
+            // Equal names have equal ranks: after sorting, they are neighbours. The
+            // cache hands its rows over in this order already: then nothing is moved.
+            func before(_ a: Int, _ b: Int) -> Bool {
                 ranks[a] != ranks[b] ? ranks[a] < ranks[b] : lines[a].organizationId.utf8.lexicographicallyPrecedes(lines[b].organizationId.utf8)
             }
+            if !zip(lines.indices, lines.indices.dropFirst()).allSatisfy({ a, b in !before(b, a) }) {
+                let order = lines.indices.sorted(by: before)
+                lines.permute(by: order)
+                ranks = order.map { ranks[$0] }
+            }
             var shared = Set<String>()
-            for (a, b) in zip(order, order.dropFirst()) where ranks[a] == ranks[b] { shared.insert(lines[a].organizationName) }
-            lines.permute(by: order)
+            for (a, b) in zip(lines.indices, lines.indices.dropFirst()) where ranks[a] == ranks[b] { shared.insert(lines[a].organizationName) }
             self.lines = lines
             sameNames = SameNames(names: shared)
         } else {
@@ -273,7 +278,7 @@ public struct Bill: Sendable, Equatable {
             notes.insert(isNFR ? "free: Not For Resale" : "free: trial", at: 0)
         }
         if suspended { notes.append(isNFR || isTrial ? "suspended" : "suspended: billed as active") }
-        let customer = customers[row.organizationId]
+        let customer = customers.isEmpty ? nil : customers[row.organizationId]
         let price = customer?.prices[tier] ?? prices.prices[tier]
         if customer?.prices[tier] != nil { notes.append("contract price") }
         if price == nil, !(isNFR || isTrial) {
