@@ -45,36 +45,35 @@ extension Bill {
     public func csv(_ options: ExportTable.CSVOptions = .init()) -> String {
         if previous != nil { return table.csv(options) }
         let digits = minorDigits
-        let month = ExportTable.csvField(self.month.description, options)
-        let currencyText = currency.map { ExportTable.csvField($0, options) } ?? ""
+        var out = CSVBytes(options: options, capacity: lines.count * 96)
+        out.row(Self.columns)
+        let month = self.month.description
         var prices: [Int64: String] = [:]
-        var out = Self.columns.map { ExportTable.csvField($0, options) }.joined(separator: ",") + "\r\n"
-        out.reserveCapacity(lines.count * 96)
         for line in lines {
-            out += month; out += ","
-            out += ExportTable.csvField(line.organizationId, options); out += ","
-            out += ExportTable.csvField(line.organizationName, options); out += ","
-            if let c = line.customerId { out += ExportTable.csvField(c, options) }
-            out += ","
-            out += ExportTable.csvField(line.tier.rawValue, options); out += ","
-            out += ExportTable.csvField(line.licenseType.rawValue, options); out += ","
-            out += String(line.seats); out += ","
+            out.field(month); out.comma()
+            out.field(line.organizationId); out.comma()
+            out.field(line.organizationName); out.comma()
+            if let c = line.customerId { out.field(c) }
+            out.comma()
+            out.field(line.tier.rawValue); out.comma()
+            out.field(line.licenseType.rawValue); out.comma()
+            out.integer(Int64(line.seats)); out.comma()
             if let price = line.unitPrice {
-                if let text = prices[price.tenThousandths] { out += text } else {
-                    let text = ExportTable.csvField(price.text(minorDigits: digits), options)
+                if let text = prices[price.tenThousandths] { out.field(text) } else {
+                    let text = price.text(minorDigits: digits)
                     prices[price.tenThousandths] = text
-                    out += text
+                    out.field(text)
                 }
             }
-            out += ","
-            if let amount = line.amount { out += ExportTable.csvField(MoneyText.amount(amount, minorDigits: digits), options) }
-            out += ","
-            if line.unitPrice != nil { out += currencyText }
-            out += ","
-            if !line.note.isEmpty { out += ExportTable.csvField(line.note, options) }
-            out += "\r\n"
+            out.comma()
+            if let amount = line.amount { out.amount(amount, minorDigits: digits) }
+            out.comma()
+            if line.unitPrice != nil, let currency { out.field(currency) }
+            out.comma()
+            if !line.note.isEmpty { out.field(line.note) }
+            out.lineEnd()
         }
-        return out
+        return out.text
     }
 
     func totalJSON(_ t: Total) -> String {

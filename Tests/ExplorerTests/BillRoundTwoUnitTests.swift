@@ -45,10 +45,13 @@ struct BillRoundTwoUnitTests {
     /// The bill's own CSV writer gives the bytes of the table's, in every mode.
     @Test func theBillsCSVIsTheTablesCSV() throws {
         let rows = [row("o1", "=cmd|' /C calc'!A0", seats: 3), row("o2", "Quote \"and\", comma", .enterprise, seats: 5),
-                    row("o3", "Esc\u{1B}[31m red", seats: 7), row("o4", "Trial", seats: 2, license: .trial), row("o5", "+Plus", seats: 0)]
+                    row("o3", "Esc\u{1B}[31m red", seats: 7), row("o4", "Trial", seats: 2, license: .trial), row("o5", "+Plus", seats: 0),
+                    row("o6", "Next\u{85}line ©", seats: 4), row("o7", "@at", seats: 1), row("o8", "\tTab 北京 🙂", .enterprise, seats: 12),
+                    row("o9", "-", seats: 1234567)]
         let daily = ["o1": MonthDailyFacts(tiers: [.business, .enterprise], peakConsumed: 9, days: 30)]
         let customers = ["o2": Customer(customerId: "-K,1", prices: [.enterprise: try UnitPrice.parse("1.2345")])]
-        for prices in [PriceList(), PriceList(currency: "JPY", prices: [.business: try UnitPrice.parse("3.5")]), .demo] {
+        for prices in [PriceList(), PriceList(currency: "JPY", prices: [.business: try UnitPrice.parse("3.5")]),
+                       PriceList(currency: "BHD", prices: [.business: try UnitPrice.parse("0.0015"), .enterprise: try UnitPrice.parse("1000")]), .demo] {
             let bill = Bill(month: Month("2026-10")!, rows: rows, daily: daily, prices: prices, customers: customers, includeFree: true,
                             suspended: ["o3"], daysNotChecked: 2)
             for options in [ExportTable.CSVOptions(), .init(raw: true), .init(forTerminal: true), .init(raw: true, forTerminal: true)] {
@@ -141,6 +144,48 @@ struct BillRoundTwoUnitTests {
         let again = try viaSummary(), readAgain = try direct()
         #expect(again == readAgain)
         #expect(again[day.rows[0].organizationId]?.peak == day.rows[0].consumedLicenses)
+    }
+    /// The month is read as passes in key order merged in memory: every row of the
+    /// monthly report comes once, as the report has it, with its own facts, in name
+    /// order (rank, then the id's bytes); and the bill made of it is the bill made of
+    /// the report and the month's daily rows grouped (the reads before the summary).
+    @Test func theMonthIsReadWholeInNameOrder() throws {
+        let store = try UsageStore.open(path: dir.file("merged.sqlite3"))
+        let data = DataSet(organizationCount: 400, seed: 11, today: Day("2026-11-29")!)
+        try fill(store, from: data)
+        let october = Month("2026-10")!
+        let report = try #require(try store.report(.monthly(october)))
+        // One organization of the monthly report is in no daily report of the month.
+        let dayless = report.rows[report.rows.count / 2].organizationId
+        for day in october.days {
+            guard var daily = try store.report(.daily(day)) else { continue }
+            daily.rows.removeAll { $0.organizationId == dayless }
+            try store.write(daily, fetchedAt: Date())
+        }
+        let facts = try store.dailyFacts(of: october)
+        #expect(facts[dayless] == nil && facts.count > 300)
+        var seen: [(rank: Int, row: UsageRow, facts: DailyFactsBox?)] = []
+        #expect(try store.monthlyRowsWithDailyFacts(october) { row, f, _, rank in seen.append((rank ?? -1, row, f.map(DailyFactsBox.init))) })
+        #expect(seen.count == report.rows.count && Set(seen.map(\.row.organizationId)).count == seen.count)
+        let byId = Dictionary(uniqueKeysWithValues: report.rows.map { ($0.organizationId, $0) })
+        for s in seen {
+            var want = try #require(byId[s.row.organizationId])
+            want.extra = [:]
+            #expect(s.row == want)
+            #expect(s.facts == facts[s.row.organizationId].map(DailyFactsBox.init), "\(s.row.organizationId)")
+        }
+        let inOrder = zip(seen, seen.dropFirst()).allSatisfy { a, b in
+            a.rank < b.rank || (a.rank == b.rank && a.row.organizationId.utf8.lexicographicallyPrecedes(b.row.organizationId.utf8))
+        }
+        #expect(inOrder && seen.allSatisfy { $0.rank >= 0 })
+        #expect(zip(seen, seen.dropFirst()).contains { $0.rank == $1.rank }, "two organizations share a name: the id orders them")
+        #expect(seen.filter { $0.facts == nil }.map(\.row.organizationId) == [dayless])
+        let merged = try #require(BillReader.bill(october, store: store, prices: .demo, customers: [:], historyStart: nil, compare: false))
+        let suspended = Set(try store.organizations().filter { $0.status == .suspended }.map(\.id))
+        let direct = Bill(month: october, rows: report.rows, daily: facts.mapValues(MonthDailyFacts.init), prices: .demo,
+                          suspended: suspended, daysNotChecked: merged.daysNotChecked)
+        #expect(merged.lines.count > 300 && merged.lines == direct.lines)
+        #expect(merged.sameNames == direct.sameNames && !merged.sameNames.names.isEmpty && !suspended.isEmpty)
     }
 }
 
