@@ -57,29 +57,46 @@ public final class BillingModel: LineList {
         bill = nil; lines = BillLines(); customerLines = []; closedOn = nil; problem = nil
         requests += 1
         let request = requests, prices = self.prices, customers = self.customers
+        let byAmount = hasPrices, byChange = self.byChange
         return ViewRead {
             // The list's strings, indexed once for both reads.
             let shared = SharedStrings(listed)
             let bill = BillReader.read(month, store: store, shared: shared, prices: prices, customers: customers, includeFree: false,
                                        historyStart: historyStart)
+            // Put in order here too, behind the screen: landing is then an assignment.
+            let arranged = bill.map { Arrangement($0, byAmount: byAmount, byChange: byChange) }
             return { model in
-                model.billing.landed(request, month: month, bill, keep: keep)
-                guard bill != nil, request == model.billing.requests else { return }
+                model.billing.landed(request, month: month, bill, arranged, keep: keep)
+                guard let landed = bill, request == model.billing.requests else { return }
                 model.askRead(ViewRead {
-                    let previous = BillReader.previous(month.adding(months: -1), store: store, shared: shared, prices: prices,
-                                                       customers: customers)
-                    return { model in model.billing.previousLanded(request, previous) }
+                    var bill = landed
+                    bill.previous = BillReader.previous(month.adding(months: -1), store: store, shared: shared, prices: prices,
+                                                        customers: customers)
+                    let arranged = bill.previous == nil ? nil : Arrangement(bill, byAmount: byAmount, byChange: byChange)
+                    return { model in model.billing.previousLanded(request, bill, arranged) }
                 })
             }
         }
     }
 
     /// The month before's bill came: the Δ column, and the order by change.
-    private func previousLanded(_ request: Int, _ previous: PreviousBill?) {
-        guard request == requests, var bill, let previous else { return }
-        bill.previous = previous
-        self.bill = bill
-        arrange(keep: selectedKey)
+    private func previousLanded(_ request: Int, _ compared: Bill, _ arranged: Arrangement?) {
+        guard request == requests, bill != nil, compared.previous != nil else { return }
+        bill = compared
+        arrange(keep: selectedKey, arranged)
+    }
+
+    /// The lines in the view's order, and the customer lines, for one choice of order.
+    struct Arrangement: Sendable {
+        let byAmount: Bool, byChange: Bool
+        let order: [Int32]
+        let customerLines: [CustomerLine]
+
+        init(_ bill: Bill, byAmount: Bool, byChange: Bool) {
+            self.byAmount = byAmount; self.byChange = byChange
+            order = BillingModel.order(bill, byAmount: byAmount, byChange: byChange)
+            customerLines = BillingModel.order(bill.byCustomer(), in: bill, byAmount: byAmount, byChange: byChange)
+        }
     }
 
     /// Requests made: only the last one's bill lands.
@@ -126,7 +143,7 @@ public final class BillingModel: LineList {
         return rows.indices.sorted { keys[$0] != keys[$1] ? keys[$0] > keys[$1] : $0 < $1 }.flatMap { rows[$0] }
     }
 
-    private func landed(_ request: Int, month: Month, _ bill: Bill?, keep: String?) {
+    private func landed(_ request: Int, month: Month, _ bill: Bill?, _ arranged: Arrangement?, keep: String?) {
         guard request == requests else { return }
         guard let bill else {
             selected = 0
@@ -135,15 +152,18 @@ public final class BillingModel: LineList {
         }
         self.bill = bill
         problem = nil
-        arrange(keep: keep)
+        arrange(keep: keep, arranged)
     }
 
-    /// Orders the lines as the view asks, keeping the selected one.
-    private func arrange(keep: String?) {
+    /// Orders the lines as the view asks, keeping the selected one: in the order
+    /// `arranged` already holds when it is the one asked for (made behind the screen).
+    private func arrange(keep: String?, _ arranged: Arrangement? = nil) {
         guard let bill else { return }
         let byAmount = hasPrices
-        lines = BillLines(bill: bill.lines, order: Self.order(bill, byAmount: byAmount, byChange: byChange))
-        customerLines = Self.order(bill.byCustomer(), in: bill, byAmount: byAmount, byChange: byChange)
+        let arrangement = arranged.flatMap { $0.byAmount == byAmount && $0.byChange == byChange ? $0 : nil }
+            ?? Arrangement(bill, byAmount: byAmount, byChange: byChange)
+        lines = BillLines(bill: bill.lines, order: arrangement.order)
+        customerLines = arrangement.customerLines
         selected = keep.flatMap(position(of:)) ?? 0
     }
 

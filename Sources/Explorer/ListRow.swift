@@ -118,29 +118,27 @@ public struct Totals: Sendable, Equatable {
 /// organization takes them instead of its own copies.
 struct SharedStrings {
     private let rows: [ListRow]
-    /// The rows' positions in id order.
-    private let byId: [Int32]
+    /// The rows' positions by id.
+    private let byId: [String: Int32]
 
     init(_ rows: [ListRow]) {
         self.rows = rows
-        byId = Array(Int32(0)..<Int32(rows.count)).sorted { rows[Int($0)].id < rows[Int($1)].id }
+        var byId: [String: Int32] = [:]
+        byId.reserveCapacity(rows.count)
+        for i in rows.indices { byId[rows[i].id] = Int32(i) }
+        self.byId = byId
     }
 
     /// `row` with the held id and name of its organization, where they are the same.
     func sharing(_ row: UsageRow) -> UsageRow {
-        var low = 0, high = byId.count
-        while low < high {
-            let mid = (low + high) / 2
-            if rows[Int(byId[mid])].id < row.organizationId { low = mid + 1 } else { high = mid }
-        }
-        guard low < byId.count else { return row }
+        guard !byId.isEmpty, let at = byId[row.organizationId] else { return row }
         // The same bytes, not only equal Strings (a name in another Unicode
         // normalization is equal, but the bill keeps the report's own).
-        let held = rows[Int(byId[low])]
-        guard held.id.utf8.elementsEqual(row.organizationId.utf8) else { return row }
+        let id = rows[Int(at)].id, name = rows[Int(at)].name
+        guard id.utf8.elementsEqual(row.organizationId.utf8) else { return row }
         var shared = row
-        shared.organizationId = held.id
-        if held.name.utf8.elementsEqual(row.organizationName.utf8) { shared.organizationName = held.name }
+        shared.organizationId = id
+        if name.utf8.elementsEqual(row.organizationName.utf8) { shared.organizationName = name }
         return shared
     }
 }
