@@ -4,14 +4,6 @@ import ProviderAPI
 import Sync
 import UsageStore
 
-/// A view that is a list of lines with a cursor (the bill, the changes): what the
-/// front's movement keys act on.
-@MainActor public protocol LineList: AnyObject {
-    func move(by delta: Int)
-    func selectFirst()
-    func selectLast()
-}
-
 /// The billing view (`b`): a month's bill, its lines sorted by amount (or by seats when
 /// no prices are set) or by the size of their change against the month before, by
 /// organization or by customer, the selection, and the totals per tier.
@@ -28,7 +20,8 @@ public final class BillingModel: LineList {
     public private(set) var byCustomer = false
     /// Ordered by the size of the change against the month before (`s`).
     public private(set) var byChange = false
-    public private(set) var selected = 0
+    public private(set) var cursor = LineCursor()
+    public var selected: Int { cursor.selected }
     /// Why there is no bill (the month is not cached, say).
     public private(set) var problem: String?
 
@@ -146,7 +139,7 @@ public final class BillingModel: LineList {
     private func landed(_ request: Int, month: Month, _ bill: Bill?, _ arranged: Arrangement?, keep: String?) {
         guard request == requests else { return }
         guard let bill else {
-            selected = 0
+            cursor.first()
             problem = "no monthly report for \(month) in the cache"
             return
         }
@@ -164,7 +157,7 @@ public final class BillingModel: LineList {
             ?? Arrangement(bill, byAmount: byAmount, byChange: byChange)
         lines = BillLines(bill: bill.lines, order: arrangement.order)
         customerLines = arrangement.customerLines
-        selected = keep.flatMap(position(of:)) ?? 0
+        cursor.land(on: keep.flatMap(position(of:)), in: count)
     }
 
     /// The selected line's key: an organization's id, or a customer line's `selectionKey`.
@@ -189,13 +182,13 @@ public final class BillingModel: LineList {
         if byCustomer {
             let customer = selectedCustomer
             byCustomer = false
-            selected = customer.flatMap { c in
+            cursor.land(on: customer.flatMap { c in
                 lines.firstIndex { ($0.customerId ?? "") == c.customerId && (c.isSubtotal || $0.tier == c.tier) && !$0.isFree }
-            } ?? 0
+            }, in: count)
         } else {
             let line = selectedLine
             byCustomer = true
-            selected = line.flatMap { l in customerLines.firstIndex { $0.customerId == (l.customerId ?? "") && $0.tier == l.tier } } ?? 0
+            cursor.land(on: line.flatMap { l in customerLines.firstIndex { $0.customerId == (l.customerId ?? "") && $0.tier == l.tier } }, in: count)
         }
     }
 
@@ -216,13 +209,9 @@ public final class BillingModel: LineList {
         requests += 1
     }
 
-    public func move(by delta: Int) {
-        guard count > 0 else { return }
-        selected = min(max(0, selected + delta), count - 1)
-    }
-
-    public func selectFirst() { selected = 0 }
-    public func selectLast() { selected = max(0, count - 1) }
+    public func move(by delta: Int) { cursor.move(by: delta, in: count) }
+    public func selectFirst() { cursor.first() }
+    public func selectLast() { cursor.last(in: count) }
 }
 
 /// A month's bill read from the cache, the one way the view and `bill` read it.

@@ -11,7 +11,8 @@ public final class ChangesModel: LineList {
     public private(set) var from: Period?
     public private(set) var to: Period?
     public private(set) var changes: [Change] = []
-    public private(set) var selected = 0
+    public private(set) var cursor = LineCursor()
+    public var selected: Int { cursor.selected }
     public private(set) var problem: String?
     /// Changes the user has not looked at yet; nil once the view has been opened.
     public private(set) var unseen: Int?
@@ -49,11 +50,12 @@ public final class ChangesModel: LineList {
         isReading = false
         switch outcome {
         case .failure(let missing):
-            selected = 0; problem = missing.message
+            cursor.first(); problem = missing.message
         case .success(let computed):
             changes = computed
             problem = nil
-            selected = keep.flatMap { k in changes.firstIndex { $0.organizationId == k.organizationId && $0.kind == k.kind } } ?? 0
+            cursor.land(on: keep.flatMap { k in changes.firstIndex { $0.organizationId == k.organizationId && $0.kind == k.kind } },
+                        in: changes.count)
         }
     }
 
@@ -95,12 +97,9 @@ public final class ChangesModel: LineList {
     func markSeen() { unseen = nil }
 
     public var selectedChange: Change? { changes.indices.contains(selected) ? changes[selected] : nil }
-    public func move(by delta: Int) {
-        guard !changes.isEmpty else { return }
-        selected = min(max(0, selected + delta), changes.count - 1)
-    }
-    public func selectFirst() { selected = 0 }
-    public func selectLast() { selected = max(0, changes.count - 1) }
+    public func move(by delta: Int) { cursor.move(by: delta, in: changes.count) }
+    public func selectFirst() { cursor.first() }
+    public func selectLast() { cursor.last(in: changes.count) }
 }
 
 extension ExplorerModel {

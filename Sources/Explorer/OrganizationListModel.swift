@@ -321,7 +321,7 @@ public final class OrganizationListModel: LineList {
     /// Moves the cursor by `delta` rows (negative is up), stopping at the ends.
     public func moveSelection(by delta: Int) {
         guard !visible.isEmpty else { return }
-        select(at: min(max(0, (selectedIndex ?? 0) + delta), visible.count - 1))
+        select(at: LineCursor.clamp((selectedIndex ?? 0) + delta, visible.count))
     }
 
     private func select(at index: Int) {

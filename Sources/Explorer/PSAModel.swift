@@ -104,13 +104,15 @@ public final class PSAModel: LineList {
     public private(set) var lines: [PSALine] = []
     /// How many lines are `same` (folded into one line at the end).
     public private(set) var sameCount = 0
-    public private(set) var selected = 0
+    public private(set) var cursor = LineCursor()
+    public var selected: Int { cursor.selected }
     /// ConnectWise (and the bill) are being read.
     public private(set) var reading = false
     public private(set) var problem: String?
     /// The line whose organizations are shown (Enter), and the cursor in them.
     public private(set) var drilled: PSALine?
-    public private(set) var drillSelected = 0
+    public private(set) var drillCursor = LineCursor()
+    public var drillSelected: Int { drillCursor.selected }
     /// Each line's organizations, from the bill: name, id, tier, seats.
     public private(set) var organizations: [String: [BillLine]] = [:]
     /// The apply waiting for y/N on the status line.
@@ -222,7 +224,7 @@ public final class PSAModel: LineList {
             sameCount = planned.plan.count(.same)
             problem = nil
         }
-        selected = keep.flatMap { k in lines.firstIndex { Self.key($0.change) == k } } ?? min(selected, max(0, count - 1))
+        cursor.land(on: keep.flatMap { k in lines.firstIndex { Self.key($0.change) == k } }, in: count, keepingPlace: true)
     }
 
     // MARK: - Apply
@@ -284,7 +286,7 @@ public final class PSAModel: LineList {
     func drill() -> Bool {
         guard drilled == nil, let line = selectedLine, !(organizations[Self.key(line.change)] ?? []).isEmpty else { return false }
         drilled = line
-        drillSelected = 0
+        drillCursor.first()
         return true
     }
 
@@ -310,13 +312,11 @@ public final class PSAModel: LineList {
     }
 
     public func move(by delta: Int) {
-        guard count > 0 else { return }
-        if drilled != nil { drillSelected = min(max(0, drillSelected + delta), count - 1); return }
-        selected = min(max(0, selected + delta), count - 1)
+        if drilled != nil { drillCursor.move(by: delta, in: count) } else { cursor.move(by: delta, in: count) }
     }
 
-    public func selectFirst() { if drilled != nil { drillSelected = 0 } else { selected = 0 } }
-    public func selectLast() { if drilled != nil { drillSelected = max(0, count - 1) } else { selected = max(0, count - 1) } }
+    public func selectFirst() { if drilled != nil { drillCursor.first() } else { cursor.first() } }
+    public func selectLast() { if drilled != nil { drillCursor.last(in: count) } else { cursor.last(in: count) } }
 }
 
 /// The PSA view's read: the bill from the cache (the front runs it on its read

@@ -194,3 +194,36 @@ struct DailyFactsBox: Equatable {
     let tiers: Set<Tier>, peak: Int, days: Int
     init(_ f: DailyFacts) { tiers = f.tiers; peak = f.peakConsumed; days = f.days }
 }
+
+/// Issue 29: the one cursor and scroll policy of the views of lines.
+struct LineCursorTests {
+    @Test func theCursorStaysWithinItsLines() {
+        var c = LineCursor()
+        c.move(by: 1, in: 0)
+        #expect(c.selected == 0)
+        c.move(by: 5, in: 3)
+        #expect(c.selected == 2)
+        c.move(by: -9, in: 3)
+        #expect(c.selected == 0)
+        c.last(in: 7)
+        #expect(c.selected == 6)
+        c.land(on: nil, in: 4, keepingPlace: true)
+        #expect(c.selected == 3, "kept at its place, within the new lines")
+        c.land(on: nil, in: 4)
+        #expect(c.selected == 0)
+        c.land(on: 2, in: 4)
+        #expect(c.selected == 2)
+        c.first()
+        #expect(c.selected == 0)
+    }
+
+    @Test func theWindowMovesAsLittleAsKeepsTheCursorIn() {
+        #expect(LineCursor.window(top: 0, selected: 9, count: 100, height: 10) == 0)
+        #expect(LineCursor.window(top: 0, selected: 10, count: 100, height: 10) == 1)
+        #expect(LineCursor.window(top: 5, selected: 6, count: 100, height: 10) == 5)
+        #expect(LineCursor.window(top: 5, selected: 4, count: 100, height: 10) == 4)
+        #expect(LineCursor.window(top: 95, selected: 99, count: 100, height: 10) == 90, "never past the end")
+        #expect(LineCursor.window(top: 7, selected: 2, count: 5, height: 10) == 0, "fewer lines than rows: from the first")
+        #expect(LineCursor.window(top: 3, selected: 3, count: 10, height: 0) == 0)
+    }
+}
