@@ -175,15 +175,18 @@ public final class App {
         }
     }
 
-    /// Keeps the list's cursor in view, moving the window as little as possible.
+    /// Keeps the cursor of the list, and of the open view of lines, in view: the one
+    /// scroll policy (`LineCursor.window`) for all of them.
     private func followCursor() {
+        if let (view, window) = Screens.linesWindow(model, ui) {
+            let top = ui.linesView == view ? ui.linesScroll : 0
+            ui.linesScroll = LineCursor.window(top: top, selected: window.selected, count: window.count, height: window.height)
+            ui.linesView = view
+        }
         guard let height = layout.listRows?.height ?? Layout(width: ui.width, height: ui.height, focus: .list).listRows?.height,
               height > 0 else { return }
-        let selected = model.list.selectedIndex ?? 0
-        var top = ui.listScroll
-        if selected < top { top = selected }
-        if selected >= top + height { top = selected - height + 1 }
-        ui.listScroll = max(0, min(top, max(0, model.list.visible.count - height)))
+        ui.listScroll = LineCursor.window(top: ui.listScroll, selected: model.list.selectedIndex ?? 0, count: model.list.visible.count,
+                                          height: height)
     }
 
     // MARK: - Effects

@@ -16,6 +16,16 @@ enum BillingPane {
         let selected: Int
         /// Why there is no bill.
         let problem: String?
+        /// The first line shown, as the front last kept it (`LineCursor.window`).
+        var top = 0
+    }
+
+    /// The line selected, the lines, and the rows they are shown in (`r`: the pane):
+    /// what the front scrolls by; nil when no lines are shown.
+    static func window(_ b: Props, in r: Rect) -> (selected: Int, count: Int, height: Int)? {
+        let inner = r.inset(1)
+        guard inner.height >= 4, inner.width >= 30, let bill = b.bill else { return nil }
+        return (b.selected, b.byCustomer ? b.customerLines.count : b.lines.count, max(0, inner.height - 1 - footerLines(bill).count - 1))
     }
 
     static func draw(_ b: Props, _ c: inout Canvas, _ r: Rect, _ theme: Theme) {
@@ -27,9 +37,8 @@ enum BillingPane {
             return
         }
         let footer = footerLines(bill)
-        let rowsHeight = max(0, inner.height - 1 - footer.count - 1)
-        let count = b.byCustomer ? b.customerLines.count : b.lines.count
-        let top = Renderer.centredTop(selected: b.selected, count: count, height: rowsHeight)
+        guard let (_, count, rowsHeight) = window(b, in: r) else { return }
+        let top = LineCursor.window(top: b.top, selected: b.selected, count: count, height: rowsHeight)
         if b.byCustomer {
             drawCustomers(b, bill, &c, inner, rowsHeight: rowsHeight, top: top, theme)
         } else {

@@ -13,6 +13,37 @@ enum ChangesPane {
         var reading = false
         /// Names two organizations share: shown with the end of their ids.
         var sameNames = SameNames(names: [])
+        /// The first line shown, as the front last kept it (`LineCursor.window`).
+        var top = 0
+    }
+
+    /// A line of the view: a heading for each kind, then its changes.
+    enum Line { case heading(Change.Kind, Int), change(Int) }
+
+    /// The lines in the order of `Change.Kind`, each kind under its heading.
+    static func lines(_ changes: [Change]) -> [Line] {
+        var lines: [Line] = []
+        for kind in Change.Kind.allCases {
+            let indices = changes.indices.filter { changes[$0].kind == kind }
+            guard !indices.isEmpty else { continue }
+            lines.append(.heading(kind, indices.count))
+            lines += indices.map { .change($0) }
+        }
+        return lines
+    }
+
+    /// The line of the selected change among `lines`.
+    static func selectedLine(_ m: Props, in lines: [Line]) -> Int {
+        lines.firstIndex { if case .change(let i) = $0 { return i == m.selected }; return false } ?? 0
+    }
+
+    /// The line selected, the lines, and the rows they are shown in (`r`: the pane):
+    /// what the front scrolls by; nil when no lines are shown.
+    static func window(_ m: Props, in r: Rect) -> (selected: Int, count: Int, height: Int)? {
+        let inner = r.inset(1)
+        guard inner.height >= 3, inner.width >= 30, m.problem == nil, !m.reading, !m.changes.isEmpty else { return nil }
+        let lines = lines(m.changes)
+        return (selectedLine(m, in: lines), lines.count, inner.height)
     }
 
     static func draw(_ m: Props, _ c: inout Canvas, _ r: Rect, _ theme: Theme) {
@@ -30,17 +61,8 @@ enum ChangesPane {
                   style: theme.label, maxWidth: inner.width - 2)
             return
         }
-        // Lines: a heading for each kind, then its changes.
-        enum Line { case heading(Change.Kind, Int), change(Int) }
-        var lines: [Line] = []
-        for kind in Change.Kind.allCases {
-            let indices = m.changes.indices.filter { m.changes[$0].kind == kind }
-            guard !indices.isEmpty else { continue }
-            lines.append(.heading(kind, indices.count))
-            lines += indices.map { .change($0) }
-        }
-        let selectedLine = lines.firstIndex { if case .change(let i) = $0 { return i == m.selected }; return false } ?? 0
-        let top = Renderer.centredTop(selected: selectedLine, count: lines.count, height: inner.height)
+        let lines = lines(m.changes)
+        let top = LineCursor.window(top: m.top, selected: selectedLine(m, in: lines), count: lines.count, height: inner.height)
         let valueW = Metrics.changeValue
         let nameW = max(10, inner.width - valueW - 4)
         for (row, line) in lines.dropFirst(top).prefix(inner.height).enumerated() {

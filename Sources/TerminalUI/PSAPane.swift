@@ -21,6 +21,18 @@ enum PSAPane {
         let organizations: [BillLine]
         let drillSelected: Int
         let backKey: String
+        /// The first line shown, as the front last kept it (`LineCursor.window`).
+        var top = 0
+    }
+
+    /// The line selected, the lines (or a drill's organizations), and the rows they
+    /// are shown in (`r`: the pane): what the front scrolls by; nil when none are shown.
+    static func window(_ m: Props, in r: Rect) -> (selected: Int, count: Int, height: Int)? {
+        let inner = r.inset(1)
+        guard inner.height >= 4, inner.width >= 30, m.problem == nil else { return nil }
+        if m.drilled != nil { return (m.drillSelected, m.organizations.count, inner.height - 2) }
+        guard !(m.reading && m.lines.isEmpty && m.sameCount == 0) else { return nil }
+        return (m.selected, m.lines.count + (m.sameCount > 0 ? 1 : 0), inner.height - 2)
     }
 
     static func draw(_ m: Props, _ c: inout Canvas, _ r: Rect, _ theme: Theme) {
@@ -66,7 +78,7 @@ enum PSAPane {
         }
         let rows = inner.height - 2
         let total = m.lines.count + (m.sameCount > 0 ? 1 : 0)
-        let top = Renderer.centredTop(selected: m.selected, count: total, height: rows)
+        let top = LineCursor.window(top: m.top, selected: m.selected, count: total, height: rows)
         for row in 0..<min(rows, total - top) {
             let i = top + row, y = header + 1 + row
             let selected = i == m.selected
@@ -123,7 +135,7 @@ enum PSAPane {
         c.put("TIER", x: inner.x + nameW + idW + 2, y: header, width: tierW, style: theme.header)
         c.put("SEATS", x: inner.x + nameW + idW + tierW + 3, y: header, width: seatsW, style: theme.header, alignRight: true)
         let rows = inner.height - 2
-        let top = Renderer.centredTop(selected: m.drillSelected, count: m.organizations.count, height: rows)
+        let top = LineCursor.window(top: m.top, selected: m.drillSelected, count: m.organizations.count, height: rows)
         for (row, org) in m.organizations.dropFirst(top).prefix(rows).enumerated() {
             let y = header + 1 + row, selected = top + row == m.drillSelected
             let base: Style = selected ? theme.selected : .plain

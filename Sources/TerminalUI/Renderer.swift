@@ -28,10 +28,4 @@ struct Renderer {
             c.put(line, x: max(0, (c.width - w) / 2), y: top + i, style: i == 0 ? theme.warning : .plain, maxWidth: c.width)
         }
     }
-
-    /// The first line shown of `count` lines in `height` rows: the selected one kept in
-    /// the middle, the window never past either end.
-    static func centredTop(selected: Int, count: Int, height: Int) -> Int {
-        max(0, min(selected - height / 2, count - height))
-    }
 }

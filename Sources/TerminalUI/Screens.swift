@@ -38,13 +38,13 @@ enum Screens {
                 let p = tierMatrix(model)
                 add(layout.main) { TierMatrixPane.draw(p, &$0, $1, $2) }
             case .billing:
-                let p = billing(model)
+                let p = billing(model, ui)
                 add(layout.main) { BillingPane.draw(p, &$0, $1, $2) }
             case .changes:
-                let p = changes(model)
+                let p = changes(model, ui)
                 add(layout.main) { ChangesPane.draw(p, &$0, $1, $2) }
             case .psa:
-                let p = psa(model)
+                let p = psa(model, ui)
                 add(layout.main) { PSAPane.draw(p, &$0, $1, $2) }
             case .detail where !layout.isWide:
                 let p = detail(model, ui, focused: true)
@@ -158,28 +158,41 @@ enum Screens {
             narrowKey: Bindings.name(of: .open, in: .tierMatrix))
     }
 
-    static func billing(_ model: ExplorerModel) -> BillingPane.Props {
+    /// The open view of lines (which one, and its cursor's window in the pane's
+    /// rows), for the front to keep its cursor in view; nil on other screens.
+    static func linesWindow(_ model: ExplorerModel, _ ui: UIState) -> (view: String, window: (selected: Int, count: Int, height: Int))? {
+        let main = ui.layout.main
+        guard !ui.layout.tooSmall else { return nil }
+        switch model.screen {
+        case .billing: return BillingPane.window(billing(model, ui), in: main).map { ("bill" + (model.billing.byCustomer ? " by customer" : ""), $0) }
+        case .changes: return ChangesPane.window(changes(model, ui), in: main).map { ("changes", $0) }
+        case .psa: return PSAPane.window(psa(model, ui), in: main).map { ("psa" + (model.psa.drilled == nil ? "" : " drill"), $0) }
+        default: return nil
+        }
+    }
+
+    static func billing(_ model: ExplorerModel, _ ui: UIState) -> BillingPane.Props {
         let b = model.billing
         let order = b.byChange ? "by change" : b.hasPrices ? "by amount" : "by seats (no prices: [prices] in config.toml)"
         let title = "Bill · \(b.month?.description ?? "")" + (b.bill?.currency.map { " · \($0)" } ?? "")
             + (b.prices.isDemo ? " · demo prices" : "") + (b.byCustomer ? " · per customer" : "") + " · \(order)"
         return BillingPane.Props(title: title, bill: b.bill, lines: b.lines, customerLines: b.customerLines, byCustomer: b.byCustomer,
-                                 selected: b.selected, problem: b.problem)
+                                 selected: b.selected, problem: b.problem, top: ui.linesScroll)
     }
 
-    static func psa(_ model: ExplorerModel) -> PSAPane.Props {
+    static func psa(_ model: ExplorerModel, _ ui: UIState) -> PSAPane.Props {
         let m = model.psa
         return PSAPane.Props(month: m.month?.description ?? "", company: m.connection?.company ?? "", demo: m.connection?.isDemo ?? false,
                              lines: m.lines, sameCount: m.sameCount, selected: m.selected, reading: m.reading, problem: m.problem,
                              drilled: m.drilled, organizations: m.drilledOrganizations, drillSelected: m.drillSelected,
-                             backKey: Bindings.name(of: .back, in: .psa))
+                             backKey: Bindings.name(of: .back, in: .psa), top: ui.linesScroll)
     }
 
-    static func changes(_ model: ExplorerModel) -> ChangesPane.Props {
+    static func changes(_ model: ExplorerModel, _ ui: UIState) -> ChangesPane.Props {
         let m = model.changes
         return ChangesPane.Props(from: m.from?.description ?? "", to: m.to?.description ?? "", changes: m.changes,
                                  selected: m.selected, problem: m.problem, reading: m.isReading,
-                                 sameNames: SameNames(names: model.list.sharedNames))
+                                 sameNames: SameNames(names: model.list.sharedNames), top: ui.linesScroll)
     }
 
     // MARK: - What each screen's intents do

@@ -10,6 +10,10 @@ public struct UIState: Sendable, Equatable {
     public var searching = false
     /// The first row of the list on screen.
     public var listScroll = 0
+    /// The first line on screen of the open view of lines (the bill, the changes, the
+    /// PSA view or its drill), and which view that is: another starts at its top.
+    public var linesScroll = 0
+    var linesView: String?
     public var spinnerFrame = 0
     /// How far the help screen is scrolled.
     public var helpScroll = 0

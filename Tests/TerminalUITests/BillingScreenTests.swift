@@ -66,6 +66,51 @@ struct BillingScreenTests {
         #expect(narrow.text.contains("Bill · 2026-09") && !narrow.lines[2].contains("…"))
     }
 
+    /// Issue 29: the bill's lines scroll as the list does (`LineCursor.window`): the
+    /// window moves only when the cursor would leave it, by as little as keeps it in.
+    @Test func theLinesScrollAsTheListDoes() async throws {
+        let store = try UsageStore.open(path: dir.file("s.sqlite3"))
+        try fill(store, from: DataSet(organizationCount: 240, seed: 1, today: Day("2026-11-29")!))
+        let info = KeyInfo(providerId: "prv_DEMO00", keyId: "k", algorithm: "ES256", fingerprint: "f", createdAt: nil, permission: "ok", source: "t")
+        let model = ExplorerModel(store: store, source: nil, engine: nil, keyInfo: info, origin: .cacheOnly,
+                                  billing: BillingModel(prices: .demo), now: { Day("2026-11-29")!.start.addingTimeInterval(36_000) })
+        model.start()
+        let a = App(model: model, theme: Theme(colors: false)) { _, name in "/tmp/x/\(name).csv" }
+        _ = a.frame(width: 80, height: 24)
+        await a.press(.char("b"))
+        func shown() -> (selectedY: Int, firstLine: String) {
+            let c = a.frame(width: 80, height: 24)
+            let y = (3..<c.height).first { c[1, $0].style.reverse } ?? -1
+            return (y, c.lines[3])
+        }
+        let start = shown()
+        #expect(start.selectedY == 3 && model.billing.selected == 0)
+        let rows = try #require(Screens.linesWindow(model, a.ui)?.window.height)
+        #expect(rows > 5)
+        for _ in 0..<(rows - 1) { await a.press(.down) }
+        // The last row on screen, the window not moved.
+        #expect(shown() == (3 + rows - 1, start.firstLine))
+        await a.press(.down); await a.press(.down)
+        let scrolled = shown()
+        #expect(scrolled.selectedY == 3 + rows - 1 && scrolled.firstLine != start.firstLine && a.ui.linesScroll == 2)
+        // Up: the cursor moves, the window stays until the cursor reaches its top.
+        await a.press(.up)
+        #expect(shown() == (3 + rows - 2, scrolled.firstLine))
+        for _ in 0..<(rows - 2) { await a.press(.up) }
+        #expect(shown() == (3, scrolled.firstLine) && a.ui.linesScroll == 2)
+        await a.press(.up)
+        #expect(shown().selectedY == 3 && a.ui.linesScroll == 1 && model.billing.selected == 1)
+        await a.press(.up)
+        #expect(shown() == (3, start.firstLine) && a.ui.linesScroll == 0)
+        // The last line: at the bottom row, the window at the end.
+        await a.press(.char("G"))
+        #expect(shown().selectedY == 3 + rows - 1 && a.ui.linesScroll == model.billing.count - rows)
+        // Another view of lines starts at its top.
+        await a.press(.escape)
+        await a.press(.char("c"))
+        #expect(a.ui.linesView == "changes" && a.ui.linesScroll == 0)
+    }
+
     /// Issue 26: by customer with subtotals, the change against the month before and
     /// its order, the workbook beside the CSV, demo prices in the title, notes first.
     @Test func byCustomerAndTheChangeInTheView() async throws {
