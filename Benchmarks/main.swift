@@ -162,20 +162,6 @@ if runs("profile") {
     let tiersLoad = Measure.seconds { tierModel.load(built) }
     print("profile: joined query \(Measure.ms(q)), fold names \(Measure.ms(m)), ListRow.make \(Measure.ms(make)), setRows \(Measure.ms(set)), tiers \(Measure.ms(tiersLoad)), whole model start \(Measure.ms(models))")
 }
-/// Runs the effects an update returned, and applies what they send, to their end
-/// (`after`: called after each action is applied).
-func finish(_ effects: [Effect], on app: App, after: () -> Void = {}) async {
-    for effect in effects {
-        guard case .run(_, let work) = effect else { continue }
-        let sent = Mutex<[Action]>([])
-        await work { action in sent.withLock { $0.append(action) } }
-        for action in sent.withLock({ $0 }) {
-            let more = app.update(action)
-            after()
-            await finish(more, on: app, after: after)
-        }
-    }
-}
 // The bill of a month from the cache: the command's read and the view's, against the
 // reads they made before the month's daily summary (every daily row of the month,
 // grouped), measured in the same run.
@@ -212,13 +198,15 @@ if runs("bill") {
     for _ in 0..<5 {
         let model = ExplorerModel(store: store, source: nil, engine: nil, keyInfo: info, origin: .cacheOnly, now: { fixedNow })
         let viewApp = App(model: model, theme: Theme(colors: true)) { _, _ in "" }
-        await finish(viewApp.update(.start(restoring: nil)), on: viewApp)
+        let driver = Driver(app: viewApp)
+        await driver.send(.start(restoring: nil))
         _ = viewApp.frame(width: 200, height: 60)
         let start = DispatchTime.now().uptimeNanoseconds
         var landed: UInt64?
-        await finish(viewApp.update(.key(.char("b"))), on: viewApp) {
+        driver.afterEach = { _ in
             if landed == nil, model.billing.bill != nil { landed = DispatchTime.now().uptimeNanoseconds }
         }
+        await driver.press(.char("b"))
         _ = viewApp.frame(width: 200, height: 60)
         precondition(model.billing.lines.count > big / 2 && model.billing.bill?.previous != nil, "the view's bill landed, with its Δ")
         views.append(Double((landed ?? 0) - start) / 1e9)
@@ -260,7 +248,7 @@ for _ in 0..<5 {
     _ = app.frame(width: 200, height: 60)
     opens.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     // Then the rest, loaded behind, to the frame of the whole list.
-    await finish(effects, on: app)
+    await Driver(app: app).run(effects)
     _ = app.frame(width: 200, height: 60)
     loads.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     precondition(model.list.loadingTotal == nil && model.list.allRows.count == big)
@@ -313,7 +301,7 @@ if runs("sync-ui") {
     let engine = SyncEngine(client: client, store: bigStore, now: { Date(timeIntervalSince1970: later.start.timeIntervalSince1970 + 36_000) })
     let model = ExplorerModel(store: bigStore, source: nil, engine: nil, keyInfo: info, origin: .cacheOnly, now: { fixedNow })
     let uiApp = App(model: model, theme: Theme(colors: true)) { _, _ in "" }
-    await finish(uiApp.update(.start(restoring: nil)), on: uiApp)
+    await Driver(app: uiApp).send(.start(restoring: nil))
     precondition(model.list.allRows.count == big)
     _ = uiApp.frame(width: 200, height: 60)
     let syncStart = Date()

@@ -250,12 +250,7 @@ extension BindingTableTests {
         #expect(model.list.selectedIndex == 1)
         #expect(model.status?.text.hasPrefix("still reading the 900 rows of 2026-11-28") == true)
         await a.press(.char("t"))
-        for effect in effects {
-            guard case .run(_, let work) = effect else { continue }
-            let sent = Sent()
-            await work { sent.append($0) }
-            for action in sent.all { await a.send(action) }
-        }
+        await a.run(effects)
         text = a.frame(width: 120, height: 40).text
         let trials = model.list.allRows.filter(\.isTrial).count
         #expect(model.list.allRows.count == 900 && text.contains("Organizations [trial] \(trials)/900 · name ↑"), "\(text)")

@@ -3,31 +3,28 @@ import Foundation
 import Synchronization
 @testable import TerminalUI
 
-/// Actions an effect sends, from whatever thread it runs on.
-final class Sent: Sendable {
-    private let actions = Mutex<[Action]>([])
-    func append(_ action: Action) { actions.withLock { $0.append(action) } }
-    var all: [Action] { actions.withLock { $0 } }
-}
-
 @MainActor
 extension App {
-    /// Applies `action` as the runtime does, but runs each effect to its end before
-    /// going on, and applies what it sends in order: a test sees every result at once.
+    /// Applies `action` through the one driver (`Driver`): each effect run to its
+    /// end, what it sends applied through a real inbox; a test sees every result at once.
     func send(_ action: Action) async {
-        var queue = [action]
-        while !queue.isEmpty {
-            for effect in update(queue.removeFirst()) {
-                guard case .run(_, let work) = effect else { continue }
-                let sent = Sent()
-                await work { sent.append($0) }
-                queue += sent.all
-            }
-        }
+        await Driver(app: self).send(action)
     }
 
     /// Presses `keys` one after another (each with its effects run to their end).
     func press(_ keys: Key...) async {
         for key in keys { await send(.key(key)) }
     }
+
+    /// Runs effects a test held back to their end, through the one driver.
+    func run(_ effects: [Effect]) async {
+        await Driver(app: self).run(effects)
+    }
+}
+
+/// What an effect sends, kept for a test to look at before it is applied.
+final class Sent: Sendable {
+    private let actions = Mutex<[Action]>([])
+    func append(_ action: Action) { actions.withLock { $0.append(action) } }
+    var all: [Action] { actions.withLock { $0 } }
 }

@@ -123,7 +123,7 @@ struct PSAScreenTests {
         _ = a.update(.key(.char("a")))
         #expect(a.model.status?.text.contains("still reading ConnectWise") == true && a.context == .psa)
         _ = a.update(.key(.down))
-        for effect in reading { if case .run(_, let work) = effect { let sent = Sent(); await work { sent.append($0) }; for action in sent.all { await a.send(action) } } }
+        await a.run(reading)
         let psa = a.model.psa
         let plan = try #require(psa.plan)
         let victim = try #require(psa.lines.first { $0.change.kind == .update })
