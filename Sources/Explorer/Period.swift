@@ -81,26 +81,6 @@ extension ReportSource {
     }
 }
 
-/// A report the explorer needs before it can show something: fetched off the main
-/// actor by the front, then handed back to `ExplorerModel.fetched(_:error:)`.
-public struct Fetch: Sendable {
-    public enum Purpose: Sendable, Equatable {
-        /// The period on screen; `returnTo` is shown again if the API has no report.
-        case show(returnTo: Period)
-        /// A month's bill.
-        case bill
-    }
-
-    public let period: Period
-    public let purpose: Purpose
-    let source: ReportSource
-
-    /// Fetches the report into the cache; the error, or nil.
-    public func run() async -> (any Error)? {
-        do { _ = try await source.report(period); return nil } catch { return error }
-    }
-}
-
 /// Where the API's history starts, as far as its answers have said (a "no report" for
 /// the period before): the first day and the first month it has. Kept in the cache.
 public struct HistoryStart: Sendable, Equatable {
