@@ -42,9 +42,16 @@ public enum Action: Sendable {
     case psaApplyEnded(String?)
     /// A request to the API finished (from any thread): the key pane shows it.
     case request(RequestOutcome)
-    /// The credentials command ran again after a rejection: the new key, nil when it
-    /// gave the same one, or why it failed.
-    case keyReloaded(Result<KeyInfo?, any Error>)
+    /// Work behind the screen came back: what it does to the app (the export's file
+    /// written, the credentials command run again after a rejection).
+    case landed(Landing)
+}
+
+/// What a piece of work behind the screen does when it comes back, on the main actor:
+/// changes to the models and the effects to start next.
+public struct Landing: Sendable {
+    let apply: @MainActor @Sendable (App) -> [Effect]
+    init(_ apply: @escaping @MainActor @Sendable (App) -> [Effect]) { self.apply = apply }
 }
 
 /// What a key means: the actions of the binding table. Which model call an intent

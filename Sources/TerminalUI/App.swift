@@ -4,7 +4,7 @@ import Foundation
 import ProviderAPI
 
 /// What `x` writes: a table, and for a bill the bill itself (its workbook).
-public struct Export {
+public struct Export: Sendable {
     public let table: ExportTable
     public let bill: Bill?
     public init(table: ExportTable, bill: Bill? = nil) { self.table = table; self.bill = bill }
@@ -22,7 +22,7 @@ public final class App {
     /// Writes an export as CSV under a name that starts with the given word
     /// ("organizations", "bill"), a bill also as a workbook beside it (the same name,
     /// .xlsx), and returns the CSV's path (wired by the executable).
-    let writeCSV: @MainActor (Export, String) throws -> String
+    let writeCSV: @Sendable (Export, String) throws -> String
     /// Runs the credentials command again after a rejection: the new key, nil when
     /// it gave the same one (wired by the executable when the key comes from a command).
     public var reloadKey: (@Sendable () throws -> KeyInfo?)?
@@ -31,7 +31,7 @@ public final class App {
 
     /// `now`: the clock until the first `.clock` action (default: the model's clock).
     public init(model: ExplorerModel, theme: Theme, now: Date? = nil,
-                writeCSV: @escaping @MainActor (Export, String) throws -> String) {
+                writeCSV: @escaping @Sendable (Export, String) throws -> String) {
         self.model = model
         self.theme = theme
         self.ui = UIState(now: now ?? model.now())
@@ -98,18 +98,15 @@ public final class App {
             model.record(outcome)
             // A rejected key from a credentials command: run the command again (one run
             // at a time) and take a rotated key.
+            // The command may take up to its timeout: off the cooperative pool.
             if case .keyRejected = outcome.error, let reloadKey {
-                effects.append(.run(id: .keyReload) { send in send(.keyReloaded(Result { try reloadKey() })) })
+                effects.append(.run(id: .keyReload) { send in
+                    let reloaded = await OffPool.run { Result { try reloadKey() } }
+                    send(.landed(Landing { app in app.keyReloaded(reloaded); return [] }))
+                })
             }
-        case .keyReloaded(.success(let info?)):
-            model.key.replace(info)
-            let note = "took a new key from the \(info.source) (\(info.fingerprint)); \(Bindings.name(of: .refresh, in: .list)) refreshes"
-            model.setStatus(note, error: false)
-            if model.sync.isSyncing { keyNote = note }
-        case .keyReloaded(.success(nil)):
-            break
-        case .keyReloaded(.failure(let error)):
-            model.setStatus(Failure(error).message, error: true)
+        case .landed(let landing):
+            effects += landing.apply(self)
         }
         // A big report read in this update: the rest of it loads behind.
         if let load = model.takeLoad() { effects.append(.run(id: nil) { send in send(.loaded(await ReadThread.shared.run { load.read() })) }) }
@@ -246,14 +243,42 @@ public final class App {
 
     /// Writes `table` as CSV named after `name` and says on the status line what went
     /// where, or why it could not.
-    func export(_ table: ExportTable, bill: Bill? = nil, as name: String, what: String) {
-        do {
-            let path = try writeCSV(Export(table: table, bill: bill), name)
+    /// Writes what `make` makes (the table, and the bill's workbook) behind the screen,
+    /// off the cooperative pool (a big bill, a slow disk); the status says when it is
+    /// written, or why not.
+    func export(as name: String, what: String, workbook: Bool = false, _ make: @escaping @Sendable () -> Export) -> [Effect] {
+        model.setStatus("writing \(what)…", error: false)
+        let write = writeCSV
+        return [.run(id: nil) { send in
+            let written = await OffPool.run { Result { try write(make(), name) } }
+            send(.landed(Landing { app in app.exported(written, what: what, workbook: workbook); return [] }))
+        }]
+    }
+
+    private func exported(_ written: Result<String, any Error>, what: String, workbook: Bool) {
+        switch written {
+        case .success(let path):
             // The file's name first: on a narrow screen the directory is what gets cut.
             let file = (path as NSString).lastPathComponent, directory = (path as NSString).deletingLastPathComponent
-            model.setStatus("wrote \(what) to \(file)\(bill == nil ? "" : " and .xlsx") in \(directory)", error: false)
-        } catch {
-            model.setStatus("could not write the \(bill == nil ? "CSV" : "CSV and workbook"): \(Failure(error).message)", error: true)
+            model.setStatus("wrote \(what) to \(file)\(workbook ? " and .xlsx" : "") in \(directory)", error: false)
+        case .failure(let error):
+            model.setStatus("could not write the \(workbook ? "CSV and workbook" : "CSV"): \(Failure(error).message)", error: true)
+        }
+    }
+
+    /// The credentials command ran again after a rejection: the new key, nil when it
+    /// gave the same one, or why it failed.
+    private func keyReloaded(_ reloaded: Result<KeyInfo?, any Error>) {
+        switch reloaded {
+        case .success(let info?):
+            model.key.replace(info)
+            let note = "took a new key from the \(info.source) (\(info.fingerprint)); \(Bindings.name(of: .refresh, in: .list)) refreshes"
+            model.setStatus(note, error: false)
+            if model.sync.isSyncing { keyNote = note }
+        case .success(nil):
+            break
+        case .failure(let error):
+            model.setStatus(Failure(error).message, error: true)
         }
     }
 

@@ -51,8 +51,9 @@ extension Screens {
         case (.billing, .export):
             guard let bill = model.billing.bill else { model.setStatus("nothing to export: no bill for this month", error: false); break }
             let byCustomer = model.billing.byCustomer
-            app.export(byCustomer ? bill.customerTable : bill.table, bill: bill, as: "bill-\(bill.month)" + (byCustomer ? "-by-customer" : ""),
-                       what: "the \(bill.month) bill (\(Format.plural(byCustomer ? model.billing.customerLines.count : bill.lines.count, "line")))")
+            return app.export(as: "bill-\(bill.month)" + (byCustomer ? "-by-customer" : ""),
+                              what: "the \(bill.month) bill (\(Format.plural(byCustomer ? model.billing.customerLines.count : bill.lines.count, "line")))",
+                              workbook: true) { Export(table: byCustomer ? bill.customerTable : bill.table, bill: bill) }
         case (.billing, .copyId):
             if let customer = model.billing.selectedCustomer { app.copy(customer.customerId, what: "customer id") }
             else { app.copy(model.billing.selectedLine?.organizationId, what: "organization id") }
@@ -131,7 +132,7 @@ extension Screens {
             if let total = list.loadingTotal {
                 model.setStatus("still reading the \(Format.count(total)) rows of \(model.period); press \(Bindings.name(of: .export, in: .list)) again in a moment", error: false)
             } else {
-                exportVisible(app)
+                return exportVisible(app)
             }
         default: return nil
         }
@@ -153,14 +154,16 @@ extension Screens {
         app.model.refreshDetail()
     }
 
-    private static func exportVisible(_ app: App) {
-        let model = app.model, rows = model.list.visible
-        guard !rows.isEmpty else { model.setStatus("nothing to export: no visible rows", error: false); return }
-        let report = UsageReport(period: model.period.reportPeriod, generatedAt: "", rows: rows.map {
-            UsageRow(organizationId: $0.id, organizationName: $0.name, tier: $0.tier, licenseType: $0.licenseType,
-                     trial: $0.isTrial, nfr: $0.isNFR, activeSeats: $0.activeSeats, pendingSeats: $0.pendingSeats,
-                     consumedLicenses: $0.consumedLicenses)
-        })
-        app.export(ExportTable(report: report), as: "organizations-\(model.period)", what: Format.plural(rows.count, "row"))
+    private static func exportVisible(_ app: App) -> [Effect] {
+        let model = app.model, rows = model.list.visible, period = model.period
+        guard !rows.isEmpty else { model.setStatus("nothing to export: no visible rows", error: false); return [] }
+        return app.export(as: "organizations-\(period)", what: Format.plural(rows.count, "row")) {
+            let report = UsageReport(period: period.reportPeriod, generatedAt: "", rows: rows.map {
+                UsageRow(organizationId: $0.id, organizationName: $0.name, tier: $0.tier, licenseType: $0.licenseType,
+                         trial: $0.isTrial, nfr: $0.isNFR, activeSeats: $0.activeSeats, pendingSeats: $0.pendingSeats,
+                         consumedLicenses: $0.consumedLicenses)
+            })
+            return Export(table: ExportTable(report: report))
+        }
     }
 }

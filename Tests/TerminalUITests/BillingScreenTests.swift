@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import TestSupport
 @testable import TerminalUI
@@ -26,8 +27,8 @@ struct BillingScreenTests {
         let model = ExplorerModel(store: store, source: nil, engine: nil, keyInfo: info, origin: .cacheOnly,
                                   billing: BillingModel(prices: prices), now: { Day("2026-11-29")!.start.addingTimeInterval(36_000) })
         model.start()
-        var written: [String] = []
-        let a = App(model: model, theme: Theme(colors: false)) { table, name in written.append(name); return "/tmp/x/\(name).csv" }
+        let written = Mutex<[String]>([])
+        let a = App(model: model, theme: Theme(colors: false)) { table, name in written.withLock { $0.append(name) }; return "/tmp/x/\(name).csv" }
         _ = a.frame(width: 120, height: 40)
         await a.press(.char("b"))
         let text = a.frame(width: 120, height: 40).text
@@ -55,7 +56,7 @@ struct BillingScreenTests {
         let first = try #require(model.billing.lines.first)
         #expect(text.contains(first.organizationName) && text.contains(Format.money(first.amount!, minorDigits: 2)))
         await a.press(.char("x"))
-        #expect(written == ["bill-2026-10"] && model.status?.text.hasPrefix("wrote the 2026-10 bill (") == true)
+        #expect(written.withLock { $0 } == ["bill-2026-10"] && model.status?.text.hasPrefix("wrote the 2026-10 bill (") == true)
         await a.press(.char("["))
         #expect(a.frame(width: 120, height: 40).text.contains("Bill · 2026-09"))
         await a.press(.escape)
@@ -123,8 +124,8 @@ struct BillingScreenTests {
         let model = ExplorerModel(store: store, source: nil, engine: nil, keyInfo: info, origin: .demo,
                                   billing: BillingModel(prices: .demo, customers: customers), now: { Day("2026-11-29")!.start.addingTimeInterval(36_000) })
         model.start()
-        var written: [(Export, String)] = []
-        let a = App(model: model, theme: Theme(colors: false)) { export, name in written.append((export, name)); return "/tmp/x/\(name).csv" }
+        let written = Mutex<[(Export, String)]>([])
+        let a = App(model: model, theme: Theme(colors: false)) { export, name in written.withLock { $0.append((export, name)) }; return "/tmp/x/\(name).csv" }
         _ = a.frame(width: 120, height: 40)
         await a.press(.char("b"))
         var text = a.frame(width: 120, height: 40).text
@@ -152,11 +153,12 @@ struct BillingScreenTests {
         #expect(!model.billing.byCustomer && (model.billing.selectedLine?.customerId ?? "") == customer, "Enter: the customer's organizations")
         // x: the CSV, and the bill for its workbook.
         await a.press(.char("x"))
-        #expect(written.last?.1 == "bill-2026-10" && written.last?.0.bill == bill)
+        #expect(written.withLock { $0.last?.1 } == "bill-2026-10" && written.withLock { $0.last?.0.bill } == bill)
         #expect(model.status?.text.contains("and .xlsx") == true, "\(model.status?.text ?? "")")
         await a.press(.char("u"))
         await a.press(.char("x"))
-        #expect(written.last?.1 == "bill-2026-10-by-customer" && written.last?.0.table.columns == Bill.customerColumns + Bill.compareColumns)
+        #expect(written.withLock { $0.last?.1 } == "bill-2026-10-by-customer"
+                && written.withLock { $0.last?.0.table.columns } == Bill.customerColumns + Bill.compareColumns)
         await a.press(.char("u"))
         // Notes get their room before names (200 columns); under 90, a short word.
         let wide = a.frame(width: 200, height: 60).text

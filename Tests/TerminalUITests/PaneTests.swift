@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import TestSupport
 @testable import TerminalUI
@@ -21,6 +22,31 @@ struct PaneTests {
         let model = ExplorerModel(store: store, source: nil, engine: nil, keyInfo: info, origin: origin, now: { PaneTests.now })
         model.start()
         return App(model: model, theme: Theme(colors: colors)) { _, _ in "/tmp/x.csv" }
+    }
+
+    /// Issue 29: `x` writes behind the screen, off the main actor and off the
+    /// cooperative pool; the status says so until the file is written, then where it
+    /// is, or why not.
+    @Test func theExportIsWrittenBehindTheScreen() async throws {
+        let base = try app()
+        let writes = Mutex<[(name: String, onMain: Bool)]>([])
+        let a = App(model: base.model, theme: Theme(colors: false)) { export, name in
+            writes.withLock { $0.append((name, Thread.isMainThread)) }
+            if name.contains("2026-11-27") { throw CocoaError(.fileWriteOutOfSpace) }
+            return "/tmp/exports/\(name).csv"
+        }
+        _ = a.frame(width: 120, height: 40)
+        await a.send(.start(restoring: nil))
+        let effects = a.update(.key(.char("x")))
+        #expect(effects.count == 1 && writes.withLock { $0.isEmpty }, "nothing written inside update")
+        #expect(a.model.status?.text == "writing 240 rows…")
+        await a.run(effects)
+        #expect(writes.withLock { $0.map(\.onMain) } == [false])
+        #expect(a.model.status?.text.hasPrefix("wrote 240 rows to organizations-2026-11-28") == true && a.model.status?.isError == false,
+                "\(String(describing: a.model.status))")
+        await a.press(.char("["), .char("x"))
+        #expect(a.model.status?.isError == true && a.model.status?.text.hasPrefix("could not write the CSV: ") == true,
+                "\(String(describing: a.model.status))")
     }
 
     @Test func mainViewHasEveryPane() throws {
