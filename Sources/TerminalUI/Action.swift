@@ -75,4 +75,13 @@ public enum Effect: Sendable {
 
     case run(id: ID?, work: @Sendable (_ send: @escaping Send) async -> Void)
     case cancel(ID)
+    /// Something for the terminal itself, which the loop does after the action.
+    case terminal(TerminalRequest)
+}
+
+/// What only the terminal loop can do: leave, repaint every cell (Ctrl-L, a resize),
+/// put text on the terminal's clipboard (OSC 52).
+public enum TerminalRequest: Sendable, Equatable {
+    case quit, repaint
+    case clipboard(String)
 }

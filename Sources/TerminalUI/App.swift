@@ -18,7 +18,6 @@ public final class App {
     public let model: ExplorerModel
     public internal(set) var ui: UIState
     public var theme: Theme
-    public private(set) var shouldQuit = false
     /// Writes an export as CSV under a name that starts with the given word
     /// ("organizations", "bill"), a bill also as a workbook beside it (the same name,
     /// .xlsx), and returns the CSV's path (wired by the executable).
@@ -61,7 +60,7 @@ public final class App {
         case .resize(let width, let height):
             ui.width = width
             ui.height = height
-            ui.repaintAll = true
+            effects.append(.terminal(.repaint))
             ui.helpScroll = min(ui.helpScroll, HelpPane.maxScroll(in: layout.main))
         case .tick(let uptime):
             tick(uptime: uptime)
@@ -129,8 +128,7 @@ public final class App {
         let binding = Bindings.binding(for: key, in: context)
         // While "terminal too small" is shown, keys would act unseen: only quitting does.
         if ui.width > 0, layout.tooSmall {
-            if binding?.intent == .quit { shouldQuit = true }
-            return []
+            return binding?.intent == .quit ? [.terminal(.quit)] : []
         }
         // An error stays until the next key; a newer message replaces any older one.
         if model.status?.isError == true { model.clearStatus() }
@@ -147,8 +145,8 @@ public final class App {
         if intent == .pointer, let key { Screens.pointer(key, app: self); return [] }
         if let effects = Screens.perform(intent, on: context, app: self) { return effects }
         switch intent {
-        case .quit: shouldQuit = true
-        case .repaint: ui.repaintAll = true
+        case .quit: return [.terminal(.quit)]
+        case .repaint: return [.terminal(.repaint)]
         case .help: model.open(.help)
         case .nextPane, .previousPane:
             let panes = UIState.Pane.allCases
@@ -282,25 +280,11 @@ public final class App {
         }
     }
 
-    /// Text for the terminal's clipboard (OSC 52), which the loop sends after the key.
-    public private(set) var clipboard: String?
-
-    /// Takes what is to be copied (the loop writes it to the terminal once).
-    public func takeClipboard() -> String? {
-        defer { clipboard = nil }
-        return clipboard
-    }
-
-    /// Takes the request to repaint every cell (Ctrl-L, a resize).
-    public func takeRepaint() -> Bool {
-        defer { ui.repaintAll = false }
-        return ui.repaintAll
-    }
-
-    func copy(_ text: String?, what: String) {
-        guard let text, !text.isEmpty else { model.setStatus("nothing to copy: no row selected", error: false); return }
-        clipboard = text
+    /// Puts `text` on the terminal's clipboard (OSC 52), which the loop sends after the key.
+    func copy(_ text: String?, what: String) -> [Effect] {
+        guard let text, !text.isEmpty else { model.setStatus("nothing to copy: no row selected", error: false); return [] }
         model.setStatus("copied the \(what) \(Printable.line(text, limit: 60)) (OSC 52: the terminal must allow it; in tmux: set -g set-clipboard on)", error: false)
+        return [.terminal(.clipboard(text))]
     }
 
     // MARK: - Time

@@ -8,6 +8,8 @@ public final class Driver {
     public let inbox = Inbox()
     /// Called after each action is applied: the benchmark notes when a result landed.
     public var afterEach: (Action) -> Void = { _ in }
+    /// What the app asked of the terminal (quit, repaint, the clipboard), in order.
+    public private(set) var requests: [TerminalRequest] = []
 
     public init(app: App) { self.app = app }
 
@@ -29,6 +31,7 @@ public final class Driver {
         var effects = effects
         while !effects.isEmpty {
             for effect in effects {
+                if case .terminal(let request) = effect { requests.append(request) }
                 guard case .run(_, let work) = effect else { continue }
                 let inbox = self.inbox
                 await work { inbox.post($0) }

@@ -9,8 +9,18 @@ public final class Runtime {
     public let app: App
     public let inbox = Inbox()
     private var running: [Effect.ID: Task<Void, Never>] = [:]
+    /// What the app asked of the terminal and the loop has not done yet.
+    private var requests: [TerminalRequest] = []
+    /// The app asked to quit: the loop ends.
+    public private(set) var quitting = false
 
     public init(app: App) { self.app = app }
+
+    /// Takes what the app asked of the terminal (a repaint, a clipboard write), oldest first.
+    public func takeRequests() -> [TerminalRequest] {
+        defer { requests = [] }
+        return requests
+    }
 
     /// Applies `action` now and starts what it asks for.
     public func dispatch(_ action: Action) {
@@ -32,6 +42,8 @@ public final class Runtime {
         switch effect {
         case .cancel(let id):
             running[id]?.cancel()
+        case .terminal(let request):
+            if request == .quit { quitting = true } else { requests.append(request) }
         case .run(let id, let work):
             if let id, running[id] != nil { return }
             let inbox = self.inbox

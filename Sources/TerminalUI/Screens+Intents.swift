@@ -55,8 +55,8 @@ extension Screens {
                               what: "the \(bill.month) bill (\(Format.plural(byCustomer ? model.billing.customerLines.count : bill.lines.count, "line")))",
                               workbook: true) { Export(table: byCustomer ? bill.customerTable : bill.table, bill: bill) }
         case (.billing, .copyId):
-            if let customer = model.billing.selectedCustomer { app.copy(customer.customerId, what: "customer id") }
-            else { app.copy(model.billing.selectedLine?.organizationId, what: "organization id") }
+            if let customer = model.billing.selectedCustomer { return app.copy(customer.customerId, what: "customer id") }
+            return app.copy(model.billing.selectedLine?.organizationId, what: "organization id")
         case (.billing, .back): model.back()
 
         // The changes.
@@ -65,7 +65,7 @@ extension Screens {
         case (.changes, .open):
             model.drillIntoChange()
             if !app.layout.isWide { app.ui.focus = .detail }
-        case (.changes, .copyId): app.copy(model.changes.selectedChange?.organizationId, what: "organization id")
+        case (.changes, .copyId): return app.copy(model.changes.selectedChange?.organizationId, what: "organization id")
         case (.changes, .back): model.back()
 
         // The PSA view, and its question before an apply.
@@ -115,9 +115,9 @@ extension Screens {
         case .billing: return app.run(model.openBilling())
         case .changes: model.openChanges()
         case .psa: return app.run(model.openPSA())
-        case .copyId: app.copy(list.selectedRow?.id, what: "organization id")
+        case .copyId: return app.copy(list.selectedRow?.id, what: "organization id")
         case .copyRow:
-            app.copy(list.selectedRow.map { r in
+            return app.copy(list.selectedRow.map { r in
                 ExportTable(columns: [], rows: [[.string(r.name), .string(r.id), .string(r.tier.rawValue), .string(r.licenseType.rawValue),
                                                  .number(Double(r.consumedLicenses))]]).csv().split(separator: "\r\n").last.map(String.init) ?? ""
             }, what: "row")

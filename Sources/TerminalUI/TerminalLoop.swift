@@ -64,7 +64,17 @@ public enum TerminalLoop {
         // The frame on the terminal: a frame equal to it is not sent again, so the
         // clock's redraw once a second costs nothing when no time on screen moved.
         var onScreen: Canvas?
-        while !app.shouldQuit {
+        // What the app asked of the terminal: done after the actions that asked.
+        func doRequests() {
+            for request in runtime.takeRequests() {
+                switch request {
+                case .repaint: backend.repaintAll(); onScreen = nil; redrawNeeded.store(true, ordering: .relaxed)
+                case .clipboard(let text): backend.copyToClipboard(text)
+                case .quit: break
+                }
+            }
+        }
+        while !runtime.quitting {
             let sig = pendingSignal.load(ordering: .relaxed)
             if sig != 0 { return 128 + sig }
             let size = backend.size
@@ -72,7 +82,7 @@ public enum TerminalLoop {
                 runtime.dispatch(.resize(width: size.width, height: size.height))
                 redrawNeeded.store(true, ordering: .relaxed)
             }
-            if app.takeRepaint() { backend.repaintAll(); onScreen = nil; redrawNeeded.store(true, ordering: .relaxed) }
+            doRequests()
             if redrawNeeded.exchange(false, ordering: .relaxed) {
                 let canvas = withObservationTracking {
                     app.frame(width: size.width, height: size.height)
@@ -89,9 +99,9 @@ public enum TerminalLoop {
                 // The size is read before each frame; the key only says it changed.
                 if key == .resize { continue }
                 runtime.dispatch(.key(key))
-                if let text = app.takeClipboard() { backend.copyToClipboard(text) }
+                doRequests()
                 redrawNeeded.store(true, ordering: .relaxed)
-                if app.shouldQuit { break }
+                if runtime.quitting { break }
             }
             if runtime.drain() { redrawNeeded.store(true, ordering: .relaxed) }
             let now = Date()

@@ -22,8 +22,6 @@ public struct UIState: Sendable, Equatable {
     public var height = 0
     /// The wall clock every pane reads ("synced 3 min ago", the token's countdown).
     public var now: Date
-    /// Set by Ctrl-L and a resize: the loop repaints every cell once.
-    public var repaintAll = false
 
     public init(now: Date = Date()) { self.now = now }
 

@@ -16,6 +16,14 @@ extension App {
         for key in keys { await send(.key(key)) }
     }
 
+    /// What `action` asked of the terminal (quit, repaint, the clipboard), with its
+    /// effects run to their end.
+    func requests(_ action: Action) async -> [TerminalRequest] {
+        let driver = Driver(app: self)
+        await driver.send(action)
+        return driver.requests
+    }
+
     /// Runs effects a test held back to their end, through the one driver.
     func run(_ effects: [Effect]) async {
         await Driver(app: self).run(effects)

@@ -224,8 +224,7 @@ struct TrustScreenTests {
         #expect(a.frame(width: 50, height: 12).text.contains("Terminal too small"))
         for key: Key in [.char("L"), .char("?"), .tab, .char("t"), .enter, .char("x")] { await a.press(key) }
         #expect(a.model.screen == .list && a.ui.focus == .list && !a.model.list.trialOnly && a.model.status == nil)
-        await a.press(.char("q"))
-        #expect(a.shouldQuit)
+        #expect(await a.requests(.key(.char("q"))) == [.quit])
     }
 
     /// Item 20: Ctrl-L is a key of its own (the loop repaints the whole screen on it).
