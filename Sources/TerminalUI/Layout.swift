@@ -1,5 +1,8 @@
-/// Where each pane goes for a terminal size, and the sizes the panes are drawn with:
-/// every width and height of the front is named here.
+/// Where each pane goes for a terminal size; `Metrics` below names the panes' column
+/// widths and the widths at which a pane changes its columns. What a pane counts for
+/// itself (a header row, a footer, the margin inside its border, the least room it
+/// draws in) stays in the pane, with the rows its lines take (`window(_:in:)` for the
+/// views of lines).
 public struct Layout: Equatable, Sendable {
     public static let minWidth = 60
     public static let minHeight = 15
