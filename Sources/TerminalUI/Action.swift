@@ -1,7 +1,6 @@
 import Explorer
 import Foundation
 import ProviderAPI
-import ConnectWise
 import Sync
 
 /// Everything that can happen to the explorer. The terminal loop (or a test) hands
@@ -24,26 +23,12 @@ public enum Action: Sendable {
     case start(restoring: ViewState?)
     /// A step of the running sync (the inbox keeps only the newest one pending).
     case syncProgress(SyncProgress)
-    /// The sync ended (a cancel is an error that says so).
-    case syncFinished(Result<SyncSummary, any Error>)
-    /// A report fetched for the period or bill on screen (`error` nil when cached now).
-    case fetched(Fetch, error: (any Error)?)
-    /// The rest of a big report, read and sorted behind.
-    case loaded(Load.Result)
-    /// The count of changes since the user last looked, made behind.
-    case unseenCounted(UnseenCount.Result)
-    /// A view's read (the bill, the changes) came back.
-    case viewRead(ViewRead.Result)
-    /// The PSA view's plan (the bill and ConnectWise) came back.
-    case psaPlanned(PSARead.Result)
-    /// A change of an apply landed in ConnectWise (or was refused, or skipped).
-    case psaApplied(PSAResult)
-    /// The apply ended; why it stopped early, if it did.
-    case psaApplyEnded(String?)
     /// A request to the API finished (from any thread): the key pane shows it.
     case request(RequestOutcome)
-    /// Work behind the screen came back: what it does to the app (the export's file
-    /// written, the credentials command run again after a rejection).
+    /// Work behind the screen came back (the sync's end, a fetched report, the rest of
+    /// a big report, a view's read, the count of unseen changes, the PSA view's plan and
+    /// each write of its apply, an export written, a key reloaded): what it does to the
+    /// app. The model drops a result that a newer request replaced.
     case landed(Landing)
 }
 

@@ -1,6 +1,7 @@
 import ConnectWise
 import Explorer
 import Foundation
+import Sync
 import ProviderAPI
 
 /// What `x` writes: a table, and for a bill the bill itself (its workbook).
@@ -73,47 +74,31 @@ public final class App {
             if let runner = model.beginSync() { effects.append(sync(runner)) }
         case .syncProgress(let progress):
             model.syncProgressed(progress)
-        case .syncFinished(let result):
-            model.syncFinished(result)
-            // A key taken while the sync failed on the old one: that is the news, not the
-            // failure (whichever of the two came first).
-            if let note = keyNote, case .failure = result { model.setStatus(note, error: false) }
-            keyNote = nil
-        case .fetched(let fetch, let error):
-            model.fetched(fetch, error: error)
-        case .loaded(let result):
-            model.loaded(result)
-        case .viewRead(let result):
-            model.readLanded(result)
-        case .psaPlanned(let result):
-            model.psa.landed(result)
-        case .psaApplied(let result):
-            model.psa.applied(result)
-        case .psaApplyEnded(let error):
-            effects += run(model.psaApplyEnded(error))
-        case .unseenCounted(let result):
-            model.unseenCounted(result)
         case .request(let outcome):
             model.record(outcome)
             // A rejected key from a credentials command: run the command again (one run
             // at a time) and take a rotated key.
             // The command may take up to its timeout: off the cooperative pool.
             if case .keyRejected = outcome.error, let reloadKey {
-                effects.append(.run(id: .keyReload) { send in
+                effects.append(behind(id: .keyReload) {
                     let reloaded = await OffPool.run { Result { try reloadKey() } }
-                    send(.landed(Landing { app in app.keyReloaded(reloaded); return [] }))
+                    return Landing { app in app.keyReloaded(reloaded); return [] }
                 })
             }
         case .landed(let landing):
             effects += landing.apply(self)
         }
         // A big report read in this update: the rest of it loads behind.
-        if let load = model.takeLoad() { effects.append(.run(id: nil) { send in send(.loaded(await ReadThread.shared.run { load.read() })) }) }
+        if let load = model.takeLoad() {
+            effects.append(behind { let result = await ReadThread.shared.run { load.read() }; return Landing { $0.model.loaded(result); return [] } })
+        }
         // And a view's read (the bill, the changes).
-        if let read = model.takeRead() { effects.append(.run(id: nil) { send in send(.viewRead(await ReadThread.shared.run { read.read() })) }) }
+        if let read = model.takeRead() {
+            effects.append(behind { let result = await ReadThread.shared.run { read.read() }; return Landing { $0.model.readLanded(result); return [] } })
+        }
         // So does the count of what changed since the user last looked.
         if let count = model.takeUnseenCount() {
-            effects.append(.run(id: nil) { send in send(.unseenCounted(await ReadThread.shared.run { count.read() })) })
+            effects.append(behind { let result = await ReadThread.shared.run { count.read() }; return Landing { $0.model.unseenCounted(result); return [] } })
         }
         followCursor()
         return effects
@@ -186,38 +171,57 @@ public final class App {
 
     // MARK: - Effects
 
-    /// The fetch a model call asked for (if any), run behind; its end comes back as `.fetched`.
-    func run(_ fetch: Fetch?) -> [Effect] {
-        guard let fetch else { return [] }
-        return [.run(id: nil) { send in send(.fetched(fetch, error: await fetch.run())) }]
+    /// Work behind the screen: `work` runs off the main actor and what it found comes
+    /// back as `.landed`, applied on the main actor (the model drops a result a newer
+    /// request replaced). At most one of an `id` runs at a time.
+    func behind(id: Effect.ID? = nil, _ work: @escaping @Sendable () async -> Landing) -> Effect {
+        .run(id: id) { send in send(.landed(await work())) }
     }
 
-    /// The PSA view's read run behind: the bill on the read thread, then ConnectWise;
-    /// it comes back as `.psaPlanned` (only the newest request's lands).
+    /// The fetch a model call asked for (if any), run behind.
+    func run(_ fetch: Fetch?) -> [Effect] {
+        guard let fetch else { return [] }
+        return [behind { let error = await fetch.run(); return Landing { $0.model.fetched(fetch, error: error); return [] } }]
+    }
+
+    /// The PSA view's read run behind: the bill on the read thread, then ConnectWise
+    /// (only the newest request's lands).
     func run(_ read: PSARead?) -> [Effect] {
         guard let read else { return [] }
-        return [.run(id: nil) { send in
+        return [behind {
             let bill = await ReadThread.shared.run { read.readBill() }
-            send(.psaPlanned(await read.finish(bill)))
+            let planned = await read.finish(bill)
+            return Landing { $0.model.psa.landed(planned); return [] }
         }]
     }
 
-    /// An apply confirmed in the PSA view: each change comes back as `.psaApplied` as
-    /// it lands, the end as `.psaApplyEnded`; one at a time.
+    /// An apply confirmed in the PSA view: each change lands as it is made, then the
+    /// end (and the read after it); one apply at a time.
     func apply(_ apply: PSAApply?) -> [Effect] {
         guard let apply else { return [] }
         return [.run(id: .psaApply) { send in
-            let stopped = await apply.run { send(.psaApplied($0)) }
-            send(.psaApplyEnded(stopped))
+            let stopped = await apply.run { result in send(.landed(Landing { $0.model.psa.applied(result); return [] })) }
+            send(.landed(Landing { $0.run($0.model.psaApplyEnded(stopped)) }))
         }]
     }
 
-    /// The sync run behind: each step comes back as `.syncProgress`, its end as `.syncFinished`.
+    /// The sync run behind: each step comes back as `.syncProgress` (the inbox keeps the
+    /// newest waiting), its end as a landing after them.
     func sync(_ runner: @escaping SyncModel.Runner) -> Effect {
         .run(id: .sync) { send in
-            do { send(.syncFinished(.success(try await runner { yieldToTheScreen(); send(.syncProgress($0)) }))) }
-            catch { send(.syncFinished(.failure(error))) }
+            let result: Result<SyncSummary, any Error>
+            do { result = .success(try await runner { yieldToTheScreen(); send(.syncProgress($0)) }) } catch { result = .failure(error) }
+            send(.landed(Landing { $0.syncFinished(result); return [] }))
         }
+    }
+
+    /// The sync ended.
+    func syncFinished(_ result: Result<SyncSummary, any Error>) {
+        model.syncFinished(result)
+        // A key taken while the sync failed on the old one: that is the news, not the
+        // failure (whichever of the two came first).
+        if let note = keyNote, case .failure = result { model.setStatus(note, error: false) }
+        keyNote = nil
     }
 
     /// `r`: a sync, unless offline or one runs (the status line says which), and the

@@ -158,13 +158,13 @@ struct BindingTableTests {
         let inbox = Inbox()
         inbox.post(.tick(uptime: 1))
         for done in 1...1_000 { inbox.post(.syncProgress(SyncProgress(done: done, total: 1_000, current: "x"))) }
-        inbox.post(.syncFinished(.success(SyncSummary())))
+        inbox.post(.landed(Landing { _ in [] }))
         inbox.post(.syncProgress(SyncProgress(done: 1_001, total: 1_000, current: "late")))
         let taken = inbox.take()
         #expect(taken.count == 3, "\(taken)")
         if case .tick = taken[0] {} else { Issue.record("the tick stays first") }
         if case .syncProgress(let p) = taken[1] { #expect(p.done == 1_001) } else { Issue.record("one step, the newest: \(taken[1])") }
-        if case .syncFinished = taken[2] {} else { Issue.record("the end after the step") }
+        if case .landed = taken[2] {} else { Issue.record("the end after the step") }
         #expect(inbox.take().isEmpty)
     }
 

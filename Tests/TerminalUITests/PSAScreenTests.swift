@@ -138,10 +138,15 @@ struct PSAScreenTests {
         #expect(psa.selected == before + 1)
         let sent = Sent()
         for effect in applying { if case .run(_, let work) = effect { await work { sent.append($0) } } }
-        // Results land one by one, then the end (and the read after it).
-        let results = sent.all.filter { if case .psaApplied = $0 { return true }; return false }
-        #expect(results.count == plan.writes.count)
-        for action in sent.all { await a.send(action) }
+        // Results land one by one (the count on the status line goes up by one each),
+        // then the end (and the read after it).
+        #expect(sent.all.count == plan.writes.count + 1)
+        var landed: [Int] = []
+        for action in sent.all {
+            await a.send(action)
+            if let done = psa.applying?.done { landed.append(done) }
+        }
+        #expect(landed == Array(1...plan.writes.count) && psa.applying == nil)
         // Every write was attempted (the refused one too); the journal says which landed.
         #expect(sim.writeCount == plan.writes.count)
         let journal = try String(contentsOfFile: dir.file("state/psa-journal.jsonl"), encoding: .utf8).split(separator: "\n")
