@@ -234,8 +234,8 @@ public struct Bill: Sendable, Equatable {
             if let rank { ranks.append(rank) } else { ranked = false }
         }
         if ranked {
-            // Equal names have equal ranks: after sorting, they are neighbours. The
-            // cache hands its rows over in this order already: then nothing is moved.
+            // Equal names have equal ranks: after sorting, they are neighbours. Lines
+            // that come in this order already are not moved.
             func before(_ a: Int, _ b: Int) -> Bool {
                 ranks[a] != ranks[b] ? ranks[a] < ranks[b] : lines[a].organizationId.utf8.lexicographicallyPrecedes(lines[b].organizationId.utf8)
             }

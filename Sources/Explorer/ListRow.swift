@@ -118,22 +118,28 @@ public struct Totals: Sendable, Equatable {
 /// organization takes them instead of its own copies.
 struct SharedStrings {
     private let rows: [ListRow]
-    /// The rows' positions by id.
-    private let byId: [String: Int32]
+    /// The rows' positions in the byte order of their ids.
+    private let byId: [Int32]
 
     init(_ rows: [ListRow]) {
         self.rows = rows
-        var byId: [String: Int32] = [:]
-        byId.reserveCapacity(rows.count)
-        for i in rows.indices { byId[rows[i].id] = Int32(i) }
-        self.byId = byId
+        byId = rows.withUnsafeBufferPointer { rows in
+            (0..<Int32(rows.count)).sorted { rows[Int($0)].id.utf8.lexicographicallyPrecedes(rows[Int($1)].id.utf8) }
+        }
     }
 
     /// `row` with the held id and name of its organization, where they are the same.
     func sharing(_ row: UsageRow) -> UsageRow {
-        guard !byId.isEmpty, let at = byId[row.organizationId] else { return row }
-        // The same bytes, not only equal Strings (a name in another Unicode
-        // normalization is equal, but the bill keeps the report's own).
+        guard !byId.isEmpty else { return row }
+        let at: Int = rows.withUnsafeBufferPointer { rows in
+            var low = 0, high = byId.count
+            while low < high {
+                let mid = (low + high) / 2
+                if rows[Int(byId[mid])].id.utf8.lexicographicallyPrecedes(row.organizationId.utf8) { low = mid + 1 } else { high = mid }
+            }
+            return low < byId.count ? Int(byId[low]) : -1
+        }
+        guard at >= 0 else { return row }
         let id = rows[Int(at)].id, name = rows[Int(at)].name
         guard id.utf8.elementsEqual(row.organizationId.utf8) else { return row }
         var shared = row

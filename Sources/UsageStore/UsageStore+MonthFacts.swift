@@ -67,20 +67,19 @@ extension UsageStore {
         return out
     }
 
-    /// The rows of the monthly report of `month`, each handed to `visit` with what the
-    /// month's daily reports say of its organization (nil: no cached day shows it): a
-    /// bill is made without the report or the facts held whole as rows of strings (the
-    /// rows' integers and ids are held while they are put in order). Rows come without
-    /// their unknown fields (`extra`), which no bill reads; read on a connection apart.
-    /// False (and nothing visited) when the month's report is not cached.
+    /// The rows of the monthly report of `month`, each handed to `visit` as it is read
+    /// with what the month's daily reports say of its organization (nil: no cached day
+    /// shows it): a bill is made without the report or the facts held whole. Rows come
+    /// without their unknown fields (`extra`), which no bill reads; read on a connection
+    /// apart. False (and nothing visited) when the month's report is not cached.
     ///
     /// Each row comes with whether its organization is suspended now, and its name's
     /// rank: the name's place in the name order (`TextSearch.sortKey`; equal names,
     /// equal ranks), so that a bill is put in name order by integers. The rank is the
-    /// name's ref while the refs follow that order, and the rows then come in that
-    /// order (rank, then the id's bytes); where they no longer do (`meta.name_order`, a
-    /// cache re-keyed from schema 2), the place of the ref in the index by key, read
-    /// first (one pass over the index, no sort), and the rows come in no set order.
+    /// name's ref while the refs follow that order; where they no longer do
+    /// (`meta.name_order`, a cache re-keyed from schema 2), the place of the ref in the
+    /// index by key, read first (one pass over the index, no sort). Rows come in no set
+    /// order.
     public func monthlyRowsWithDailyFacts(_ month: Month, _ visit: (UsageRow, DailyFacts?, _ suspended: Bool, _ rank: Int?) -> Void) throws -> Bool {
         guard has(.monthly(month)) else { return false }
         try summarise(month)
@@ -99,70 +98,43 @@ extension UsageStore {
         }
     }
 
-    /// The month's rows in name order, read as four passes in key order merged here
-    /// (the report's rows, the month's summary and the ids by organization ref; the
-    /// names by name ref, which is the rank) instead of three index look-ups a row: the
-    /// bill of 50,000 organizations spent most of its time in those look-ups.
+    /// The month's rows in organization ref order: the report's rows with their names
+    /// (one look-up a row), and the ids and the month's summary as two more passes in
+    /// the same order merged in step, instead of a look-up each: nothing is held but
+    /// the row at hand. The bill of 50,000 organizations spent most of its time in
+    /// those look-ups.
     private static func mergedMonth(_ month: Month, _ db: Database, _ labels: [Int: String], _ suspended: Set<String>,
                                     _ visit: (UsageRow, DailyFacts?, _ suspended: Bool, _ rank: Int?) -> Void) throws {
         let period = ordinal(.monthly(month))
-        struct Raw { var org, name, tier, license, flags, active, pending, consumed: Int; var facts: Int32 = -1; var id: String? }
-        var raws: [Raw] = []
-        let u = try db.prepare("SELECT org, name, tier, license, flags, active, pending, consumed FROM monthly_usage WHERE period = ? ORDER BY org")
-            .bind([.int(period)])
-        while try u.step() {
-            let active = u.int(5), pending = u.int(6)
-            raws.append(Raw(org: u.int(0), name: u.int(1), tier: u.int(2), license: u.int(3), flags: u.int(4), active: active,
-                            pending: pending, consumed: u.isNull(7) ? active + pending : u.int(7)))
-        }
-        guard let firstOrg = raws.first?.org, let lastOrg = raws.last?.org else { return }
-        // The summary and the ids, both in organization ref order like the rows.
-        var facts: [(peak: Int, days: Int, tiers: Int)] = []
-        let f = try db.prepare("SELECT org, peak, days, tiers FROM month_facts WHERE month = ? AND org BETWEEN ? AND ? ORDER BY org")
-            .bind([.int(period), .int(firstOrg), .int(lastOrg)])
-        var i = 0
-        while try f.step() {
-            let org = f.int(0)
-            while i < raws.count, raws[i].org < org { i += 1 }
-            guard i < raws.count else { break }
-            if raws[i].org == org { raws[i].facts = Int32(facts.count); facts.append((f.int(1), f.int(2), f.int(3))) }
-        }
-        let o = try db.prepare("SELECT ref, id FROM org_refs WHERE ref BETWEEN ? AND ? ORDER BY ref").bind([.int(firstOrg), .int(lastOrg)])
-        i = 0
-        while try o.step() {
-            let ref = o.int(0)
-            while i < raws.count, raws[i].org < ref { i += 1 }
-            guard i < raws.count else { break }
-            if raws[i].org == ref { raws[i].id = o.text(1) }
-        }
-        // Name order: the name's ref, then the id's bytes.
-        let nameRefs = raws.map(\.name)
-        var order = Array(raws.indices)
-        order.sort { a, b in
-            nameRefs[a] != nameRefs[b] ? nameRefs[a] < nameRefs[b] : (raws[a].id ?? "").utf8.lexicographicallyPrecedes((raws[b].id ?? "").utf8)
-        }
-        guard let firstName = order.first.map({ raws[$0].name }), let lastName = order.last.map({ raws[$0].name }) else { return }
-        let n = try db.prepare("SELECT ref, name FROM name_refs WHERE ref BETWEEN ? AND ? ORDER BY ref")
-            .bind([.int(firstName), .int(lastName)])
+        let u = try db.prepare("""
+            SELECT u.org, n.name, u.tier, u.license, u.flags, u.active, u.pending, u.consumed, u.name
+            FROM monthly_usage u JOIN name_refs n ON n.ref = u.name WHERE u.period = ? ORDER BY u.org
+            """).bind([.int(period)])
+        let f = try db.prepare("SELECT org, peak, days, tiers FROM month_facts WHERE month = ? ORDER BY org").bind([.int(period)])
+        let o = try db.prepare("SELECT ref, id FROM org_refs ORDER BY ref")
+        var factsOrg = Int.min, idRef = Int.min
+        var factsLeft = true, idsLeft = true
+        // A few sets of tiers serve every row: made once each.
         var tierSets: [Int: Set<Tier>] = [:]
-        var nameRef = Int.min, name = ""
-        for index in order {
-            let raw = raws[index]
-            while nameRef < raw.name, try n.step() { nameRef = n.int(0); if nameRef == raw.name { name = n.text(1) } }
-            // As the joins did: a row whose id or name is not in its table is not read.
-            guard let id = raw.id, nameRef == raw.name else { continue }
-            var daily: DailyFacts?
-            if raw.facts >= 0 {
-                let fact = facts[Int(raw.facts)]
-                let tiers = tierSets[fact.tiers] ?? Self.tiers(bits: fact.tiers, labels)
-                tierSets[fact.tiers] = tiers
-                daily = (tiers, fact.peak, fact.days)
+        while try u.step() {
+            let org = u.int(0)
+            while idsLeft, idRef < org { if try o.step() { idRef = o.int(0) } else { idsLeft = false } }
+            // As the join did: a row whose organization has no id is not read.
+            guard idsLeft, idRef == org else { continue }
+            while factsLeft, factsOrg < org { if try f.step() { factsOrg = f.int(0) } else { factsLeft = false } }
+            var facts: DailyFacts?
+            if factsLeft, factsOrg == org {
+                let bits = f.int(3)
+                let tiers = tierSets[bits] ?? Self.tiers(bits: bits, labels)
+                tierSets[bits] = tiers
+                facts = (tiers, f.int(1), f.int(2))
             }
-            let row = UsageRow(organizationId: id, organizationName: name,
-                               tier: Refs.tier(code: raw.tier, labels), licenseType: Refs.license(code: raw.license, labels),
-                               trial: raw.flags & 1 != 0, nfr: raw.flags & 2 != 0, activeSeats: raw.active, pendingSeats: raw.pending,
-                               consumedLicenses: raw.consumed, extra: [:])
-            visit(row, daily, !suspended.isEmpty && suspended.contains(id), raw.name)
+            let id = o.text(1), active = u.int(5), pending = u.int(6)
+            let row = UsageRow(organizationId: id, organizationName: u.text(1),
+                               tier: Refs.tier(code: u.int(2), labels), licenseType: Refs.license(code: u.int(3), labels),
+                               trial: u.int(4) & 1 != 0, nfr: u.int(4) & 2 != 0, activeSeats: active, pendingSeats: pending,
+                               consumedLicenses: u.isNull(7) ? active + pending : u.int(7), extra: [:])
+            visit(row, facts, !suspended.isEmpty && suspended.contains(id), u.int(8))
         }
     }
 
