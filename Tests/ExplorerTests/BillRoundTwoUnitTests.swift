@@ -149,7 +149,7 @@ struct BillRoundTwoUnitTests {
     /// monthly report comes once, as the report has it, with its own facts and its
     /// name's rank; and the bill made of it (in name order, then id) is the bill made
     /// of the report and the month's daily rows grouped (the reads before the summary).
-    @Test func theMonthIsReadWholeInNameOrder() throws {
+    @Test func theMonthIsReadWholeWithItsRanks() throws {
         let store = try UsageStore.open(path: dir.file("merged.sqlite3"))
         let data = DataSet(organizationCount: 400, seed: 11, today: Day("2026-11-29")!)
         try fill(store, from: data)
