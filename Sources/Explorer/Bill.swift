@@ -234,18 +234,13 @@ public struct Bill: Sendable, Equatable {
             if let rank { ranks.append(rank) } else { ranked = false }
         }
         if ranked {
-            // Equal names have equal ranks: after sorting, they are neighbours. Lines
-            // that come in this order already are not moved.
-            func before(_ a: Int, _ b: Int) -> Bool {
+            // Equal names have equal ranks: after sorting, they are neighbours.
+            let order = lines.indices.sorted { a, b in
                 ranks[a] != ranks[b] ? ranks[a] < ranks[b] : lines[a].organizationId.utf8.lexicographicallyPrecedes(lines[b].organizationId.utf8)
             }
-            if !zip(lines.indices, lines.indices.dropFirst()).allSatisfy({ a, b in !before(b, a) }) {
-                let order = lines.indices.sorted(by: before)
-                lines.permute(by: order)
-                ranks = order.map { ranks[$0] }
-            }
             var shared = Set<String>()
-            for (a, b) in zip(lines.indices, lines.indices.dropFirst()) where ranks[a] == ranks[b] { shared.insert(lines[a].organizationName) }
+            for (a, b) in zip(order, order.dropFirst()) where ranks[a] == ranks[b] { shared.insert(lines[a].organizationName) }
+            lines.permute(by: order)
             self.lines = lines
             sameNames = SameNames(names: shared)
         } else {

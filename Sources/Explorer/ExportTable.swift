@@ -200,10 +200,8 @@ struct CSVBytes {
         bytes.reserveCapacity(capacity)
     }
 
-    mutating func field(_ text: String) {
-        if ExportTable.isPlainField(text, raw: options.raw) { bytes.append(contentsOf: text.utf8) }
-        else { bytes.append(contentsOf: ExportTable.csvField(text, options).utf8) }
-    }
+    /// `csvField` hands a field that needs nothing back as it is (no copy).
+    mutating func field(_ text: String) { bytes.append(contentsOf: ExportTable.csvField(text, options).utf8) }
 
     mutating func comma() { bytes.append(UInt8(ascii: ",")) }
     mutating func lineEnd() { bytes.append(UInt8(ascii: "\r")); bytes.append(UInt8(ascii: "\n")) }

@@ -100,7 +100,12 @@ public final class App {
         if let count = model.takeUnseenCount() {
             effects.append(behind { let result = await ReadThread.shared.run { count.read() }; return Landing { $0.model.unseenCounted(result); return [] } })
         }
-        followCursor()
+        // The clock and the spinner move no cursor, no line and no size: no need to
+        // measure the views again ten times a second (the bill's footer sums its lines).
+        switch action {
+        case .tick, .clock: break
+        default: followCursor()
+        }
         return effects
     }
 

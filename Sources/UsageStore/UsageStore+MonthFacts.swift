@@ -107,7 +107,7 @@ extension UsageStore {
                                     _ visit: (UsageRow, DailyFacts?, _ suspended: Bool, _ rank: Int?) -> Void) throws {
         let period = ordinal(.monthly(month))
         let u = try db.prepare("""
-            SELECT u.org, n.name, u.tier, u.license, u.flags, u.active, u.pending, u.consumed, u.name
+            SELECT u.org, n.name, u.tier, u.license, u.flags, u.active, u.pending, u.consumed, NULL, u.name
             FROM monthly_usage u JOIN name_refs n ON n.ref = u.name WHERE u.period = ? ORDER BY u.org
             """).bind([.int(period)])
         let f = try db.prepare("SELECT org, peak, days, tiers FROM month_facts WHERE month = ? ORDER BY org").bind([.int(period)])
@@ -129,12 +129,8 @@ extension UsageStore {
                 tierSets[bits] = tiers
                 facts = (tiers, f.int(1), f.int(2))
             }
-            let id = o.text(1), active = u.int(5), pending = u.int(6)
-            let row = UsageRow(organizationId: id, organizationName: u.text(1),
-                               tier: Refs.tier(code: u.int(2), labels), licenseType: Refs.license(code: u.int(3), labels),
-                               trial: u.int(4) & 1 != 0, nfr: u.int(4) & 2 != 0, activeSeats: active, pendingSeats: pending,
-                               consumedLicenses: u.isNull(7) ? active + pending : u.int(7), extra: [:])
-            visit(row, facts, !suspended.isEmpty && suspended.contains(id), u.int(8))
+            let id = o.text(1)
+            visit(Self.row(u, labels, id: id), facts, !suspended.isEmpty && suspended.contains(id), u.int(9))
         }
     }
 

@@ -107,9 +107,12 @@ extension UsageStore {
         return out
     }
 
-    static func row(_ s: Statement, _ labels: [Int: String], offset o: Int32 = 0) -> UsageRow {
+    /// A row of `rowJoins`' columns from `o`: id, name, tier, license, flags, active,
+    /// pending, consumed, extra. `id`: the id when it was read apart (the column at `o`
+    /// is then not read).
+    static func row(_ s: Statement, _ labels: [Int: String], offset o: Int32 = 0, id: String? = nil) -> UsageRow {
         let flags = s.int(o + 4), active = s.int(o + 5), pending = s.int(o + 6)
-        return UsageRow(organizationId: s.text(o), organizationName: s.text(o + 1), tier: Refs.tier(code: s.int(o + 2), labels),
+        return UsageRow(organizationId: id ?? s.text(o), organizationName: s.text(o + 1), tier: Refs.tier(code: s.int(o + 2), labels),
                         licenseType: Refs.license(code: s.int(o + 3), labels), trial: flags & 1 != 0, nfr: flags & 2 != 0,
                         activeSeats: active, pendingSeats: pending, consumedLicenses: s.isNull(o + 7) ? active + pending : s.int(o + 7),
                         extra: decodeExtra(s.optionalText(o + 8)))
