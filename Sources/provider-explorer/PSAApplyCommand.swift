@@ -20,8 +20,7 @@ struct PSAApplyCommand: AsyncParsableCommand {
         $XDG_STATE_HOME/provider-explorer/psa-journal.jsonl.
         """)
 
-    @Option(help: ArgumentHelp("The month; default the newest monthly report.", valueName: "YYYY-MM"))
-    var month: Month?
+    @OptionGroup var planned: PSAPlanOptions
 
     @Flag(help: "Apply without asking (needed without a terminal).")
     var yes = false
@@ -29,13 +28,10 @@ struct PSAApplyCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Apply exactly this plan (saved by psa plan --format json --output FILE).", valueName: "FILE"))
     var plan: String?
 
-    @Option(help: ArgumentHelp("The customers file (organizationId,customerId); default customers in config.toml.", valueName: "FILE"))
-    var customers: String?
-
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        if plan != nil, month != nil { throw ValidationError("--plan FILE applies that plan's month: drop --month") }
+        if plan != nil, planned.month != nil { throw ValidationError("--plan FILE applies that plan's month: drop --month") }
     }
 
     func run() async throws {
@@ -58,7 +54,7 @@ struct PSAApplyCommand: AsyncParsableCommand {
                 throw CommandFailure(message: "\(path) is a plan for ConnectWise company \(Printable.line(chosen.company, limit: 40)), and [connectwise] is company \(Printable.line(client.account.company, limit: 40)): not applied", code: 64)
             }
         } else {
-            (chosen, client) = try await context.plan(month, customers: customers, global: global)
+            (chosen, client) = try await context.plan(planned.month, customers: planned.customers, global: global)
         }
         let writes = chosen.writes
         let who = "ConnectWise (company \(Printable.line(client.account.company, limit: 40)))"

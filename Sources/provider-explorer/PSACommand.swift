@@ -98,3 +98,12 @@ struct PSAContext {
         return (plan, client)
     }
 }
+
+/// `--month` and `--customers`: what `psa plan` and `psa apply` plan from, declared once.
+struct PSAPlanOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The month; default the newest monthly report.", valueName: "YYYY-MM"))
+    var month: Month?
+
+    @Option(help: ArgumentHelp("The customers file (organizationId,customerId); default customers in config.toml.", valueName: "FILE"))
+    var customers: String?
+}

@@ -19,11 +19,7 @@ struct PSAPlanCommand: AsyncParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
 
-    @Option(help: ArgumentHelp("The month; default the newest monthly report.", valueName: "YYYY-MM"))
-    var month: Month?
-
-    @Option(help: ArgumentHelp("The customers file (organizationId,customerId); default customers in config.toml.", valueName: "FILE"))
-    var customers: String?
+    @OptionGroup var planned: PSAPlanOptions
 
     @OptionGroup var out: OutputOptions<Format>
 
@@ -31,7 +27,7 @@ struct PSAPlanCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = try PSAContext(global)
-        let (plan, _) = try await context.plan(month, customers: customers, global: global)
+        let (plan, _) = try await context.plan(planned.month, customers: planned.customers, global: global)
         let toTerminal = out.toTerminal
         switch out.format ?? (toTerminal ? .table : .csv) {
         case .table: try Output.emit(plan.text(), to: out.output)
