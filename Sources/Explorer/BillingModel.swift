@@ -39,19 +39,19 @@ public final class BillingModel: LineList {
     public var count: Int { byCustomer ? customerLines.count : lines.count }
 
     /// Asks for the bill of `month` from the cache (the monthly report and the month's
-    /// daily summary): the view says it is reading until `ViewRead` is run (behind the
-    /// screen) and lands; then the month before's bill is read the same way, for the
-    /// Δ, so that the lines do not wait for it. Billed as it is read: no report is held
-    /// whole. The lines take their ids and names from `listed` (the list's rows) where
-    /// those say the same: 50,000 lines then cost no second copy of 50,000 ids and names.
-    func request(_ month: Month, store: UsageStore, listed: [ListRow], historyStart: Day?) -> ViewRead {
+    /// daily summary): the view says it is reading until the returned read is run
+    /// (behind the screen) and lands; then the month before's bill is read the same
+    /// way, for the Δ, so that the lines do not wait for it. Billed as it is read: no
+    /// report is held whole. The lines take their ids and names from `listed` (the
+    /// list's rows) where those say the same: 50,000 lines then cost no second copy of
+    /// 50,000 ids and names. Only the newest read lands (its work's ticket).
+    func request(_ month: Month, store: UsageStore, listed: [ListRow], historyStart: Day?) -> @Sendable () -> Work.Landing {
         self.month = month
         let keep = selectedKey ?? closedOn
         bill = nil; lines = BillLines(); customerLines = []; closedOn = nil; problem = nil
-        requests += 1
-        let request = requests, prices = self.prices, customers = self.customers
+        let prices = self.prices, customers = self.customers
         let byAmount = hasPrices, byChange = self.byChange
-        return ViewRead {
+        return {
             // The list's strings, indexed once for both reads.
             let shared = SharedStrings(listed)
             let bill = BillReader.read(month, store: store, shared: shared, prices: prices, customers: customers, includeFree: false,
@@ -59,22 +59,22 @@ public final class BillingModel: LineList {
             // Put in order here too, behind the screen: landing is then an assignment.
             let arranged = bill.map { Arrangement($0, byAmount: byAmount, byChange: byChange) }
             return { model in
-                model.billing.landed(request, month: month, bill, arranged, keep: keep)
-                guard let landed = bill, request == model.billing.requests else { return }
-                model.askRead(ViewRead {
+                model.billing.landed(month: month, bill, arranged, keep: keep)
+                guard let landed = bill else { return [] }
+                return [model.read(.bill) {
                     var bill = landed
                     bill.previous = BillReader.previous(month.adding(months: -1), store: store, shared: shared, prices: prices,
                                                         customers: customers)
                     let arranged = bill.previous == nil ? nil : Arrangement(bill, byAmount: byAmount, byChange: byChange)
-                    return { model in model.billing.previousLanded(request, bill, arranged) }
-                })
+                    return { model in model.billing.previousLanded(bill, arranged); return [] }
+                }]
             }
         }
     }
 
     /// The month before's bill came: the Δ column, and the order by change.
-    private func previousLanded(_ request: Int, _ compared: Bill, _ arranged: Arrangement?) {
-        guard request == requests, bill != nil, compared.previous != nil else { return }
+    private func previousLanded(_ compared: Bill, _ arranged: Arrangement?) {
+        guard bill != nil, compared.previous != nil else { return }
         bill = compared
         arrange(keep: selectedKey, arranged)
     }
@@ -91,9 +91,6 @@ public final class BillingModel: LineList {
             customerLines = BillingModel.order(bill.byCustomer(), in: bill, byAmount: byAmount, byChange: byChange)
         }
     }
-
-    /// Requests made: only the last one's bill lands.
-    @ObservationIgnored private var requests = 0
 
     /// The positions of `bill`'s lines in the view's order: by amount (or seats), or by
     /// the size of their change, largest first; then the bill's own (name) order.
@@ -136,8 +133,7 @@ public final class BillingModel: LineList {
         return rows.indices.sorted { keys[$0] != keys[$1] ? keys[$0] > keys[$1] : $0 < $1 }.flatMap { rows[$0] }
     }
 
-    private func landed(_ request: Int, month: Month, _ bill: Bill?, _ arranged: Arrangement?, keep: String?) {
-        guard request == requests else { return }
+    private func landed(month: Month, _ bill: Bill?, _ arranged: Arrangement?, keep: String?) {
         guard let bill else {
             cursor.first()
             problem = "no monthly report for \(month) in the cache"
@@ -205,8 +201,6 @@ public final class BillingModel: LineList {
     func close() {
         closedOn = selectedKey
         bill = nil; lines = BillLines(); customerLines = []; problem = nil
-        // A read still running lands in a closed view: it is dropped.
-        requests += 1
     }
 
     public func move(by delta: Int) { cursor.move(by: delta, in: count) }

@@ -22,31 +22,27 @@ public final class ChangesModel: LineList {
     public init() {}
 
     /// Asks for the changes from `from` to `to` in the cache: the view says it is
-    /// reading until `ViewRead` is run (behind the screen) and lands. The changes take
-    /// their ids and names from `listed` (the list's rows) where those say the same.
-    func request(from: Period, to: Period, store: UsageStore, listed: [ListRow]) -> ViewRead {
+    /// reading until the returned read is run (behind the screen) and lands. The changes
+    /// take their ids and names from `listed` (the list's rows) where those say the same.
+    func request(from: Period, to: Period, store: UsageStore, listed: [ListRow]) -> @Sendable () -> Work.Landing {
         self.from = from
         self.to = to
         let keep = selectedChange ?? closedOn
         changes = []; closedOn = nil; problem = nil
         isReading = true
-        requests += 1
-        let request = requests, rules = self.rules
-        return ViewRead {
+        let rules = self.rules
+        return {
             var finder = ChangeFinder(lastDay: to.lastDay, rules: rules)
             let outcome = Self.compare(from: from, to: to, store: store, into: &finder, sharing: SharedStrings(listed))
                 .map { finder.changes }
-            return { model in model.changes.landed(request, outcome, keep: keep) }
+            return { model in model.changes.landed(outcome, keep: keep); return [] }
         }
     }
 
     /// True from a request until its changes land.
     public private(set) var isReading = false
-    /// Requests made: only the last one's changes land.
-    @ObservationIgnored private var requests = 0
 
-    private func landed(_ request: Int, _ outcome: Result<[Change], Missing>, keep: Change?) {
-        guard request == requests else { return }
+    private func landed(_ outcome: Result<[Change], Missing>, keep: Change?) {
         isReading = false
         switch outcome {
         case .failure(let missing):
@@ -88,8 +84,6 @@ public final class ChangesModel: LineList {
     func close() {
         closedOn = selectedChange
         changes = []
-        // A read still running lands in a closed view: it is dropped.
-        requests += 1
         isReading = false
     }
 
@@ -111,51 +105,45 @@ extension ExplorerModel {
     }
 
     /// `c`: the changes view.
-    public func openChanges() {
-        askRead(changes.request(from: changesBaseline, to: period, store: store, listed: list.allRows))
+    public func openChanges() -> [Work] {
+        let read = read(.changes, changes.request(from: changesBaseline, to: period, store: store, listed: list.allRows))
         changes.markSeen()
         seenChangesView = true
+        // The title bar's count is of no use now: one being made lands nowhere.
+        tickets.withdraw(.unseenCount)
         open(.changes)
+        return [read]
     }
 
     /// The title bar's count: changes since the user last looked, while the view has
     /// not been opened (only when a remembered last-seen period is earlier).
-    func refreshUnseenChanges() {
-        guard !seenChangesView, remembered != nil else { return }
+    func refreshUnseenChanges() -> [Work] {
+        guard !seenChangesView, remembered != nil else { return [] }
+        // A count asked for other periods lands nowhere.
+        tickets.withdraw(.unseenCount)
         guard let seen = remembered?.lastSeen(like: period), seen < period else {
-            changes.setUnseen(nil); return
+            changes.setUnseen(nil); return []
         }
         // reload() calls this on every period change: a count is kept per pair of
         // periods until a sync writes to the cache (syncProgressed and syncFinished
-        // forget it). Counting reads two whole reports, so it is done behind (the front
-        // takes `takeUnseenCount`); the badge shows when it comes back. A pair with a
-        // report missing is not kept: show() may fetch it next.
+        // forget it). Counting reads two whole reports, so it is done behind; the badge
+        // shows when it comes back. A pair with a report missing is not kept: show()
+        // may fetch it next.
         let pair = ComparedPeriods(from: seen, to: period, rules: changes.rules)
-        wantedUnseen = pair
-        // A count asked for other periods and not started yet is not made.
-        countAsked?.withdraw()
-        pendingUnseen = nil
         if let counted = unseenCount, counted.pair == pair {
             changes.setUnseen(counted.count)
-        } else {
-            changes.setUnseen(nil)
-            let count = UnseenCount(pair: pair, store: store)
-            pendingUnseen = count
-            countAsked = count.wanted
+            return []
         }
-    }
-
-    /// The count of unseen changes to make behind, taken once.
-    public func takeUnseenCount() -> UnseenCount? {
-        defer { pendingUnseen = nil }
-        return pendingUnseen
-    }
-
-    /// A count made behind: shown if it is still of the periods compared on screen.
-    public func unseenCounted(_ result: UnseenCount.Result) {
-        guard !seenChangesView, !result.withdrawn, result.pair == wantedUnseen else { return }
-        if let count = result.count { unseenCount = (result.pair, count) }
-        changes.setUnseen(result.count)
+        changes.setUnseen(nil)
+        let store = self.store
+        return [read(.unseenCount) {
+            let count = UnseenCount.count(pair, store: store)
+            return { model in
+                if let count { model.unseenCount = (pair, count) }
+                model.changes.setUnseen(count)
+                return []
+            }
+        }]
     }
 
     /// Enter in the changes view: the organization in the list (its detail on the period).

@@ -31,20 +31,15 @@ public final class ExplorerModel {
     @ObservationIgnored var seenChangesView = false
     /// The title bar's count of unseen changes and what it was counted from.
     @ObservationIgnored var unseenCount: (pair: ComparedPeriods, count: Int)?
-    /// The periods the badge should compare now, and a count of them to make behind.
-    @ObservationIgnored var wantedUnseen: ComparedPeriods?
-    @ObservationIgnored var pendingUnseen: UnseenCount?
-    /// The last count asked, so that a newer one withdraws it.
-    @ObservationIgnored var countAsked: Wanted?
 
     public private(set) var period: Period
     public internal(set) var screens: [Screen] = [.list] {
         // A closed bill or changes view lets its lines go (50,000 of them, at most).
         // (and a read it still waits for lands nowhere).
         didSet {
-            if oldValue.contains(.billing), !screens.contains(.billing) { billing.close() }
-            if oldValue.contains(.changes), !screens.contains(.changes) { changes.close() }
-            if oldValue.contains(.psa), !screens.contains(.psa) { psa.close() }
+            if oldValue.contains(.billing), !screens.contains(.billing) { billing.close(); tickets.withdraw(.bill) }
+            if oldValue.contains(.changes), !screens.contains(.changes) { changes.close(); tickets.withdraw(.changes) }
+            if oldValue.contains(.psa), !screens.contains(.psa) { psa.close(); tickets.withdraw(.psaPlan) }
         }
     }
     public internal(set) var status: Status?
@@ -69,18 +64,9 @@ public final class ExplorerModel {
     }
     /// Reports of this many rows or more show their first screenful first.
     @ObservationIgnored let firstScreenFrom: Int
-    /// The load behind of the period on screen, until the front takes it.
-    @ObservationIgnored private var pendingLoad: Load?
-    @ObservationIgnored private var pendingRead: ViewRead?
-    /// The last view read asked, so that a newer one withdraws it.
-    @ObservationIgnored private var readAsked: Wanted?
-    /// The last load asked, so that a newer one withdraws it.
-    @ObservationIgnored private var asked: Wanted?
-    /// Counts reloads, so a load behind that lands after another reload is dropped.
-    @ObservationIgnored private var loadGeneration = 0
-    /// Whether a load behind is counted in `loading`.
-    @ObservationIgnored private var loadBehind = false
-    /// Fetches started and not yet ended.
+    /// The live ticket of each kind of work where only the newest matters (`Work`).
+    @ObservationIgnored var tickets = Tickets()
+    /// Works that show the spinner, made and not yet come back.
     @ObservationIgnored var loading = 0 { didSet { isLoading = loading > 0 } }
     public private(set) var isLoading = false
     /// Set once the user picks a period; until then the view follows the newest report.
@@ -126,17 +112,19 @@ public final class ExplorerModel {
     // MARK: - Loading
 
     /// Draws from the cache at once (the front then starts the sync, if any, behind).
-    public func start() {
+    public func start() -> [Work] {
         reload()
     }
 
     /// Reads the period (and the one before, for the change column) from the cache. A
-    /// big report shows its first screenful at once and loads the rest behind (`takeLoad`).
-    public func reload() {
+    /// big report shows its first screenful at once and returns the load of the rest;
+    /// and the count of unseen changes, when the title bar needs one.
+    public func reload() -> [Work] {
         let today = Day(containing: now())
         readHistoryStart()
-        loadGeneration += 1
-        asked?.withdraw()
+        // A load of another period (or of this one, older) lands nowhere.
+        tickets.withdraw(.load)
+        var works: [Work] = []
         if let count = store.rowCount(period.reportPeriod), count >= firstScreenFrom {
             // The first screenful when SQL can pick it in the list's order; none when the
             // list's state needs every row first (a search, a status, a cell, the
@@ -144,17 +132,14 @@ public final class ExplorerModel {
             // two big reports are never held at once.
             let preview = firstRowsQuery().flatMap { try? store.firstRows(period.reportPeriod, previous: period.previous.reportPeriod, $0) } ?? []
             periodCached = true
-            if !loadBehind { loading += 1 }
-            loadBehind = true
             list.showPreview(preview.map { ListRow.make($0, today: today) }, total: count)
             tiers.load([])
-            let load = Load(period: period, generation: loadGeneration, store: store, today: today,
-                            sortKey: list.sortKey, ascending: list.ascending)
-            pendingLoad = load
-            asked = load.wanted
+            let (cache, shown, sortKey, ascending) = (store, period, list.sortKey, list.ascending)
+            works.append(read(.load) {
+                let rows = Result { try Self.rows(of: shown, store: cache, today: today, sortedBy: sortKey, ascending: ascending) }
+                return { model in model.loaded(rows, sortedAs: (sortKey, ascending)); return [] }
+            })
         } else {
-            if loadBehind { loadBehind = false; loading = max(0, loading - 1) }
-            pendingLoad = nil
             let read = (try? store.periodRows(period.reportPeriod, previous: period.previous.reportPeriod) { ListRow.make($0, today: today) }) ?? nil
             periodCached = read != nil
             let rows = read ?? []
@@ -165,7 +150,16 @@ public final class ExplorerModel {
         previousCached = periodCached && store.has(period.previous.reportPeriod)
         refreshDetail()
         key.setCacheFetchedAt(store.newestFetch())
-        if !seenChangesView { refreshUnseenChanges() }
+        if !seenChangesView { works += refreshUnseenChanges() }
+        return works
+    }
+
+    /// Every row of `period`, sorted, read on a connection of its own off the main actor.
+    nonisolated private static func rows(of period: Period, store: UsageStore, today: Day,
+                                         sortedBy sortKey: OrganizationListModel.SortKey, ascending: Bool) throws -> [ListRow] {
+        var rows = try store.periodRowsApart(period.reportPeriod, previous: period.previous.reportPeriod) { ListRow.make($0, today: today) } ?? []
+        OrganizationListModel.sort(&rows, by: sortKey, ascending: ascending)
+        return rows
     }
 
     /// The query of the first screenful, when the list's state allows one (a search,
@@ -186,72 +180,50 @@ public final class ExplorerModel {
     /// Rows read first: more than the tallest terminal shows.
     static let firstScreenRows = 400
 
-    /// A view's read (the bill, the changes) for the front to run behind; taken once.
-    /// A newer one replaces one not taken yet.
-    public func takeRead() -> ViewRead? {
-        defer { pendingRead = nil }
-        return pendingRead
-    }
-
-    func askRead(_ read: ViewRead) {
-        if pendingRead == nil { loading += 1 }
-        // The read asked before is of a view left or of what this one replaces: if it
-        // has not started, it is not made.
-        readAsked?.withdraw()
-        pendingRead = read
-        readAsked = read.wanted
-    }
-
-    /// A view's read came back: applied (the view drops it if a newer one was asked).
-    public func readLanded(_ result: ViewRead.Result) {
-        loading = max(0, loading - 1)
-        result.apply(self)
-    }
-
-    /// The load of the rest of a big report, for the front to run behind; taken once.
-    public func takeLoad() -> Load? {
-        defer { pendingLoad = nil }
-        return pendingLoad
-    }
-
-    /// The rows of a load behind: shown if they are still of the period on screen.
-    public func loaded(_ result: Load.Result) {
-        guard result.generation == loadGeneration else { return }
-        if loadBehind { loadBehind = false; loading = max(0, loading - 1) }
-        guard let rows = result.rows else {
-            setStatus("could not read \(period) from the cache: \(result.error ?? "unknown error")", error: true)
-            return
+    /// The rows of a load behind (its ticket says they are of the period on screen).
+    private func loaded(_ read: Result<[ListRow], any Error>, sortedAs order: (OrganizationListModel.SortKey, Bool)) {
+        switch read {
+        case .failure(let error):
+            setStatus("could not read \(period) from the cache: \(Failure(error).message)", error: true)
+        case .success(let rows):
+            list.setRows(rows, sortedAs: order)
+            tiers.load(rows)
+            refreshDetail()
         }
-        list.setRows(rows, sortedAs: (result.sortKey, result.ascending))
-        tiers.load(rows)
-        refreshDetail()
     }
 
     // MARK: - Sync
 
-    /// Marks a sync as started and returns what runs it (the front runs it behind and
-    /// hands back `syncProgressed` and `syncFinished`); nil when offline or when a sync
-    /// already runs.
-    public func beginSync() -> SyncModel.Runner? { sync.begin() }
+    /// Marks a sync as started and returns it (its steps come back as `syncProgressed`,
+    /// its end lands as `syncFinished`); none when offline or when a sync already runs.
+    public func beginSync() -> [Work] {
+        guard let runner = sync.begin() else { return [] }
+        return [work(.sync) { sink in
+            let result: Result<SyncSummary, any Error>
+            do { result = .success(try await runner(sink.step)) } catch { result = .failure(error) }
+            return { model in model.syncFinished(result) }
+        }]
+    }
 
     /// A step of the sync. As soon as the report on screen (or, before the user picks
     /// a period, the newest daily report) lands in the cache, it is shown; the rest of
     /// the sync goes on behind.
-    public func syncProgressed(_ p: SyncProgress) {
-        guard sync.isSyncing else { return }
+    public func syncProgressed(_ p: SyncProgress) -> [Work] {
+        guard sync.isSyncing else { return [] }
         sync.apply(p)
         unseenCount = nil
-        guard !periodCached else { return }
+        guard !periodCached else { return [] }
         if !periodChosen, period.isDaily, let newest = ((try? store.cachedPeriods(.daily)) ?? []).first.flatMap({ Day($0) }) {
             if .day(newest) != period { period = .day(newest) }
-            reload()
+            return reload()
         } else if store.has(period.reportPeriod) {
-            reload()
+            return reload()
         }
+        return []
     }
 
     /// The end of a sync: its outcome on the status line, and the cache read again.
-    public func syncFinished(_ result: Result<SyncSummary, any Error>) {
+    public func syncFinished(_ result: Result<SyncSummary, any Error>) -> [Work] {
         sync.finish(result)
         unseenCount = nil
         // Until the user picks a period, show the newest day the sync brought.
@@ -259,10 +231,15 @@ public final class ExplorerModel {
            .day(newest) != period {
             period = .day(newest)
         }
-        reload()
+        let works = reload()
         if case .failed(let message) = sync.state { setStatus(message, error: true) }
         else if sync.lastCancelled { setStatus("sync cancelled; what was fetched is kept", error: false) }
         else { status = nil }
+        // A key taken while the sync failed on the old one: that is the news, not the
+        // failure (whichever of the two came first).
+        if let note = key.takenDuringSync, case .failure = result { setStatus(note, error: false) }
+        key.takenDuringSync = nil
+        return works
     }
 
     /// The selected organization's detail follows the cursor.
@@ -276,15 +253,15 @@ public final class ExplorerModel {
     // MARK: - Period
 
     /// `[` and `]`: a day or a month back or forward, never past what can exist.
-    public func stepPeriod(by n: Int) -> Fetch? {
+    public func stepPeriod(by n: Int) -> [Work] {
         let next = period.stepped(by: n)
         switch next {
         case .day(let d) where d > ReportSchedule.newestDay(at: now()):
-            setStatus("\(d) has no report yet: a day's report is generated at 00:00:02 UTC the next day", error: false); return nil
+            setStatus("\(d) has no report yet: a day's report is generated at 00:00:02 UTC the next day", error: false); return []
         case .month(let m) where m > ReportSchedule.newestMonth(at: now()):
-            setStatus("\(m) has no report yet: a month's report is generated on the 1st of the next at 00:01:02 UTC", error: false); return nil
+            setStatus("\(m) has no report yet: a month's report is generated on the 1st of the next at 00:01:02 UTC", error: false); return []
         default:
-            if let refusal = beforeHistory(next) { setStatus(refusal, error: false); return nil }
+            if let refusal = beforeHistory(next) { setStatus(refusal, error: false); return [] }
         }
         return show(next)
     }
@@ -312,7 +289,7 @@ public final class ExplorerModel {
 
     /// `m`: between the daily and the monthly reports (the month of the day shown, or
     /// its newest day).
-    public func toggleMode() -> Fetch? {
+    public func toggleMode() -> [Work] {
         switch period {
         case .day(let d):
             return show(.month(min(d.month, ReportSchedule.newestMonth(at: now()))))
@@ -322,35 +299,43 @@ public final class ExplorerModel {
     }
 
     /// Shows `period` from the cache at once; when it is not cached and we are online,
-    /// returns the fetch that brings it (the front runs it and hands it to `fetched`).
-    public func show(_ next: Period) -> Fetch? {
+    /// also returns the fetch that brings it.
+    public func show(_ next: Period) -> [Work] {
         periodChosen = true
         let before = period
         period = next
         status = nil
-        reload()
+        let works = reload()
         guard !periodCached, let source, source.client != nil else {
             if !periodCached { setStatus("no cached report for \(next)" + (source?.client == nil ? " (offline)" : ""), error: false) }
-            return nil
+            return works
         }
-        loading += 1
-        return Fetch(period: next, purpose: .show(returnTo: before), source: source)
+        return works + [fetch(Fetch(period: next, purpose: .show(returnTo: before), source: source))]
+    }
+
+    /// The work of `fetch`: the report into the cache, then `fetched`.
+    func fetch(_ fetch: Fetch) -> Work {
+        work(.fetch) { _ in
+            let error = await fetch.run()
+            return { model in model.fetched(fetch, error: error) }
+        }
     }
 
     /// A fetch started by `show` or `showBill` has ended (`error` nil when the report
-    /// is now cached).
-    public func fetched(_ fetch: Fetch, error: (any Error)?) {
-        loading = max(0, loading - 1)
+    /// is now cached). The period on screen may have moved on meanwhile: it is read
+    /// again only if it is still the fetched one.
+    func fetched(_ fetch: Fetch, error: (any Error)?) -> [Work] {
+        var works: [Work] = []
         switch fetch.purpose {
         case .show(let before):
             let next = fetch.period
             switch error {
             case nil:
-                if period == next { reload() }
+                if period == next { works = reload() }
             case ProviderError.noReport?:
                 // Before the start of the API's history: go back, and stop there from now on.
                 noReport(before: next)
-                if period == next { period = before; reload() }
+                if period == next { period = before; works = reload() }
                 setStatus("the API has no report for \(next): its history starts at \(next.stepped(by: 1))", error: false)
             case let error?:
                 setStatus(Failure(error).message, error: true)
@@ -362,9 +347,10 @@ public final class ExplorerModel {
                 if let refusal = beforeHistory(fetch.period) { setStatus(refusal, error: false) }
             } else if let error { setStatus(Failure(error).message, error: true) }
             if case .month(let m) = fetch.period, billing.month == m, screens.contains(.billing) {
-                askRead(billing.request(m, store: store, listed: list.allRows, historyStart: historyStart.day))
+                works = [readBill(m)]
             }
         }
         refreshDetail()
+        return works
     }
 }

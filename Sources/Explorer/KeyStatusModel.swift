@@ -40,6 +40,9 @@ public final class KeyStatusModel {
     public private(set) var lastOutcome: RequestOutcome?
     /// When the newest cached data was fetched.
     public private(set) var cacheFetchedAt: Date?
+    /// What the status line said of a key taken while a sync ran: said again if that
+    /// sync fails on the old key (the new key is the news, not the failure).
+    @ObservationIgnored public var takenDuringSync: String?
 
     public init(info: KeyInfo, origin: DataOrigin) {
         self.info = info

@@ -121,7 +121,6 @@ public final class PSAModel: LineList {
     public private(set) var applying: (done: Int, total: Int)?
     /// What the last apply did not make, by line (kept across the read after it).
     @ObservationIgnored private var outcomes: [String: PSAResult.Outcome] = [:]
-    @ObservationIgnored private var requests = 0
 
     @ObservationIgnored public let connection: PSAConnection?
     @ObservationIgnored public let prices: PriceList
@@ -153,17 +152,16 @@ public final class PSAModel: LineList {
 
     /// Asks for the plan of `month`: the bill from the cache, then ConnectWise, read
     /// behind the screen (the view says "reading ConnectWise…"); only the newest
-    /// request's plan lands.
+    /// request's plan lands (its work's ticket).
     func request(_ month: Month, store: UsageStore, historyStart: Day?) -> PSARead? {
         guard let connection else { return nil }
         self.month = month
-        requests += 1
         reading = true
         problem = nil
         drilled = nil
-        let request = requests, prices = self.prices
+        let prices = self.prices
         let customers = connection.customerMap
-        return PSARead(request: request, month: month, bill: {
+        return PSARead(month: month, bill: {
             BillReader.bill(month, store: store, prices: PriceList(currency: prices.currency), customers: customers,
                             historyStart: historyStart, compare: false)
         }, plan: { bill in
@@ -184,8 +182,7 @@ public final class PSAModel: LineList {
     }
 
     /// What a read found: the lines in the view's order, the cursor kept on its line.
-    public func landed(_ result: PSARead.Result) {
-        guard result.request == requests else { return }
+    func landed(_ result: PSARead.Result) {
         reading = false
         let keep = selectedLine.map { Self.key($0.change) }
         switch result.outcome {
@@ -257,7 +254,7 @@ public final class PSAModel: LineList {
     }
 
     /// A change's result, as it lands: its line says so.
-    public func applied(_ result: PSAResult) {
+    func applied(_ result: PSAResult) {
         if let a = applying { applying = (a.done + 1, a.total) }
         let key = Self.key(result.change)
         switch result.outcome {
@@ -306,7 +303,6 @@ public final class PSAModel: LineList {
     }
 
     func close() {
-        requests += 1
         plan = nil; lines = []; sameCount = 0; organizations = [:]; drilled = nil; reading = false; problem = nil
         confirming = false
     }
@@ -328,27 +324,25 @@ public struct PSARead: Sendable {
         public let suggestions: [CompanyMatcher.Suggestion]
     }
     public struct Result: Sendable {
-        let request: Int
         let outcome: Swift.Result<Planned, Message>
     }
     public struct Message: Error, Sendable { public let text: String }
 
-    let request: Int
     let month: Month
     let bill: @Sendable () -> Bill?
     let plan: @Sendable (Bill) async throws -> Planned
 
     /// Runs the plan once the bill is read (`bill` is what `self.bill()` returned).
-    public func finish(_ bill: Bill?) async -> Result {
+    func finish(_ bill: Bill?) async -> Result {
         guard let bill else {
-            return Result(request: request, outcome: .failure(Message(text: "no monthly report for \(month) in the cache: the sync brings it")))
+            return Result(outcome: .failure(Message(text: "no monthly report for \(month) in the cache: the sync brings it")))
         }
-        do { return Result(request: request, outcome: .success(try await plan(bill))) } catch {
-            return Result(request: request, outcome: .failure(Message(text: Failure(error).message)))
+        do { return Result(outcome: .success(try await plan(bill))) } catch {
+            return Result(outcome: .failure(Message(text: Failure(error).message)))
         }
     }
 
-    public func readBill() -> Bill? { bill() }
+    func readBill() -> Bill? { bill() }
 }
 
 /// An apply confirmed in the view, for the front to run behind.
@@ -358,7 +352,7 @@ public struct PSAApply: Sendable {
 
     /// Runs the writes; `each` hears every result as it lands. The journal is the one
     /// `psa apply` writes. Returns why it stopped early, if it did.
-    public func run(each: @escaping @Sendable (PSAResult) -> Void) async -> String? {
+    func run(each: @escaping @Sendable (PSAResult) -> Void) async -> String? {
         defer { connection.applied() }
         do {
             let journal = try PSAJournal(path: connection.journalPath)

@@ -59,19 +59,19 @@ extension ExplorerModel {
 
     /// Opens as the user left it: the filters, the sort, the mode (on its newest
     /// period), the selection. Set before the rows are read, so they are sorted once;
-    /// returns the fetch of the remembered mode's period when it is not cached.
-    public func restore(_ state: ViewState) -> Fetch? {
+    /// returns the work that needs (the rest of a big report, the fetch of the
+    /// remembered mode's period when it is not cached, the count of unseen changes).
+    public func restore(_ state: ViewState) -> [Work] {
         list.trialOnly = state.trialOnly
         list.nfrOnly = state.nfrOnly
         list.tier = state.tier.map(Tier.init(rawValue:))
         if let key = OrganizationListModel.SortKey(rawValue: state.sort) { list.setSort(key, ascending: state.ascending) }
         if let id = state.selectedOrganization { list.select(id: id) }
         remembered = state
-        var fetch: Fetch?
-        if state.monthly, period.isDaily { fetch = toggleMode() } else { reload() }
+        // The read (the count of unseen changes with it, now that `remembered` is set).
+        let works = state.monthly && period.isDaily ? toggleMode() : reload()
         if let id = state.selectedOrganization { list.select(id: id) }
         refreshDetail()
-        refreshUnseenChanges()
-        return fetch
+        return works
     }
 }

@@ -25,18 +25,11 @@ public enum Action: Sendable {
     case syncProgress(SyncProgress)
     /// A request to the API finished (from any thread): the key pane shows it.
     case request(RequestOutcome)
-    /// Work behind the screen came back (the sync's end, a fetched report, the rest of
-    /// a big report, a view's read, the count of unseen changes, the PSA view's plan and
-    /// each write of its apply, an export written, a key reloaded): what it does to the
-    /// app. The model drops a result that a newer request replaced.
-    case landed(Landing)
-}
-
-/// What a piece of work behind the screen does when it comes back, on the main actor:
-/// changes to the models and the effects to start next.
-public struct Landing: Sendable {
-    let apply: @MainActor @Sendable (App) -> [Effect]
-    init(_ apply: @escaping @MainActor @Sendable (App) -> [Effect]) { self.apply = apply }
+    /// A piece of work behind the screen came back (`Work`: the sync's end, a fetched
+    /// report, the rest of a big report, a view's read, the count of unseen changes,
+    /// the PSA view's plan and each write of its apply, an export written, a key
+    /// reloaded): the model applies it, unless a newer work withdrew it.
+    case landed(Work.Result)
 }
 
 /// What a key means: the actions of the binding table. Which model call an intent
@@ -55,7 +48,8 @@ public enum Intent: Hashable, Sendable {
 /// Work `update` asks for: run behind (its actions come back through the inbox), or
 /// cancel the running one of an id. At most one effect of an id runs at a time.
 public enum Effect: Sendable {
-    public enum ID: Hashable, Sendable { case sync, keyReload, psaApply }
+    /// The kind of work whose one run it is (`Work.Kind.isExclusive`).
+    public typealias ID = Work.Kind
     public typealias Send = @Sendable (Action) -> Void
 
     case run(id: ID?, work: @Sendable (_ send: @escaping Send) async -> Void)

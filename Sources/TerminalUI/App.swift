@@ -26,8 +26,6 @@ public final class App {
     /// Runs the credentials command again after a rejection: the new key, nil when
     /// it gave the same one (wired by the executable when the key comes from a command).
     public var reloadKey: (@Sendable () throws -> KeyInfo?)?
-    /// The note of a key taken while a sync ran, said again when that sync fails.
-    private var keyNote: String?
 
     /// `now`: the clock until the first `.clock` action (default: the model's clock).
     public init(model: ExplorerModel, theme: Theme, now: Date? = nil,
@@ -70,35 +68,23 @@ public final class App {
             model.key.setTokenExpiry(expiry)
         case .start(let remembered):
             // The remembered view first: the rows are read and sorted once, as it was left.
-            if let remembered { effects += run(model.restore(remembered)) } else { model.start() }
-            if let runner = model.beginSync() { effects.append(sync(runner)) }
+            effects += run(remembered.map(model.restore) ?? model.start())
+            effects += run(model.beginSync())
         case .syncProgress(let progress):
-            model.syncProgressed(progress)
+            effects += run(model.syncProgressed(progress))
         case .request(let outcome):
             model.record(outcome)
             // A rejected key from a credentials command: run the command again (one run
             // at a time) and take a rotated key.
             // The command may take up to its timeout: off the cooperative pool.
             if case .keyRejected = outcome.error, let reloadKey {
-                effects.append(behind(id: .keyReload) {
+                effects += run([Work(.keyReload) { _ in
                     let reloaded = await OffPool.run { Result { try reloadKey() } }
-                    return Landing { app in app.keyReloaded(reloaded); return [] }
-                })
+                    return { _ in self.keyReloaded(reloaded); return [] }
+                }])
             }
-        case .landed(let landing):
-            effects += landing.apply(self)
-        }
-        // A big report read in this update: the rest of it loads behind.
-        if let load = model.takeLoad() {
-            effects.append(behind { let result = await ReadThread.shared.run { load.read() }; return Landing { $0.model.loaded(result); return [] } })
-        }
-        // And a view's read (the bill, the changes).
-        if let read = model.takeRead() {
-            effects.append(behind { let result = await ReadThread.shared.run { read.read() }; return Landing { $0.model.readLanded(result); return [] } })
-        }
-        // So does the count of what changed since the user last looked.
-        if let count = model.takeUnseenCount() {
-            effects.append(behind { let result = await ReadThread.shared.run { count.read() }; return Landing { $0.model.unseenCounted(result); return [] } })
+        case .landed(let result):
+            effects += run(model.land(result))
         }
         // The clock and the spinner move no cursor, no line and no size: no need to
         // measure the views again ten times a second (the bill's footer sums its lines).
@@ -176,57 +162,18 @@ public final class App {
 
     // MARK: - Effects
 
-    /// Work behind the screen: `work` runs off the main actor and what it found comes
-    /// back as `.landed`, applied on the main actor (the model drops a result a newer
-    /// request replaced). At most one of an `id` runs at a time.
-    func behind(id: Effect.ID? = nil, _ work: @escaping @Sendable () async -> Landing) -> Effect {
-        .run(id: id) { send in send(.landed(await work())) }
-    }
-
-    /// The fetch a model call asked for (if any), run behind.
-    func run(_ fetch: Fetch?) -> [Effect] {
-        guard let fetch else { return [] }
-        return [behind { let error = await fetch.run(); return Landing { $0.model.fetched(fetch, error: error); return [] } }]
-    }
-
-    /// The PSA view's read run behind: the bill on the read thread, then ConnectWise
-    /// (only the newest request's lands).
-    func run(_ read: PSARead?) -> [Effect] {
-        guard let read else { return [] }
-        return [behind {
-            let bill = await ReadThread.shared.run { read.readBill() }
-            let planned = await read.finish(bill)
-            return Landing { $0.model.psa.landed(planned); return [] }
-        }]
-    }
-
-    /// An apply confirmed in the PSA view: each change lands as it is made, then the
-    /// end (and the read after it); one apply at a time.
-    func apply(_ apply: PSAApply?) -> [Effect] {
-        guard let apply else { return [] }
-        return [.run(id: .psaApply) { send in
-            let stopped = await apply.run { result in send(.landed(Landing { $0.model.psa.applied(result); return [] })) }
-            send(.landed(Landing { $0.run($0.model.psaApplyEnded(stopped)) }))
-        }]
-    }
-
-    /// The sync run behind: each step comes back as `.syncProgress` (the inbox keeps the
-    /// newest waiting), its end as a landing after them.
-    func sync(_ runner: @escaping SyncModel.Runner) -> Effect {
-        .run(id: .sync) { send in
-            let result: Result<SyncSummary, any Error>
-            do { result = .success(try await runner { yieldToTheScreen(); send(.syncProgress($0)) }) } catch { result = .failure(error) }
-            send(.landed(Landing { $0.syncFinished(result); return [] }))
+    /// The work the models asked for, run behind: each result comes back as
+    /// `.landed` (a sync's steps as `.syncProgress`, which the inbox coalesces), and the
+    /// model applies it unless a newer work withdrew it. At most one of an exclusive
+    /// kind (the sync, an apply, a key reload) runs at a time.
+    func run(_ works: [Work]) -> [Effect] {
+        works.map { work in
+            .run(id: work.kind.isExclusive ? work.kind : nil) { send in
+                let sink = Work.Sink(step: { yieldToTheScreen(); send(.syncProgress($0)) },
+                                     land: { send(.landed(Work.Result(work, $0, isEnd: false))) })
+                send(.landed(Work.Result(work, await work.run(sink))))
+            }
         }
-    }
-
-    /// The sync ended.
-    func syncFinished(_ result: Result<SyncSummary, any Error>) {
-        model.syncFinished(result)
-        // A key taken while the sync failed on the old one: that is the news, not the
-        // failure (whichever of the two came first).
-        if let note = keyNote, case .failure = result { model.setStatus(note, error: false) }
-        keyNote = nil
     }
 
     /// `r`: a sync, unless offline or one runs (the status line says which), and the
@@ -237,29 +184,27 @@ public final class App {
             return []
         }
         // The period on screen, when no sync brings it (an older day or month).
-        let fetch = model.periodCached || model.syncBrings(model.period) ? [] : run(model.show(model.period))
+        let fetch = model.periodCached || model.syncBrings(model.period) ? [] : model.show(model.period)
         if model.sync.isSyncing {
             model.setStatus("a sync is already running (\(Bindings.name(of: .cancelSync, in: .list)) cancels it)", error: false)
-            return fetch
+            return run(fetch)
         }
         model.clearStatus()
-        return (model.beginSync().map { [sync($0)] } ?? []) + fetch
+        return run(model.beginSync() + fetch)
     }
 
     // MARK: - Export and copy
 
-    /// Writes `table` as CSV named after `name` and says on the status line what went
-    /// where, or why it could not.
     /// Writes what `make` makes (the table, and the bill's workbook) behind the screen,
     /// off the cooperative pool (a big bill, a slow disk); the status says when it is
     /// written, or why not.
     func export(as name: String, what: String, workbook: Bool = false, _ make: @escaping @Sendable () -> Export) -> [Effect] {
         model.setStatus("writing \(what)…", error: false)
         let write = writeCSV
-        return [.run(id: nil) { send in
+        return run([Work(.export) { _ in
             let written = await OffPool.run { Result { try write(make(), name) } }
-            send(.landed(Landing { app in app.exported(written, what: what, workbook: workbook); return [] }))
-        }]
+            return { _ in self.exported(written, what: what, workbook: workbook); return [] }
+        }])
     }
 
     private func exported(_ written: Result<String, any Error>, what: String, workbook: Bool) {
@@ -281,7 +226,7 @@ public final class App {
             model.key.replace(info)
             let note = "took a new key from the \(info.source) (\(info.fingerprint)); \(Bindings.name(of: .refresh, in: .list)) refreshes"
             model.setStatus(note, error: false)
-            if model.sync.isSyncing { keyNote = note }
+            if model.sync.isSyncing { model.key.takenDuringSync = note }
         case .success(nil):
             break
         case .failure(let error):

@@ -78,7 +78,7 @@ extension Screens {
         case (.psa, .acceptSuggestion): return app.run(model.acceptPSASuggestion())
         case (.psa, .refresh): return app.run(model.replanPSA())
         case (.psa, .back): model.leavePSA()
-        case (.psaConfirm, .confirm): return app.apply(model.answerPSA(true))
+        case (.psaConfirm, .confirm): return app.run(model.answerPSA(true))
         case (.psaConfirm, .refuse): _ = model.answerPSA(false)
 
         // Wherever a sync can be cancelled: only by its own key (Esc goes back).
@@ -113,7 +113,7 @@ extension Screens {
             if !app.layout.isWide { app.ui.focus = .detail }
         case .tierMatrix: model.open(.tierMatrix)
         case .billing: return app.run(model.openBilling())
-        case .changes: model.openChanges()
+        case .changes: return app.run(model.openChanges())
         case .psa: return app.run(model.openPSA())
         case .copyId: return app.copy(list.selectedRow?.id, what: "organization id")
         case .copyRow:

@@ -84,7 +84,7 @@ struct BillTests {
         let m = ExplorerModel(store: store, source: nil, engine: nil, keyInfo: info, origin: .cacheOnly,
                               billing: BillingModel(prices: PriceList(currency: "EUR", prices: [.business: try UnitPrice.parse("1")])),
                               now: { Day("2026-11-29")!.start.addingTimeInterval(36_000) })
-        m.start()
+        await m.complete(m.start())
         for month in ["2026-10", "2026-09", "2026-05"] {
             await m.complete(m.show(.month(Month(month)!)))
             await m.complete(m.openBilling())
@@ -129,31 +129,29 @@ struct BillTests {
         let prices = PriceList(currency: "EUR", prices: [.business: try UnitPrice.parse("1.5"), .enterprise: try UnitPrice.parse("3")])
         let m = ExplorerModel(store: store, source: nil, engine: nil, keyInfo: info, origin: .cacheOnly, billing: BillingModel(prices: prices),
                               now: { Day("2026-11-29")!.start.addingTimeInterval(36_000) })
-        m.start()
+        await m.complete(m.start())
         await m.complete(m.show(.month(october)))
         // The bill is read behind the screen: the view says so until it lands, and a
         // read for a month the view has left lands nowhere.
-        _ = m.openBilling()
+        let october1 = m.openBilling()
+        #expect(october1.map(\.kind) == [.bill], "cached: read, not fetched")
         #expect(m.billing.bill == nil && m.billing.problem == nil && m.isLoading && m.billing.month == october)
-        let left = try #require(m.takeRead())
-        _ = m.stepBill(by: -1)
-        let september = try #require(m.takeRead())
-        m.readLanded(left.read())
+        let september = try #require(m.stepBill(by: -1).of(.bill))
+        #expect(october1[0].isWithdrawn)
+        #expect(m.land(await october1[0].ran()).isEmpty)
         #expect(m.billing.bill == nil && m.isLoading, "October's bill does not land in September's view")
-        m.readLanded(september.read())
         // The lines land first; the month before (for the Δ) is read after them.
+        let delta = try #require(m.land(await september.ran()).of(.bill))
         #expect(m.billing.bill?.month == Month("2026-09")! && m.billing.bill?.previous == nil && m.isLoading)
-        let delta = try #require(m.takeRead())
-        m.readLanded(delta.read())
+        #expect(m.land(await delta.ran()).isEmpty)
         #expect(m.billing.bill?.previous?.month == Month("2026-08")! && !m.isLoading)
         // Closed while it reads: the read lands nowhere.
-        _ = m.stepBill(by: 1)
-        let closed = try #require(m.takeRead())
+        let closed = try #require(m.stepBill(by: 1).of(.bill))
         m.back()
-        m.readLanded(closed.read())
+        #expect(closed.isWithdrawn)
+        #expect(m.land(await closed.ran()).isEmpty)
         #expect(m.billing.bill == nil && m.screen == .list && !m.isLoading)
-        _ = m.openBilling()
-        await m.complete(nil)
+        await m.complete(m.openBilling())
         var bill = try #require(m.billing.bill)
         #expect(bill.previous?.month == Month("2026-09")!, "the view compares with the month before")
         bill.previous = nil

@@ -4,51 +4,61 @@ import ProviderAPI
 import Sync
 import UsageStore
 
-/// The model's asynchronous work run as the front runs it: a fetch awaited and handed
-/// back, a sync run behind with its steps and its end handed to the main actor.
+/// The model's work run as the front runs it: each to its end, what it returns handed
+/// back to the model, and the work that asks for next run too; a sync run behind with
+/// its steps and its end handed to the main actor.
 extension ExplorerModel {
-    /// Runs the fetch the model asked for (if any) and hands its end back.
-    /// Then runs the view's read it asked for (the bill, the changes), as the front
-    /// does behind, and hands it back.
-    func complete(_ fetch: Fetch?) async {
-        if let fetch { fetched(fetch, error: await fetch.run()) }
-        while let read = takeRead() { readLanded(read.read()) }
-    }
-
-    /// Makes the count of unseen changes the model asked for, as the front does behind.
-    func countUnseen() async {
-        if let count = takeUnseenCount() { unseenCounted(count.read()) }
+    /// Runs `works` (what a model call returned) one after another, each to its end,
+    /// lands what they return, and runs the work the landings ask for, until none is left.
+    func complete(_ works: [Work]) async {
+        var works = works
+        while !works.isEmpty {
+            let work = works.removeFirst()
+            let results = Locked<[Work.Landing]>([])
+            let end = await work.run(Work.Sink(step: { _ in }, land: { landing in results.withLock { $0.append(landing) } }))
+            for landing in results.withLock({ $0 }) { works += land(Work.Result(work, landing, isEnd: false)) }
+            works += land(Work.Result(work, end))
+        }
     }
 
     /// Starts a sync behind; cancelling the task cancels the sync. Nil when offline.
     /// Its steps reach the model as the front's inbox hands them over: at most one
-    /// waits, the newest.
+    /// waits, the newest; the work they ask for (a report that arrived) is run too.
     func startSync() -> Task<Void, Never>? {
-        guard let runner = beginSync() else { return nil }
+        guard let sync = beginSync().first else { return nil }
         let pending = Locked<(latest: SyncProgress?, scheduled: Bool)>((nil, false))
         return Task { @MainActor in
-            do {
-                let summary = try await runner { p in
-                    let schedule = pending.withLock { state -> Bool in
-                        state.latest = p
-                        defer { state.scheduled = true }
-                        return !state.scheduled
-                    }
-                    guard schedule else { return }
-                    Task { @MainActor in
-                        let latest = pending.withLock { state -> SyncProgress? in
-                            defer { state = (nil, false) }
-                            return state.latest
-                        }
-                        if let latest { self.syncProgressed(latest) }
-                    }
+            let end = await sync.run(Work.Sink(step: { p in
+                let schedule = pending.withLock { state -> Bool in
+                    state.latest = p
+                    defer { state.scheduled = true }
+                    return !state.scheduled
                 }
-                syncFinished(.success(summary))
-            } catch {
-                syncFinished(.failure(error))
-            }
+                guard schedule else { return }
+                Task { @MainActor in
+                    let latest = pending.withLock { state -> SyncProgress? in
+                        defer { state = (nil, false) }
+                        return state.latest
+                    }
+                    if let latest { await self.complete(self.syncProgressed(latest)) }
+                }
+            }, land: { _ in }))
+            await complete(land(Work.Result(sync, end)))
         }
     }
+}
+
+extension Work {
+    /// Runs the work to its end as the front does (not at all when it was withdrawn):
+    /// what comes back to the model.
+    func ran() async -> Work.Result {
+        Work.Result(self, await run(Work.Sink(step: { _ in }, land: { _ in })))
+    }
+}
+
+extension Array where Element == Work {
+    /// The work of `kind` among these.
+    func of(_ kind: Work.Kind) -> Work? { first { $0.kind == kind } }
 }
 
 extension ChangesModel {

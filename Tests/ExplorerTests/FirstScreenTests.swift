@@ -30,7 +30,7 @@ struct FirstScreenTests {
     @Test func theFirstRowsAreTheWholeListsFirstRowsInEveryOrder() async throws {
         let store = try store()
         let whole = model(store, firstScreenFrom: .max)
-        whole.start()
+        await whole.complete(whole.start())
         #expect(whole.list.loadingTotal == nil && whole.list.allRows.count == 1_200)
         let quick = model(store, firstScreenFrom: 100)
         for key in [OrganizationListModel.SortKey.name, .seats, .change] {
@@ -43,7 +43,7 @@ struct FirstScreenTests {
                         m.list.nfrOnly = filter == 2
                         m.list.tier = filter == 3 ? .enterprise : nil
                     }
-                    quick.reload()
+                    let works = quick.reload()
                     #expect(quick.list.loadingTotal == 1_200, "the first screenful, with the rest to come")
                     let first = quick.list.visible.map(\.id)
                     let expected = whole.list.visible.map(\.id).prefix(first.count)
@@ -52,8 +52,8 @@ struct FirstScreenTests {
                     // The rows themselves are the same as the whole load's.
                     #expect(quick.list.visible.first == whole.list.visible.first)
                     // The rest lands: the same list as a whole load.
-                    let load = try #require(quick.takeLoad())
-                    quick.loaded(load.read())
+                    let load = try #require(works.of(.load))
+                    #expect(quick.land(await load.ran()).isEmpty)
                     #expect(quick.list.loadingTotal == nil && quick.list.visible.map(\.id) == whole.list.visible.map(\.id))
                     #expect(quick.list.totals == whole.list.totals && !quick.isLoading)
                 }
@@ -66,27 +66,27 @@ struct FirstScreenTests {
     @Test func keysPressedWhileLoadingApplyWhenItLands() async throws {
         let store = try store()
         let m = model(store, firstScreenFrom: 100)
-        m.start()
-        let load = try #require(m.takeLoad())
+        let load = try #require(m.start().of(.load))
         #expect(m.isLoading && m.list.visible.count == ExplorerModel.firstScreenRows)
         m.list.trialOnly = true
         m.list.sort(by: .seats)
-        m.loaded(load.read())
+        _ = m.land(await load.ran())
         #expect(!m.isLoading && m.list.visible.allSatisfy(\.isTrial))
         #expect(m.list.visible.count == m.list.allRows.filter(\.isTrial).count && m.list.allRows.count == 1_200)
         let seats = m.list.visible.map(\.consumedLicenses)
         #expect(seats == seats.sorted(by: >), "sorted by seats after it landed")
         // Another period while a load runs: the old load's rows never show.
         m.list.trialOnly = false
-        let stale = m.stepPeriod(by: -1)
-        #expect(stale == nil)
-        let older = try #require(m.takeLoad())
-        _ = m.stepPeriod(by: -1)
-        let newest = try #require(m.takeLoad())
-        m.loaded(older.read())
+        let older = m.stepPeriod(by: -1)
+        #expect(older.map(\.kind) == [.load], "a cached period: its rest loads, nothing is fetched")
+        // The older load is read while it is still wanted; it comes back after the next step.
+        let olderRead = await older[0].ran()
+        #expect(olderRead.landing != nil)
+        let newest = try #require(m.stepPeriod(by: -1).of(.load))
+        #expect(m.land(olderRead).isEmpty)
         let rowsOfTheNewest = try #require(store.rowCount(.daily(Day("2026-11-26")!)))
         #expect(m.list.loadingTotal == rowsOfTheNewest, "a load of a period no longer shown is dropped")
-        m.loaded(newest.read())
+        _ = m.land(await newest.ran())
         #expect(m.list.loadingTotal == nil && m.period == .day(Day("2026-11-26")!) && !m.isLoading)
     }
 
@@ -102,11 +102,10 @@ struct FirstScreenTests {
                       { (l: OrganizationListModel) in l.search = ""; l.setSort(.trialEnd, ascending: true) }] {
             setUp(whole.list)
             setUp(m.list)
-            whole.reload()
-            m.reload()
+            #expect(whole.reload().isEmpty)
+            let load = try #require(m.reload().of(.load))
             #expect(m.list.loadingTotal == 1_200 && m.list.allRows.isEmpty && m.isLoading)
-            let load = try #require(m.takeLoad())
-            m.loaded(load.read())
+            _ = m.land(await load.ran())
             #expect(m.list.loadingTotal == nil && !m.isLoading && m.list.allRows.count == 1_200)
             #expect(!m.list.visible.isEmpty && m.list.visible.map(\.id) == whole.list.visible.map(\.id))
         }
@@ -119,18 +118,16 @@ struct FirstScreenTests {
     @Test func aLoadTheScreenLeftIsNotRead() async throws {
         let store = try store()
         let m = model(store, firstScreenFrom: 100)
-        m.start()
-        let left = try #require(m.takeLoad())
-        _ = m.stepPeriod(by: -1)
-        let wanted = try #require(m.takeLoad())
-        let skipped = left.read()
-        #expect(skipped.rows == nil && skipped.error == nil)
-        m.loaded(skipped)
-        #expect(m.status == nil && m.list.loadingTotal != nil, "no error, still loading the period on screen")
+        let left = try #require(m.start().of(.load))
+        let wanted = try #require(m.stepPeriod(by: -1).of(.load))
+        #expect(left.isWithdrawn && !wanted.isWithdrawn)
+        let skipped = await left.ran()
+        #expect(skipped.landing == nil, "not run")
+        #expect(m.land(skipped).isEmpty)
+        #expect(m.status == nil && m.list.loadingTotal != nil && m.isLoading, "no error, still loading the period on screen")
         let rows = try #require(store.rowCount(.daily(Day("2026-11-27")!)))
-        let landed = wanted.read()
-        #expect(landed.rows?.count == rows && rows > 1_000)
-        m.loaded(landed)
+        #expect(rows > 1_000)
+        _ = m.land(await wanted.ran())
         #expect(m.list.loadingTotal == nil && m.list.allRows.count == rows && !m.isLoading && m.period == .day(Day("2026-11-27")!))
     }
 }

@@ -32,7 +32,7 @@ struct TrustModelTests {
         let engine = SyncEngine(client: fixture.client(timeout: 60), store: store, now: { Self.now })
         let m = ExplorerModel(store: store, source: ReportSource(client: fixture.client(), store: store, now: { Self.now }),
                               engine: engine, keyInfo: info, origin: .demo, now: { Self.now })
-        m.start()
+        await m.complete(m.start())
         #expect(!m.periodCached)
         let sync = try #require(m.startSync())
         try await waitUntil(seconds: 60, "the newest report on screen") { m.periodCached }
@@ -79,7 +79,7 @@ struct TrustModelTests {
         let store = try UsageStore.open(path: dir.file("history.sqlite3"))
         let m = ExplorerModel(store: store, source: ReportSource(client: fixture.client(), store: store, now: { Self.now }),
                               engine: nil, keyInfo: info, origin: .demo, now: { Self.now })
-        m.start()
+        await m.complete(m.start())
         await m.complete(m.show(.month(Month("2026-10")!)))
         var oldest = m.period
         for _ in 0..<20 {
@@ -117,7 +117,7 @@ struct TrustModelTests {
         let store = try UsageStore.open(path: dir.file("tls.sqlite3"))
         let engine = SyncEngine(client: fixture.client(), store: store, now: { Self.now })
         let m = ExplorerModel(store: store, source: nil, engine: engine, keyInfo: info, origin: .api(host: "127.0.0.1"), now: { Self.now })
-        m.start()
+        await m.complete(m.start())
         await m.startSync()?.value
         let status = try #require(m.status)
         #expect(status.isError && status.text.hasPrefix("the TLS certificate of 127.0.0.1 is not trusted"), "\(status)")

@@ -32,7 +32,7 @@ struct TrustRoundTwoScreenTests {
                                                                                           .enterprise: try UnitPrice.parse("5.99")])) : BillingModel()
         let model = ExplorerModel(store: store, source: client.map { ReportSource(client: $0, store: store, now: { Self.now }) },
                                   engine: engine, keyInfo: info(), origin: .demo, billing: billing, now: { Self.now })
-        model.start()
+        #expect(model.start().isEmpty, "a report this small is read whole: nothing behind")
         return App(model: model, theme: Theme(colors: false)) { _, _ in "/tmp/x.csv" }
     }
 
