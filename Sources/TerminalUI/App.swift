@@ -1,7 +1,5 @@
-import ConnectWise
 import Explorer
 import Foundation
-import Sync
 import ProviderAPI
 
 /// What `x` writes: a table, and for a bill the bill itself (its workbook).

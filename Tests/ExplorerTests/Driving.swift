@@ -4,9 +4,10 @@ import ProviderAPI
 import Sync
 import UsageStore
 
-/// The model's work run as the front runs it: each to its end, what it returns handed
-/// back to the model, and the work that asks for next run too; a sync run behind with
-/// its steps and its end handed to the main actor.
+/// The model's work run to its end, what it returns handed back to the model, and the
+/// work that asks for next run too: the model's side of what `Driver` does for the app
+/// (the sync, which needs the screen beside it, is driven by `Runtime` in
+/// TerminalUITests' SyncRuntimeTests).
 extension ExplorerModel {
     /// Runs `works` (what a model call returned) one after another, each to its end,
     /// lands what they return, and runs the work the landings ask for, until none is left.
@@ -18,32 +19,6 @@ extension ExplorerModel {
             let end = await work.run(Work.Sink(step: { _ in }, land: { landing in results.withLock { $0.append(landing) } }))
             for landing in results.withLock({ $0 }) { works += land(Work.Result(work, landing, isEnd: false)) }
             works += land(Work.Result(work, end))
-        }
-    }
-
-    /// Starts a sync behind; cancelling the task cancels the sync. Nil when offline.
-    /// Its steps reach the model as the front's inbox hands them over: at most one
-    /// waits, the newest; the work they ask for (a report that arrived) is run too.
-    func startSync() -> Task<Void, Never>? {
-        guard let sync = beginSync().first else { return nil }
-        let pending = Locked<(latest: SyncProgress?, scheduled: Bool)>((nil, false))
-        return Task { @MainActor in
-            let end = await sync.run(Work.Sink(step: { p in
-                let schedule = pending.withLock { state -> Bool in
-                    state.latest = p
-                    defer { state.scheduled = true }
-                    return !state.scheduled
-                }
-                guard schedule else { return }
-                Task { @MainActor in
-                    let latest = pending.withLock { state -> SyncProgress? in
-                        defer { state = (nil, false) }
-                        return state.latest
-                    }
-                    if let latest { await self.complete(self.syncProgressed(latest)) }
-                }
-            }, land: { _ in }))
-            await complete(land(Work.Result(sync, end)))
         }
     }
 }

@@ -20,30 +20,6 @@ struct TrustModelTests {
                 consumedLicenses: 1, change: nil, trialEndsAt: nil, trialDaysLeft: nil, searchKey: TextSearch.fold(name))
     }
 
-    /// Item 6: on a first start with an empty cache, the list shows the newest report as
-    /// soon as the sync has written it, long before the sync ends. The simulator holds
-    /// the sync's next request (the newest monthly report) until the list has shown
-    /// the newest day, so the sync cannot end first however the machine is loaded.
-    @Test func theListShowsTheNewestReportBeforeTheSyncEnds() async throws {
-        let fixture = try SimulatorFixture(organizations: 200, today: Self.today)
-        fixture.simulator.hold { $0.hasPrefix(Endpoints.monthlyUsage) }
-        defer { fixture.simulator.release() }
-        let store = try UsageStore.open(path: dir.file("first.sqlite3"))
-        let engine = SyncEngine(client: fixture.client(timeout: 60), store: store, now: { Self.now })
-        let m = ExplorerModel(store: store, source: ReportSource(client: fixture.client(), store: store, now: { Self.now }),
-                              engine: engine, keyInfo: info, origin: .demo, now: { Self.now })
-        await m.complete(m.start())
-        #expect(!m.periodCached)
-        let sync = try #require(m.startSync())
-        try await waitUntil(seconds: 60, "the newest report on screen") { m.periodCached }
-        #expect(m.sync.isSyncing, "the report is shown while the sync still runs")
-        #expect(m.list.allRows.count == 200 && m.period == .day(Day("2026-11-28")!))
-        fixture.simulator.release()
-        await sync.value
-        #expect(!m.sync.isSyncing)
-        #expect(m.periodCached && m.list.allRows.count == 200)
-    }
-
     /// Item 8: letters without a decomposition fold like accented ones, for search and
     /// for the name sort.
     @Test func searchAndSortFoldLettersWithoutDecomposition() {
@@ -105,23 +81,5 @@ struct TrustModelTests {
         m.setStatus("old", error: true)
         m.setStatus("new", error: false)
         #expect(m.status == ExplorerModel.Status(text: "new", isError: false))
-    }
-
-    /// Issue 16: the status line says what the command line says of an untrusted
-    /// certificate, after one connection, with no retry.
-    @Test func theStatusLineNamesAnUntrustedCertificate() async throws {
-        let certs = try await TestCertificates()
-        let pair = try await certs.server("private-ca")
-        let fixture = try SimulatorFixture(organizations: 20, today: Self.today,
-                                           tls: try TLSIdentity(certificateFile: pair.certificate, keyFile: pair.key))
-        let store = try UsageStore.open(path: dir.file("tls.sqlite3"))
-        let engine = SyncEngine(client: fixture.client(), store: store, now: { Self.now })
-        let m = ExplorerModel(store: store, source: nil, engine: engine, keyInfo: info, origin: .api(host: "127.0.0.1"), now: { Self.now })
-        await m.complete(m.start())
-        await m.startSync()?.value
-        let status = try #require(m.status)
-        #expect(status.isError && status.text.hasPrefix("the TLS certificate of 127.0.0.1 is not trusted"), "\(status)")
-        #expect(status.text.contains("update-ca-certificates"))
-        #expect(fixture.simulator.connectionCounts.accepted == 1)
     }
 }
