@@ -119,7 +119,7 @@ public final class ExplorerModel {
     /// Reads the period (and the one before, for the change column) from the cache. A
     /// big report shows its first screenful at once and returns the load of the rest;
     /// and the count of unseen changes, when the title bar needs one.
-    public func reload() -> [Work] {
+    func reload() -> [Work] {
         let today = Day(containing: now())
         readHistoryStart()
         // A load of another period (or of this one, older) lands nowhere.
@@ -223,7 +223,7 @@ public final class ExplorerModel {
     }
 
     /// The end of a sync: its outcome on the status line, and the cache read again.
-    public func syncFinished(_ result: Result<SyncSummary, any Error>) -> [Work] {
+    func syncFinished(_ result: Result<SyncSummary, any Error>) -> [Work] {
         sync.finish(result)
         unseenCount = nil
         // Until the user picks a period, show the newest day the sync brought.

@@ -73,7 +73,7 @@ public struct Work: Sendable {
     }
 
     /// Whether a newer work has replaced this one (its result would land nowhere).
-    public var isWithdrawn: Bool { !ticket.isLive }
+    var isWithdrawn: Bool { !ticket.isLive }
 }
 
 /// The one token of a piece of work: live until a newer work of its kind, or the view

@@ -53,13 +53,16 @@ public final class ProviderSimulator: @unchecked Sendable {
 
     public let configuration: Configuration
     public let data: DataSet
-    private let state = NSLock()
-    private var verifier: TokenVerifier
-    private var scripted: [Fault] = []
-    private var rng: SplitMix64
-    private var counts: [String: Int] = [:]
-    private var log: [String] = []
-    private var server: HTTPServer?
+    /// What requests change, shared by the server's connection threads.
+    private struct State {
+        var verifier: TokenVerifier
+        var scripted: [Fault] = []
+        var rng: SplitMix64
+        var counts: [String: Int] = [:]
+        var log: [String] = []
+        var server: HTTPServer?
+    }
+    private let state: Locked<State>
     private let gate = Gate()
     private let encoder: JSONEncoder = {
         let e = JSONEncoder()
@@ -71,23 +74,23 @@ public final class ProviderSimulator: @unchecked Sendable {
         self.configuration = configuration
         data = DataSet(organizationCount: configuration.organizationCount, seed: configuration.seed, today: configuration.today,
                        hostileNames: configuration.hostileNames)
-        verifier = TokenVerifier(providerId: configuration.providerId, keys: [:])
-        rng = SplitMix64(seed: configuration.seed ^ 0xFA17)
+        state = Locked(State(verifier: TokenVerifier(providerId: configuration.providerId, keys: [:]),
+                             rng: SplitMix64(seed: configuration.seed ^ 0xFA17)))
     }
 
     /// Accepts tokens signed by `key` under `keyId`.
     public func register(keyId: String, key: PublicKey) {
-        state.withLock { verifier.keys[keyId] = key }
+        state.withLock { $0.verifier.keys[keyId] = key }
     }
 
     /// Revokes a key: its tokens are answered 401 "key revoked" from now on.
     public func revoke(keyId: String) {
-        _ = state.withLock { verifier.revokedKeyIds.insert(keyId) }
+        _ = state.withLock { $0.verifier.revokedKeyIds.insert(keyId) }
     }
 
     /// Faults served, in order, to the next requests (before any random fault).
     public func script(_ faults: [Fault]) {
-        state.withLock { scripted.append(contentsOf: faults) }
+        state.withLock { $0.scripted.append(contentsOf: faults) }
     }
 
     /// Requests whose `path?query` `matches` wait, on the server's connection thread,
@@ -96,11 +99,11 @@ public final class ProviderSimulator: @unchecked Sendable {
     public func release() { gate.open() }
 
     /// Requests answered so far by path (retries included), and their total.
-    public func requestCounts() -> [String: Int] { state.withLock { counts } }
-    public var requestCount: Int { state.withLock { counts.values.reduce(0, +) } }
-    public func resetCounts() { state.withLock { counts = [:]; log = [] } }
+    public func requestCounts() -> [String: Int] { state.withLock { $0.counts } }
+    public var requestCount: Int { state.withLock { $0.counts.values.reduce(0, +) } }
+    public func resetCounts() { state.withLock { $0.counts = [:]; $0.log = [] } }
     /// Every request as `path?query` (sorted), oldest first.
-    public func requestLog() -> [String] { state.withLock { log } }
+    public func requestLog() -> [String] { state.withLock { $0.log } }
 
     /// Starts serving on 127.0.0.1:`port` (0 picks a free port), over https when given
     /// a certificate; returns the base URL.
@@ -108,18 +111,18 @@ public final class ProviderSimulator: @unchecked Sendable {
     public func start(port: UInt16 = 0, tls: TLSIdentity? = nil) throws -> URL {
         let server = try HTTPServer(port: port, tls: tls) { [self] request in handle(request) }
         server.start()
-        state.withLock { self.server = server }
+        state.withLock { $0.server = server }
         return URL(string: "\(tls == nil ? "http" : "https")://127.0.0.1:\(server.port)")!
     }
 
     /// TCP connections accepted, and TLS handshakes that failed.
-    public var connectionCounts: (accepted: Int, failedHandshakes: Int) { state.withLock { server }?.connectionCounts ?? (0, 0) }
+    public var connectionCounts: (accepted: Int, failedHandshakes: Int) { state.withLock { $0.server }?.connectionCounts ?? (0, 0) }
 
     public func stop() {
-        state.withLock { server }?.stop()
+        state.withLock { $0.server }?.stop()
     }
 
-    public var port: UInt16? { state.withLock { server?.port } }
+    public var port: UInt16? { state.withLock { $0.server?.port } }
 
     // MARK: - Handling
 
@@ -132,18 +135,19 @@ public final class ProviderSimulator: @unchecked Sendable {
 
     func handle(_ request: HTTPRequest) -> HTTPReply {
         let line = request.path + "?" + request.query.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
-        let (fault, verifier) = state.withLock { () -> (Fault?, TokenVerifier) in
-            counts[request.path, default: 0] += 1
-            if log.count < 200_000 {
-                log.append(line)
+        let configuration = self.configuration
+        let (fault, verifier) = state.withLock { state -> (Fault?, TokenVerifier) in
+            state.counts[request.path, default: 0] += 1
+            if state.log.count < 200_000 {
+                state.log.append(line)
             }
-            if !scripted.isEmpty { return (scripted.removeFirst(), self.verifier) }
-            if configuration.faultRate > 0, SplitMix64.unit(rng.next()) < configuration.faultRate {
+            if !state.scripted.isEmpty { return (state.scripted.removeFirst(), state.verifier) }
+            if configuration.faultRate > 0, SplitMix64.unit(state.rng.next()) < configuration.faultRate {
                 let kinds: [Fault] = [.status(429, retryAfter: configuration.retryAfter), .status(500, retryAfter: nil),
                                       .status(503, retryAfter: nil), .stall]
-                return (kinds[Int(rng.next() % UInt64(kinds.count))], self.verifier)
+                return (kinds[Int(state.rng.next() % UInt64(kinds.count))], state.verifier)
             }
-            return (nil, self.verifier)
+            return (nil, state.verifier)
         }
         gate.pass(line)
         if configuration.latency > 0 { Thread.sleep(forTimeInterval: configuration.latency) }

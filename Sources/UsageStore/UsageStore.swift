@@ -8,10 +8,8 @@ public final class UsageStore: @unchecked Sendable {
     // Two connections to the file (WAL mode): the sync writes through `writer`, each
     // report in one transaction; the screens read through `reader`, which never waits
     // for a write to end. Each is used under its own lock.
-    let writer: Database
-    let reader: Database
-    let writeLock = NSLock()
-    let readLock = NSLock()
+    private let writer: Locked<Database>
+    private let reader: Locked<Database>
     public let path: String
     /// Said once when a damaged or foreign cache was moved aside on open.
     public private(set) var notice: String?
@@ -22,8 +20,8 @@ public final class UsageStore: @unchecked Sendable {
     static let schemaVersion = 3
 
     init(db: Database, path: String, notice: String?) throws {
-        self.writer = db
-        self.reader = try Database(path: path)
+        self.writer = Locked(db)
+        self.reader = Locked(try Database(path: path))
         self.path = path
         self.notice = notice
     }
@@ -189,26 +187,20 @@ public final class UsageStore: @unchecked Sendable {
 
     /// Runs `body` alone on the writing connection; SQLite failures come out as `StoreError`.
     func writing<T>(_ body: (Database) throws -> T) throws -> T {
-        writeLock.lock()
-        defer { writeLock.unlock() }
-        do { return try body(writer) } catch let f as Database.Failure {
+        do { return try writer.withLock { try body($0) } } catch let f as Database.Failure {
             throw StoreError.unusable(path: path, reason: f.message)
         }
     }
 
     /// Runs `body` on the reading connection, which a write in progress does not block.
     func reading<T>(_ body: (Database) throws -> T) throws -> T {
-        readLock.lock()
-        defer { readLock.unlock() }
-        do { return try body(reader) } catch let f as Database.Failure {
+        do { return try reader.withLock { try body($0) } } catch let f as Database.Failure {
             throw StoreError.unusable(path: path, reason: f.message)
         }
     }
 
     func reading<T>(_ body: (Database) -> T) -> T {
-        readLock.lock()
-        defer { readLock.unlock() }
-        return body(reader)
+        reader.withLock { body($0) }
     }
 
     /// The schema version of the file (`PRAGMA user_version`).

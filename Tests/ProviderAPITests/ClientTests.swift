@@ -218,9 +218,8 @@ struct ClientTests {
     }
 }
 
-final class OutcomeLog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var items: [RequestOutcome] = []
-    func add(_ o: RequestOutcome) { lock.withLock { items.append(o) } }
-    var all: [RequestOutcome] { lock.withLock { items } }
+final class OutcomeLog: Sendable {
+    private let items = Locked<[RequestOutcome]>([])
+    func add(_ o: RequestOutcome) { items.withLock { $0.append(o) } }
+    var all: [RequestOutcome] { items.withLock { $0 } }
 }

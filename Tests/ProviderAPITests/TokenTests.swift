@@ -136,10 +136,9 @@ struct TokenTests {
     }
 }
 
-final class TestClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var current: Date
-    init(_ start: Date) { current = start }
-    var now: Date { lock.withLock { current } }
-    func advance(_ seconds: Double) { lock.withLock { current += seconds } }
+final class TestClock: Sendable {
+    private let current: Locked<Date>
+    init(_ start: Date) { current = Locked(start) }
+    var now: Date { current.withLock { $0 } }
+    func advance(_ seconds: Double) { current.withLock { $0 += seconds } }
 }

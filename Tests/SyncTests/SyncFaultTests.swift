@@ -79,12 +79,11 @@ struct SyncFaultTests {
 }
 
 /// Arms the simulator's scripted faults once the sync has made `after` requests.
-final class FaultGate: @unchecked Sendable {
+final class FaultGate: Sendable {
     let fixture: SimulatorFixture
     let after: Int
     let faults: [ProviderSimulator.Fault]
-    private let lock = NSLock()
-    private var armed = false
+    private let armed = Locked(false)
 
     init(fixture: SimulatorFixture, after: Int, faults: [ProviderSimulator.Fault]) {
         self.fixture = fixture
@@ -98,7 +97,7 @@ final class FaultGate: @unchecked Sendable {
     }
 
     private func arm() {
-        let go = lock.withLock { () -> Bool in
+        let go = armed.withLock { armed -> Bool in
             if armed { return false }
             armed = true
             return true

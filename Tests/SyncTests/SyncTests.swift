@@ -118,12 +118,10 @@ struct SyncTests {
     }
 
     /// Cancels a task when asked, whether the ask comes before or after it is known.
-    final class Canceller: @unchecked Sendable {
-        private let lock = NSLock()
-        private var task: Task<SyncSummary, Error>?
-        private var asked = false
-        func set(_ t: Task<SyncSummary, Error>) { if lock.withLock({ task = t; return asked }) { t.cancel() } }
-        func cancel() { lock.withLock { asked = true; return task }?.cancel() }
+    final class Canceller: Sendable {
+        private let state = Locked<(task: Task<SyncSummary, Error>?, asked: Bool)>((nil, false))
+        func set(_ t: Task<SyncSummary, Error>) { if state.withLock({ $0.task = t; return $0.asked }) { t.cancel() } }
+        func cancel() { state.withLock { $0.asked = true; return $0.task }?.cancel() }
     }
 
     @Test func aRevokedKeyStopsTheSyncAndKeepsTheCache() async throws {
@@ -192,9 +190,8 @@ struct SyncTests {
     }
 }
 
-final class ProgressLog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var items: [SyncProgress] = []
-    func add(_ p: SyncProgress) { lock.withLock { items.append(p) } }
-    var all: [SyncProgress] { lock.withLock { items } }
+final class ProgressLog: Sendable {
+    private let items = Locked<[SyncProgress]>([])
+    func add(_ p: SyncProgress) { items.withLock { $0.append(p) } }
+    var all: [SyncProgress] { items.withLock { $0 } }
 }

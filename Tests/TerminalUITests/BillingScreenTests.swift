@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Testing
 import TestSupport
 @testable import TerminalUI
@@ -27,7 +26,7 @@ struct BillingScreenTests {
         let model = ExplorerModel(store: store, source: nil, engine: nil, keyInfo: info, origin: .cacheOnly,
                                   billing: BillingModel(prices: prices), now: { Day("2026-11-29")!.start.addingTimeInterval(36_000) })
         #expect(model.start().isEmpty, "a report this small is read whole: nothing behind")
-        let written = Mutex<[String]>([])
+        let written = Locked<[String]>([])
         let a = App(model: model, theme: Theme(colors: false)) { table, name in written.withLock { $0.append(name) }; return "/tmp/x/\(name).csv" }
         _ = a.frame(width: 120, height: 40)
         await a.press(.char("b"))
@@ -124,7 +123,7 @@ struct BillingScreenTests {
         let model = ExplorerModel(store: store, source: nil, engine: nil, keyInfo: info, origin: .demo,
                                   billing: BillingModel(prices: .demo, customers: customers), now: { Day("2026-11-29")!.start.addingTimeInterval(36_000) })
         #expect(model.start().isEmpty, "a report this small is read whole: nothing behind")
-        let written = Mutex<[(Export, String)]>([])
+        let written = Locked<[(Export, String)]>([])
         let a = App(model: model, theme: Theme(colors: false)) { export, name in written.withLock { $0.append((export, name)) }; return "/tmp/x/\(name).csv" }
         _ = a.frame(width: 120, height: 40)
         await a.press(.char("b"))

@@ -1,6 +1,6 @@
 import Explorer
 import Foundation
-import Synchronization
+import ProviderAPI
 @testable import TerminalUI
 
 @MainActor
@@ -32,7 +32,7 @@ extension App {
 
 /// What an effect sends, kept for a test to look at before it is applied.
 final class Sent: Sendable {
-    private let actions = Mutex<[Action]>([])
+    private let actions = Locked<[Action]>([])
     func append(_ action: Action) { actions.withLock { $0.append(action) } }
     var all: [Action] { actions.withLock { $0 } }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Testing
 import TestSupport
 @testable import TerminalUI
@@ -29,7 +28,7 @@ struct PaneTests {
     /// is, or why not.
     @Test func theExportIsWrittenBehindTheScreen() async throws {
         let base = try app()
-        let writes = Mutex<[(name: String, onMain: Bool)]>([])
+        let writes = Locked<[(name: String, onMain: Bool)]>([])
         let a = App(model: base.model, theme: Theme(colors: false)) { export, name in
             writes.withLock { $0.append((name, Thread.isMainThread)) }
             if name.contains("2026-11-27") { throw CocoaError(.fileWriteOutOfSpace) }

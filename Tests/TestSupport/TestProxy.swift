@@ -1,4 +1,5 @@
 import Foundation
+import ProviderAPI
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,8 +10,7 @@ import Glibc
 public final class TestProxy: @unchecked Sendable {
     public let port: UInt16
     private let listener: Int32
-    private let lock = NSLock()
-    private var lines: [String] = []
+    private let seen = Locked<[String]>([])
 
     public init() throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -38,7 +38,7 @@ public final class TestProxy: @unchecked Sendable {
 
     public var url: String { "http://127.0.0.1:\(port)" }
     /// The request lines seen: `CONNECT 127.0.0.1:8443 HTTP/1.1`, `GET http://… HTTP/1.1`.
-    public var requests: [String] { lock.lock(); defer { lock.unlock() }; return lines }
+    public var requests: [String] { seen.withLock { $0 } }
 
     private func serve(_ client: Int32) {
         var head = [UInt8]()
@@ -50,7 +50,7 @@ public final class TestProxy: @unchecked Sendable {
         let text = String(decoding: head, as: UTF8.self)
         // Split on the string: "\r\n" is one Character in Swift.
         let first = text.components(separatedBy: "\r\n")[0]
-        lock.lock(); lines.append(first); lock.unlock()
+        seen.withLock { $0.append(first) }
         let parts = first.split(separator: " ")
         guard parts.count == 3 else { close(client); return }
         var forward = Data()
