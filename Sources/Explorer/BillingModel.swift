@@ -28,7 +28,7 @@ public final class BillingModel: LineList {
     @ObservationIgnored public let prices: PriceList
     @ObservationIgnored public let customers: [String: Customer]
 
-    public init(prices: PriceList = PriceList(), customers: [String: Customer] = [:]) {
+    public init(prices: PriceList, customers: [String: Customer] = [:]) {
         self.prices = prices
         self.customers = customers
     }
@@ -198,7 +198,7 @@ public final class BillingModel: LineList {
     @ObservationIgnored private var closedOn: String?
 
     /// The view closed: the lines go; the month and the selected organization stay.
-    func close() {
+    public func close() {
         closedOn = selectedKey
         bill = nil; lines = BillLines(); customerLines = []; problem = nil
     }

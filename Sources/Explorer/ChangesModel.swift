@@ -3,11 +3,23 @@ import Observation
 import ProviderAPI
 import UsageStore
 
+extension ExplorerModel.Screen {
+    public static let changes = ExplorerModel.Screen("changes")
+}
+
+extension Work.Kind {
+    /// The changes' read, behind the screen.
+    public static let changes = Work.Kind("changes", replaces: true, spins: true)
+}
+
 /// The changes view (`c`): what moved between the period on screen and the one the
 /// user last saw (or the period before), grouped by kind; and the title bar's count of
 /// changes since the user last looked, until the view is opened.
 @MainActor @Observable
-public final class ChangesModel: LineList {
+public final class ChangesModel: LineList, ViewModel {
+    public nonisolated static var screen: ExplorerModel.Screen { .changes }
+    public nonisolated static var reads: [Work.Kind] { [.changes] }
+
     public private(set) var from: Period?
     public private(set) var to: Period?
     public private(set) var changes: [Change] = []
@@ -81,7 +93,7 @@ public final class ChangesModel: LineList {
     @ObservationIgnored private var closedOn: Change?
 
     /// The view closed: the changes go; the selected one is remembered.
-    func close() {
+    public func close() {
         closedOn = selectedChange
         changes = []
         isReading = false
@@ -97,6 +109,9 @@ public final class ChangesModel: LineList {
 }
 
 extension ExplorerModel {
+    /// The changes view's model (its count of unseen changes is the title bar's).
+    public var changes: ChangesModel { view(ChangesModel.self) }
+
     /// What the period on screen is compared with: the period the user last saw (from
     /// the remembered view state) when it is earlier, else the period before.
     var changesBaseline: Period {

@@ -2,9 +2,27 @@ import Foundation
 import ProviderAPI
 import Sync
 
+extension ExplorerModel.Screen {
+    public static let billing = ExplorerModel.Screen("billing")
+}
+
+extension Work.Kind {
+    /// A bill's read (then the month before's), behind the screen.
+    public static let bill = Work.Kind("bill", replaces: true, spins: true)
+}
+
+extension BillingModel: ViewModel {
+    public nonisolated static var screen: ExplorerModel.Screen { .billing }
+    public nonisolated static var reads: [Work.Kind] { [.bill] }
+    public convenience init() { self.init(prices: PriceList()) }
+}
+
 /// The billing view's calls: the month's bill read behind the screen, its monthly
 /// report fetched when it is not cached, months stepped, a line opened.
 extension ExplorerModel {
+    /// The billing view's model.
+    public var billing: BillingModel { view(BillingModel.self) }
+
     /// `b`: the bill of the month on screen in monthly mode, else of the newest month
     /// with a cached monthly report (else the newest the schedule allows).
     public func openBilling() -> [Work] {

@@ -2,9 +2,29 @@ import ConnectWise
 import Foundation
 import ProviderAPI
 
+extension ExplorerModel.Screen {
+    public static let psa = ExplorerModel.Screen("psa")
+}
+
+extension Work.Kind {
+    /// The PSA view's plan: the bill on the read thread, then ConnectWise.
+    public static let psaPlan = Work.Kind("psa plan", replaces: true)
+    /// An apply's writes, one apply at a time.
+    public static let psaApply = Work.Kind("psa apply", exclusive: true)
+}
+
+extension PSAModel: ViewModel {
+    public nonisolated static var screen: ExplorerModel.Screen { .psa }
+    public nonisolated static var reads: [Work.Kind] { [.psaPlan] }
+    public convenience init() { self.init(connection: nil) }
+}
+
 /// The PSA view's calls: each returns the work it needs (a read of the plan, an apply),
 /// or says on the status line why there is none.
 extension ExplorerModel {
+    /// The PSA view's model: NordPass against ConnectWise.
+    public var psa: PSAModel { view(PSAModel.self) }
+
     /// `p`: the PSA view of the month on screen in monthly mode, else of the month last
     /// shown there, else of the newest cached monthly report; nil (and the status line
     /// says how to set it up) without ConnectWise.

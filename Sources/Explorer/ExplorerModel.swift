@@ -10,7 +10,6 @@ import UsageStore
 /// and calls their methods.
 @MainActor @Observable
 public final class ExplorerModel {
-    public enum Screen: Sendable, Equatable { case list, detail, tierMatrix, billing, changes, psa, help }
 
     /// A line for the status bar; errors are worded so a user can act on them.
     public struct Status: Sendable, Equatable {
@@ -23,10 +22,9 @@ public final class ExplorerModel {
     public let tiers = LicenseTierModel()
     public let key: KeyStatusModel
     public let sync: SyncModel
-    public let billing: BillingModel
-    public let changes = ChangesModel()
-    /// The PSA view: NordPass against ConnectWise.
-    public let psa: PSAModel
+    /// The models of the views over the list (the bill, the changes, the PSA view), by
+    /// their screen: each view reaches its own through `view(_:)`.
+    @ObservationIgnored private var views: [Screen: any ViewModel] = [:]
     /// Whether the changes view has been opened in this run (the badge goes then).
     @ObservationIgnored var seenChangesView = false
     /// The title bar's count of unseen changes and what it was counted from.
@@ -34,12 +32,14 @@ public final class ExplorerModel {
 
     public private(set) var period: Period
     public internal(set) var screens: [Screen] = [.list] {
-        // A closed bill or changes view lets its lines go (50,000 of them, at most).
-        // (and a read it still waits for lands nowhere).
+        // A view that leaves the stack lets its lines go (50,000 of them, at most), and
+        // a read it still waits for lands nowhere.
         didSet {
-            if oldValue.contains(.billing), !screens.contains(.billing) { billing.close(); tickets.withdraw(.bill) }
-            if oldValue.contains(.changes), !screens.contains(.changes) { changes.close(); tickets.withdraw(.changes) }
-            if oldValue.contains(.psa), !screens.contains(.psa) { psa.close(); tickets.withdraw(.psaPlan) }
+            for screen in Set(oldValue).subtracting(screens) {
+                guard let view = views[screen] else { continue }
+                view.close()
+                for kind in type(of: view).reads { tickets.withdraw(kind) }
+            }
         }
     }
     public internal(set) var status: Status?
@@ -88,12 +88,10 @@ public final class ExplorerModel {
     @ObservationIgnored public let now: @Sendable () -> Date
 
     public init(store: UsageStore, source: ReportSource?, engine: SyncEngine?, keyInfo: KeyInfo, origin: DataOrigin,
-                billing: BillingModel = BillingModel(), psa: PSAModel = PSAModel(), firstScreenFrom: Int = 5_000,
-                now: @escaping @Sendable () -> Date = { Date() }) {
+                views: [any ViewModel] = [], firstScreenFrom: Int = 5_000, now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.firstScreenFrom = firstScreenFrom
-        self.billing = billing
-        self.psa = psa
+        for view in views { self.views[type(of: view).screen] = view }
         self.source = source
         self.now = now
         key = KeyStatusModel(info: keyInfo, origin: origin)
@@ -108,6 +106,15 @@ public final class ExplorerModel {
     }
 
     public var screen: Screen { screens.last ?? .list }
+
+    /// The model of the view `V`: the one the front wired (with its prices, its PSA),
+    /// else one made when first asked for.
+    public func view<V: ViewModel>(_ type: V.Type) -> V {
+        if let view = views[V.screen] as? V { return view }
+        let view = V()
+        views[V.screen] = view
+        return view
+    }
 
     // MARK: - Loading
 

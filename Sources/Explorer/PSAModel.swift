@@ -127,7 +127,7 @@ public final class PSAModel: LineList {
     /// Why there is no connection (offline, a `[connectwise]` that cannot be used).
     @ObservationIgnored public let unavailable: String?
 
-    public init(connection: PSAConnection? = nil, prices: PriceList = PriceList(), unavailable: String? = nil) {
+    public init(connection: PSAConnection?, prices: PriceList = PriceList(), unavailable: String? = nil) {
         self.connection = connection
         self.prices = prices
         self.unavailable = unavailable
@@ -302,7 +302,7 @@ public final class PSAModel: LineList {
         return "mapped \(Printable.line(suggestion.organizationName, limit: 40)) to \(Printable.line(best.company.identifier, limit: 30))"
     }
 
-    func close() {
+    public func close() {
         plan = nil; lines = []; sameCount = 0; organizations = [:]; drilled = nil; reading = false; problem = nil
         confirming = false
     }

@@ -13,15 +13,32 @@ import Sync
 /// (a period stepped again, a view closed) withdraws it, and a withdrawn work is not
 /// started, or if it already ran, its result lands nowhere.
 public struct Work: Sendable {
-    public enum Kind: String, Sendable, CaseIterable {
-        case sync, fetch, load, bill, changes, unseenCount, psaPlan, psaApply, export, keyReload
-
+    /// What a work is, and how it behaves beside others of its kind. The explorer's
+    /// own kinds are here; a view declares its own beside its model (`Kind.bill` is in
+    /// ExplorerModel+Billing.swift).
+    public struct Kind: Hashable, Sendable, CustomStringConvertible {
+        public let name: String
         /// Only the newest of these matters: a new one withdraws the one before.
-        var replaces: Bool { [.load, .bill, .changes, .unseenCount, .psaPlan].contains(self) }
+        let replaces: Bool
         /// The title bar says "loading" while one runs.
-        var spins: Bool { [.fetch, .load, .bill, .changes].contains(self) }
+        let spins: Bool
         /// At most one runs at a time (another asked meanwhile is not started).
-        public var isExclusive: Bool { [.sync, .psaApply, .keyReload].contains(self) }
+        public let isExclusive: Bool
+
+        public init(_ name: String, replaces: Bool = false, spins: Bool = false, exclusive: Bool = false) {
+            self.name = name; self.replaces = replaces; self.spins = spins; self.isExclusive = exclusive
+        }
+
+        public static func == (a: Kind, b: Kind) -> Bool { a.name == b.name }
+        public func hash(into hasher: inout Hasher) { hasher.combine(name) }
+        public var description: String { name }
+
+        public static let sync = Kind("sync", exclusive: true)
+        public static let fetch = Kind("fetch", spins: true)
+        public static let load = Kind("load", replaces: true, spins: true)
+        public static let unseenCount = Kind("unseen count", replaces: true)
+        public static let export = Kind("export")
+        public static let keyReload = Kind("key reload", exclusive: true)
     }
 
     /// What a result does to the models, on the main actor: the work it asks for next.

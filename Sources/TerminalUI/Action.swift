@@ -34,15 +34,26 @@ public enum Action: Sendable {
 
 /// What a key means: the actions of the binding table. Which model call an intent
 /// makes can depend on the screen (`Enter` opens the detail on the list and narrows
-/// the list in the tier matrix), never on the key that produced it.
-public enum Intent: Hashable, Sendable {
-    case up, down, pageUp, pageDown, first, last, left, right
-    case search, searchKeep, searchClear, searchErase
-    case trialOnly, nfrOnly, cycleTier, nextSort, reverseSort
-    case open, tierMatrix, billing, changes, psa, help, back, byCustomer
-    case apply, confirm, refuse, acceptSuggestion
-    case previous, next, toggleMode, refresh, cancelSync, export, copyId, copyRow
-    case nextPane, previousPane, repaint, pointer, quit
+/// the list in the tier matrix), never on the key that produced it. The intents of
+/// the list, the detail, the tier matrix and help are here; a view declares its own
+/// beside it (`Intent.byCustomer` is in BillingView.swift).
+public struct Intent: Hashable, Sendable, CustomStringConvertible {
+    public let name: String
+    public init(_ name: String) { self.name = name }
+    public var description: String { name }
+
+    public static let up = Intent("up"), down = Intent("down"), pageUp = Intent("page up"), pageDown = Intent("page down")
+    public static let first = Intent("first"), last = Intent("last"), left = Intent("left"), right = Intent("right")
+    public static let search = Intent("search"), searchKeep = Intent("keep the search"), searchClear = Intent("clear the search")
+    public static let searchErase = Intent("erase a character")
+    public static let trialOnly = Intent("trial only"), nfrOnly = Intent("NFR only"), cycleTier = Intent("cycle the tier")
+    public static let nextSort = Intent("next sort"), reverseSort = Intent("reverse the sort")
+    public static let open = Intent("open"), tierMatrix = Intent("tier matrix"), help = Intent("help"), back = Intent("back")
+    public static let previous = Intent("previous"), next = Intent("next"), toggleMode = Intent("daily or monthly")
+    public static let refresh = Intent("refresh"), cancelSync = Intent("cancel the sync"), export = Intent("export")
+    public static let copyId = Intent("copy the id"), copyRow = Intent("copy the row")
+    public static let nextPane = Intent("next pane"), previousPane = Intent("previous pane"), repaint = Intent("repaint")
+    public static let pointer = Intent("pointer"), quit = Intent("quit")
 }
 
 /// Work `update` asks for: run behind (its actions come back through the inbox), or

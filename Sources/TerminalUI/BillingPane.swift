@@ -215,3 +215,12 @@ enum BillingPane {
         return out
     }
 }
+
+extension Metrics {
+    // The bill: amount, price, seats, tier; the note column from this inner width on.
+    static let billAmount = 12, billPrice = 8, billSeats = 8, billTier = 10, billTierShort = 4, billNoteFrom = 90
+    /// The change against the month before; under `billNoteFrom`, the short word that
+    /// stands in for the note; the narrowest name beside a note; by customer, the
+    /// organizations' count.
+    static let billDelta = 10, billShortNote = 10, billNameMin = 24, billOrgs = 6
+}

@@ -1,43 +1,36 @@
 import Explorer
 
-/// The screens keys act on: one for each screen of the explorer, and the search
-/// prompt (which takes the keys while it is open).
-public enum Context: Hashable, Sendable, CaseIterable {
-    case list, detail, tierMatrix, billing, changes, psa, help, search
-    /// The PSA view's question before an apply (y/N on the status line).
-    case psaConfirm
+/// Where keys go: one context for each screen of the explorer, the search prompt
+/// (which takes the keys while it is open), and any a view asks in (the PSA view's
+/// question). The list's, the detail's, the tier matrix's, help's and the prompt's
+/// are here; a view declares its own beside it (`Context.billing` is in
+/// BillingView.swift).
+public struct Context: Hashable, Sendable, CustomStringConvertible {
+    public let name: String
+    /// Its heading in the help screen.
+    let title: String
 
-    init(screen: ExplorerModel.Screen) {
-        switch screen {
-        case .list: self = .list
+    init(_ name: String, title: String) { self.name = name; self.title = title }
+    public static func == (a: Context, b: Context) -> Bool { a.name == b.name }
+    public func hash(into hasher: inout Hasher) { hasher.combine(name) }
+    public var description: String { name }
+
+    public static let list = Context("list", title: "Organizations and detail")
+    public static let detail = Context("detail", title: "Organizations and detail")
+    public static let tierMatrix = Context("tier matrix", title: "Tier matrix")
+    public static let help = Context("help", title: "This help")
+    public static let search = Context("search", title: "Search prompt")
+
+    /// Where keys go: the search prompt while it is open, else what the screen on top
+    /// says (a view may be asking a question).
+    @MainActor init(_ ui: UIState, model: ExplorerModel) {
+        if ui.searching { self = .search; return }
+        if let view = Views.of(model.screen) { self = view.context(model); return }
+        switch model.screen {
         case .detail: self = .detail
         case .tierMatrix: self = .tierMatrix
-        case .billing: self = .billing
-        case .changes: self = .changes
-        case .psa: self = .psa
         case .help: self = .help
-        }
-    }
-
-    /// Where keys go: the search prompt while it is open, the PSA view's question while
-    /// it is asked, else the screen on top.
-    @MainActor init(_ ui: UIState, model: ExplorerModel) {
-        if ui.searching { self = .search }
-        else if model.screen == .psa, model.psa.confirming { self = .psaConfirm }
-        else { self = Context(screen: model.screen) }
-    }
-
-    /// Its heading in the help screen.
-    var title: String {
-        switch self {
-        case .list, .detail: return "Organizations and detail"
-        case .tierMatrix: return "Tier matrix"
-        case .billing: return "Bill"
-        case .changes: return "Changes"
-        case .psa: return "PSA (ConnectWise)"
-        case .psaConfirm: return "Before an apply"
-        case .help: return "This help"
-        case .search: return "Search prompt"
+        default: self = .list
         }
     }
 }
@@ -59,11 +52,19 @@ public struct Binding: Sendable {
     let hintOn: Set<Context>?
     /// When the hint is offered.
     let when: Condition
+    /// The view it opens, for a line of `Bindings.openers`.
+    let opens: (any ScreenView.Type)?
 
     init(_ keys: [Key], on: Set<Context>, _ intent: Intent, _ help: String, hint: String? = nil, hintKeys: String? = nil,
          hintOn: Set<Context>? = nil, when: Condition = .always) {
         self.keys = keys; self.on = on; self.intent = intent; self.help = help
-        self.hint = hint; self.hintKeys = hintKeys; self.hintOn = hintOn; self.when = when
+        self.hint = hint; self.hintKeys = hintKeys; self.hintOn = hintOn; self.when = when; self.opens = nil
+    }
+
+    /// The key that opens `view`, from the list and the detail.
+    init(_ keys: [Key], opening view: any ScreenView.Type, _ intent: Intent, _ help: String, hint: String) {
+        self.keys = keys; self.on = [.list, .detail]; self.intent = intent; self.help = help
+        self.hint = hint; self.hintKeys = nil; self.hintOn = [.list]; self.when = .always; self.opens = view
     }
 
     /// The keys as help names them: "↓ j", "g Home".
@@ -76,19 +77,37 @@ public struct Binding: Sendable {
 /// The explorer's key bindings: the one place a key is named. Their order is the
 /// order of the hint line and of the help screen.
 public enum Bindings {
+    /// Bindings a view takes part in beside the list and the detail (`ScreenView.joins`).
+    enum Shared { case copyId, backToList }
+
     static let browse: Set<Context> = [.list, .detail]
-    static let lines: Set<Context> = [.list, .detail, .billing, .changes, .psa, .help]
-    static let screens = Set(Context.allCases).subtracting([.search, .psaConfirm])
+    /// Every context, in help's order.
+    static let contexts: [Context] = [.list, .detail, .tierMatrix] + Views.all.flatMap { $0.contexts } + [.help, .search]
+    /// The contexts of the views of lines, and of the views that join `shared`.
+    static let viewsOfLines = Set(Views.all.filter { $0.isLines }.map { $0.context })
+    static func joining(_ shared: Shared) -> Set<Context> { Set(Views.all.filter { $0.joins.contains(shared) }.map { $0.context }) }
+    static let lines: Set<Context> = browse.union(viewsOfLines).union([.help])
+    /// The screens (not the prompt, nor a view's question).
+    static let screens: Set<Context> = browse.union([.tierMatrix, .help]).union(Views.all.map { $0.context })
+
+    /// The keys that open the tier matrix and each view: the one line a view adds here
+    /// to be known (its other keys follow in `table`, on its contexts).
+    static let openers: [Binding] = [
+        Binding([.char("L")], on: browse, .tierMatrix, "the license-tier matrix", hint: "tiers", hintOn: [.list]),
+        Binding([.char("b")], opening: BillingView.self, .billing, "the month's bill", hint: "bill"),
+        Binding([.char("c")], opening: ChangesView.self, .changes, "what changed since you last looked", hint: "changes"),
+        Binding([.char("p")], opening: PSAView.self, .psa, "the PSA view: the month's seats against ConnectWise", hint: "psa"),
+    ]
 
     public static let table: [Binding] = [
         // First, so that its hint is never the one crowded out while a sync runs.
-        Binding([.char("C")], on: browse.union([.tierMatrix, .billing, .changes, .psa]), .cancelSync, "cancel the running sync (what was fetched is kept)",
+        Binding([.char("C")], on: screens.subtracting([.help]), .cancelSync, "cancel the running sync (what was fetched is kept)",
                 hint: "cancel sync", when: .syncing),
         Binding([.tab], on: browse, .nextPane, "the next pane (narrow terminals)", hint: "pane", when: .narrow),
         Binding([.backTab], on: browse, .previousPane, "the previous pane"),
         Binding([.up, .char("k")], on: lines.union([.tierMatrix]), .up, "up a line (the tier matrix: a row up)"),
         Binding([.down, .char("j")], on: lines.union([.tierMatrix]), .down, "down a line",
-                hint: "move", hintKeys: "↑↓", hintOn: [.list, .detail, .billing, .changes, .psa]),
+                hint: "move", hintKeys: "↑↓", hintOn: browse.union(viewsOfLines)),
         Binding([.pageUp], on: lines, .pageUp, "a page up"),
         Binding([.pageDown], on: lines, .pageDown, "a page down", hint: "scroll", hintKeys: "PgUp PgDn", hintOn: [.help]),
         Binding([.char("g"), .home], on: lines, .first, "the first line"),
@@ -106,10 +125,7 @@ public enum Bindings {
         Binding([.enter], on: [.billing], .open, "the organization's detail (by customer: its lines)", hint: "open"),
         Binding([.enter], on: [.changes], .open, "the organization's detail", hint: "organization"),
         Binding([.enter], on: [.psa], .open, "the line's organizations (Esc: back to the lines)", hint: "organizations"),
-        Binding([.char("L")], on: browse, .tierMatrix, "the license-tier matrix", hint: "tiers", hintOn: [.list]),
-        Binding([.char("b")], on: browse, .billing, "the month's bill", hint: "bill", hintOn: [.list]),
-        Binding([.char("c")], on: browse, .changes, "what changed since you last looked", hint: "changes", hintOn: [.list]),
-        Binding([.char("p")], on: browse, .psa, "the PSA view: the month's seats against ConnectWise", hint: "psa", hintOn: [.list]),
+    ] + openers + [
         Binding([.char("[")], on: browse.union([.tierMatrix]), .previous, "the day (or month) before", hint: "period", hintKeys: "[ ]"),
         Binding([.char("]")], on: browse.union([.tierMatrix]), .next, "the day (or month) after"),
         Binding([.char("[")], on: [.billing], .previous, "the month before", hint: "month", hintKeys: "[ ]"),
@@ -127,12 +143,12 @@ public enum Bindings {
         Binding([.char("r")], on: browse, .refresh, "refresh from the API: a sync, and the period on screen", hint: "refresh", hintOn: [.list], when: .online),
         Binding([.char("x")], on: browse, .export, "write the visible rows to a CSV file", hint: "csv", hintOn: [.list]),
         Binding([.char("x")], on: [.billing], .export, "write the bill as CSV, and as a workbook (.xlsx)", hint: "csv+xlsx"),
-        Binding([.char("y")], on: browse.union([.billing, .changes]), .copyId, "copy the organization's id (OSC 52)",
-                hint: "copy id", hintOn: [.billing, .changes]),
+        Binding([.char("y")], on: browse.union(joining(.copyId)), .copyId, "copy the organization's id (OSC 52)",
+                hint: "copy id", hintOn: joining(.copyId)),
         Binding([.char("Y")], on: browse, .copyRow, "copy the organization's row as CSV (OSC 52)"),
         Binding([.escape], on: browse, .back, "back; on the list, clears the search, then the filters",
                 hint: "back", hintOn: [.detail]),
-        Binding([.escape], on: [.tierMatrix, .billing, .changes], .back, "back to the list", hint: "back"),
+        Binding([.escape], on: joining(.backToList).union([.tierMatrix]), .back, "back to the list", hint: "back"),
         Binding([.escape], on: [.psa], .back, "back (from a line's organizations: to the lines)", hint: "back"),
         Binding([.char("p")], on: [.psa], .back, "close the PSA view"),
         Binding([.char("b")], on: [.billing], .back, "close the bill"),
@@ -146,9 +162,9 @@ public enum Bindings {
         Binding([.down], on: [.search], .down, "the list's cursor down"),
         Binding([.mouse(x: 0, y: 0, kind: .click), .mouse(x: 0, y: 0, kind: .wheelUp), .mouse(x: 0, y: 0, kind: .wheelDown)],
                 on: browse, .pointer, "click selects, the wheel scrolls"),
-        Binding([.redraw], on: Set(Context.allCases), .repaint, "repaint the screen"),
+        Binding([.redraw], on: Set(contexts), .repaint, "repaint the screen"),
         Binding([.char("q")], on: screens, .quit, "quit", hint: "quit"),
-        Binding([.ctrlC], on: Set(Context.allCases), .quit, "quit, wherever you are"),
+        Binding([.ctrlC], on: Set(contexts), .quit, "quit, wherever you are"),
     ]
 
     /// The binding `key` triggers in `context`, if any (a mouse event matches by its kind).
@@ -185,7 +201,7 @@ public enum Bindings {
     static let helpSections: [(title: String, bindings: [Binding])] = {
         var sections: [(title: String, bindings: [Binding])] = []
         for b in table {
-            let title = b.on.count >= 5 ? "Everywhere" : Context.allCases.first { b.on.contains($0) }!.title
+            let title = b.on.count >= 5 ? "Everywhere" : contexts.first { b.on.contains($0) }!.title
             if let i = sections.firstIndex(where: { $0.title == title }) { sections[i].bindings.append(b) }
             else { sections.append((title, [b])) }
         }

@@ -107,3 +107,8 @@ enum ChangesPane {
         }
     }
 }
+
+extension Metrics {
+    // The changes: the value column.
+    static let changeValue = 24
+}

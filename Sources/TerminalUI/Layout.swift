@@ -60,25 +60,12 @@ public struct Layout: Equatable, Sendable {
     var pageSize: Int { max(1, (listRows?.height ?? main.height - 4)) }
 }
 
-/// Column widths of the panes.
+/// Column widths of the panes (a view's own are in its pane file, in an extension).
 enum Metrics {
     // The list: change and seats at the right, the tier (full or three letters), the name.
     static let listChange = 7, listSeats = 8, listTier = 10, listTierShort = 4, listNameMin = 8, listNameComfort = 24
     // The key pane: the labels' column.
     static let keyLabel = 12
-    // The bill: amount, price, seats, tier; the note column from this inner width on.
-    static let billAmount = 12, billPrice = 8, billSeats = 8, billTier = 10, billTierShort = 4, billNoteFrom = 90
-    /// The change against the month before; under `billNoteFrom`, the short word that
-    /// stands in for the note; the narrowest name beside a note; by customer, the
-    /// organizations' count.
-    static let billDelta = 10, billShortNote = 10, billNameMin = 24, billOrgs = 6
-    // The PSA view: the customer (at least; it takes what the note leaves), the product,
-    // NordPass's seats, ConnectWise's quantity, the difference, the kind (short under
-    // `psaWideFrom` columns); in a drill, the organization's id.
-    static let psaWho = 14, psaWhoWide = 24, psaProduct = 8, psaSeats = 8, psaDifference = 7, psaKind = 16, psaKindShort = 9
-    static let psaWideFrom = 110, psaId = 18, psaQuantityWide = 11, psaProductFrom = 70, psaNoteMin = 12
-    // The changes: the value column.
-    static let changeValue = 24
     // Help: the box's most width, the keys' column.
     static let helpMaxWidth = 76, helpKeys = 16
     // The tier matrix: the widest a cell gets.

@@ -147,3 +147,11 @@ enum PSAPane {
         }
     }
 }
+
+extension Metrics {
+    // The PSA view: the customer (at least; it takes what the note leaves), the product,
+    // NordPass's seats, ConnectWise's quantity, the difference, the kind (short under
+    // `psaWideFrom` columns); in a drill, the organization's id.
+    static let psaWho = 14, psaWhoWide = 24, psaProduct = 8, psaSeats = 8, psaDifference = 7, psaKind = 16, psaKindShort = 9
+    static let psaWideFrom = 110, psaId = 18, psaQuantityWide = 11, psaProductFrom = 70, psaNoteMin = 12
+}

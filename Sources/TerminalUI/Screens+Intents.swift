@@ -2,12 +2,18 @@ import Explorer
 import Foundation
 import ProviderAPI
 
-/// What each screen's own bindings' intents do (the props are in Screens.swift).
+/// What the intents of the list, the detail, the tier matrix, help and the search
+/// prompt do, and a view's own through its `ScreenView` (the props are in Screens.swift).
 extension Screens {
     /// The effects of `intent` on `context`, or nil when the screen leaves it to the
     /// app (quit, help, repaint, panes).
     static func perform(_ intent: Intent, on context: Context, app: App) -> [Effect]? {
         let model = app.model
+        // A view's own keys.
+        if let view = Views.of(context), let effects = view.perform(intent, in: context, app: app) {
+            model.refreshDetail()
+            return effects
+        }
         switch (context, intent) {
         // The search prompt.
         case (.search, .searchKeep): app.ui.searching = false
@@ -29,57 +35,6 @@ extension Screens {
         case (.tierMatrix, .right): model.tiers.moveCursor(rows: 0, columns: 1)
         case (.tierMatrix, .open): model.narrowToSelectedCell(); app.ui.focus = .list
         case (.tierMatrix, .back): model.back()
-
-        // The bill.
-        case (.billing, .up), (.billing, .down), (.billing, .pageUp), (.billing, .pageDown), (.billing, .first), (.billing, .last):
-            app.move(model.billing, intent)
-        case (.billing, .previous): return app.run(model.stepBill(by: -1))
-        case (.billing, .next): return app.run(model.stepBill(by: 1))
-        case (.billing, .open):
-            // By customer: the customer's organizations, in the bill by organization.
-            if model.billing.byCustomer { model.billing.toggleByCustomer(); break }
-            if !app.layout.isWide { app.ui.focus = .detail }
-            return app.run(model.drillIntoBillLine())
-        case (.billing, .byCustomer): model.billing.toggleByCustomer()
-        case (.billing, .nextSort):
-            guard model.billing.bill?.previous != nil || model.billing.byChange else {
-                let before = model.billing.month.map { "\($0.adding(months: -1))" } ?? "the month before"
-                model.setStatus("no change to sort by: the \(before) bill is not in the cache", error: false)
-                break
-            }
-            model.billing.toggleByChange()
-        case (.billing, .export):
-            guard let bill = model.billing.bill else { model.setStatus("nothing to export: no bill for this month", error: false); break }
-            let byCustomer = model.billing.byCustomer
-            return app.export(as: "bill-\(bill.month)" + (byCustomer ? "-by-customer" : ""),
-                              what: "the \(bill.month) bill (\(Format.plural(byCustomer ? model.billing.customerLines.count : bill.lines.count, "line")))",
-                              workbook: true) { Export(table: byCustomer ? bill.customerTable : bill.table, bill: bill) }
-        case (.billing, .copyId):
-            if let customer = model.billing.selectedCustomer { return app.copy(customer.customerId, what: "customer id") }
-            return app.copy(model.billing.selectedLine?.organizationId, what: "organization id")
-        case (.billing, .back): model.back()
-
-        // The changes.
-        case (.changes, .up), (.changes, .down), (.changes, .pageUp), (.changes, .pageDown), (.changes, .first), (.changes, .last):
-            app.move(model.changes, intent)
-        case (.changes, .open):
-            model.drillIntoChange()
-            if !app.layout.isWide { app.ui.focus = .detail }
-        case (.changes, .copyId): return app.copy(model.changes.selectedChange?.organizationId, what: "organization id")
-        case (.changes, .back): model.back()
-
-        // The PSA view, and its question before an apply.
-        case (.psa, .up), (.psa, .down), (.psa, .pageUp), (.psa, .pageDown), (.psa, .first), (.psa, .last):
-            app.move(model.psa, intent)
-        case (.psa, .previous): return app.run(model.stepPSA(by: -1))
-        case (.psa, .next): return app.run(model.stepPSA(by: 1))
-        case (.psa, .open): model.drillIntoPSALine()
-        case (.psa, .apply): model.askToApplyPSA()
-        case (.psa, .acceptSuggestion): return app.run(model.acceptPSASuggestion())
-        case (.psa, .refresh): return app.run(model.replanPSA())
-        case (.psa, .back): model.leavePSA()
-        case (.psaConfirm, .confirm): return app.run(model.answerPSA(true))
-        case (.psaConfirm, .refuse): _ = model.answerPSA(false)
 
         // Wherever a sync can be cancelled: only by its own key (Esc goes back).
         case (_, .cancelSync):
@@ -112,9 +67,7 @@ extension Screens {
             model.open(.detail)
             if !app.layout.isWide { app.ui.focus = .detail }
         case .tierMatrix: model.open(.tierMatrix)
-        case .billing: return app.run(model.openBilling())
-        case .changes: return app.run(model.openChanges())
-        case .psa: return app.run(model.openPSA())
+        case let opener where Views.opened(by: opener) != nil: return Views.opened(by: opener)!.open(app)
         case .copyId: return app.copy(list.selectedRow?.id, what: "organization id")
         case .copyRow:
             return app.copy(list.selectedRow.map { r in

@@ -21,9 +21,9 @@ struct FrameProps {
     let layout: Layout
 }
 
-/// The screens: for each, its props built from the models, and what its own
-/// bindings' intents do. A new screen adds its case here, its pane file, its
-/// bindings in `Bindings.table` and its golden files.
+/// The screens of the list, the detail, the tier matrix and help: their props built
+/// from the models, and what their bindings' intents do; a view over the list (the
+/// bill, the changes, the PSA view) draws and acts through its `ScreenView`.
 @MainActor
 enum Screens {
     // MARK: - Props
@@ -34,18 +34,11 @@ enum Screens {
         func add(_ r: Rect?, _ draw: @escaping (inout Canvas, Rect, Theme) -> Void) { if let r { panes.append(PaneDrawing(rect: r, draw: draw)) } }
         if !layout.tooSmall {
             switch model.screen {
+            case let screen where Views.of(screen) != nil:
+                add(layout.main, Views.of(screen)!.pane(model, ui))
             case .tierMatrix:
                 let p = tierMatrix(model)
                 add(layout.main) { TierMatrixPane.draw(p, &$0, $1, $2) }
-            case .billing:
-                let p = billing(model, ui)
-                add(layout.main) { BillingPane.draw(p, &$0, $1, $2) }
-            case .changes:
-                let p = changes(model, ui)
-                add(layout.main) { ChangesPane.draw(p, &$0, $1, $2) }
-            case .psa:
-                let p = psa(model, ui)
-                add(layout.main) { PSAPane.draw(p, &$0, $1, $2) }
             case .detail where !layout.isWide:
                 let p = detail(model, ui, focused: true)
                 add(layout.main) { DetailPane.draw(p, &$0, $1, $2) }
@@ -96,11 +89,10 @@ enum Screens {
             return .search(query: model.list.search, keep: Bindings.name(of: .searchKeep, in: .search),
                            clear: Bindings.name(of: .searchClear, in: .search))
         }
-        if model.screen == .psa, model.psa.confirming { return .message(model.psa.question, error: false) }
+        let view = Views.of(model.screen)
+        if let question = view?.prompt(model) { return .message(question, error: false) }
         if let status = model.status { return .message(status.text, error: status.isError) }
-        if model.screen == .psa, let a = model.psa.applying {
-            return .hint("applying to ConnectWise: \(a.done) of \(a.total) landed… (the keys still work)")
-        }
+        if let doing = view?.progress(model) { return .hint(doing) }
         if case .syncing(_, _, let current) = model.sync.state {
             let doing = current == "starting" ? "starting the sync" : current == "done" ? "finishing the sync" : "fetching \(current)"
             return .hint("\(doing)… (\(Bindings.name(of: .cancelSync, in: .list)) cancels)")
@@ -160,38 +152,8 @@ enum Screens {
 
     /// The open view of lines (which one, and its cursor's window in the pane's
     /// rows), for the front to keep its cursor in view; nil on other screens.
-    static func linesWindow(_ model: ExplorerModel, _ ui: UIState) -> (view: String, window: (selected: Int, count: Int, height: Int))? {
-        let main = ui.layout.main
+    static func linesWindow(_ model: ExplorerModel, _ ui: UIState) -> (view: String, window: LineWindow)? {
         guard !ui.layout.tooSmall else { return nil }
-        switch model.screen {
-        case .billing: return BillingPane.window(billing(model, ui), in: main).map { ("bill" + (model.billing.byCustomer ? " by customer" : ""), $0) }
-        case .changes: return ChangesPane.window(changes(model, ui), in: main).map { ("changes", $0) }
-        case .psa: return PSAPane.window(psa(model, ui), in: main).map { ("psa" + (model.psa.drilled == nil ? "" : " drill"), $0) }
-        default: return nil
-        }
-    }
-
-    static func billing(_ model: ExplorerModel, _ ui: UIState) -> BillingPane.Props {
-        let b = model.billing
-        let order = b.byChange ? "by change" : b.hasPrices ? "by amount" : "by seats (no prices: [prices] in config.toml)"
-        let title = "Bill · \(b.month?.description ?? "")" + (b.bill?.currency.map { " · \($0)" } ?? "")
-            + (b.prices.isDemo ? " · demo prices" : "") + (b.byCustomer ? " · per customer" : "") + " · \(order)"
-        return BillingPane.Props(title: title, bill: b.bill, lines: b.lines, customerLines: b.customerLines, byCustomer: b.byCustomer,
-                                 selected: b.selected, problem: b.problem, top: ui.linesScroll)
-    }
-
-    static func psa(_ model: ExplorerModel, _ ui: UIState) -> PSAPane.Props {
-        let m = model.psa
-        return PSAPane.Props(month: m.month?.description ?? "", company: m.connection?.company ?? "", demo: m.connection?.isDemo ?? false,
-                             lines: m.lines, sameCount: m.sameCount, selected: m.selected, reading: m.reading, problem: m.problem,
-                             drilled: m.drilled, organizations: m.drilledOrganizations, drillSelected: m.drillSelected,
-                             backKey: Bindings.name(of: .back, in: .psa), top: ui.linesScroll)
-    }
-
-    static func changes(_ model: ExplorerModel, _ ui: UIState) -> ChangesPane.Props {
-        let m = model.changes
-        return ChangesPane.Props(from: m.from?.description ?? "", to: m.to?.description ?? "", changes: m.changes,
-                                 selected: m.selected, problem: m.problem, reading: m.isReading,
-                                 sameNames: SameNames(names: model.list.sharedNames), top: ui.linesScroll)
+        return Views.of(model.screen)?.window(model, ui, in: ui.layout.main)
     }
 }

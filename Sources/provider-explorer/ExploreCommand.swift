@@ -65,7 +65,7 @@ struct ExploreCommand: AsyncParsableCommand {
         let billing = BillingModel(prices: prices, customers: customers ?? [:])
         let (psa, psaDemo) = Self.psaModel(session: session, prices: prices, customers: customers)
         let model = ExplorerModel(store: store, source: ReportSource(client: offline ? nil : session.client, store: store, now: clock),
-                                  engine: engine, keyInfo: KeyInfo(session.credentials), origin: origin, billing: billing, psa: psa, now: clock)
+                                  engine: engine, keyInfo: KeyInfo(session.credentials), origin: origin, views: [billing, psa], now: clock)
         let exportDir = session.settings.cacheDir + "/exports"
         let app = App(model: model, theme: Theme(colors: ProcessInfo.processInfo.environment["NO_COLOR"] == nil)) { export, name in
             try Self.write(export, directory: exportDir, name: name)
@@ -102,7 +102,7 @@ struct ExploreCommand: AsyncParsableCommand {
     /// `p` says why. `customers`: the customers file as read (nil when none is set).
     @MainActor static func psaModel(session: Session, prices: PriceList, customers: [String: Customer]?) -> (PSAModel, PSADemo?) {
         if session.settings.offline {
-            return (PSAModel(prices: prices, unavailable: "offline: the PSA view reads ConnectWise; start without --offline"), nil)
+            return (PSAModel(connection: nil, prices: prices, unavailable: "offline: the PSA view reads ConnectWise; start without --offline"), nil)
         }
         do {
             if session.simulator != nil {
@@ -113,17 +113,17 @@ struct ExploreCommand: AsyncParsableCommand {
                                                keepMapping: { _, _ in }, applied: { demo.save() })
                 return (PSAModel(connection: connection, prices: prices), demo)
             }
-            guard ConnectWiseSettings.isConfigured(session.config) else { return (PSAModel(prices: prices), nil) }
+            guard ConnectWiseSettings.isConfigured(session.config) else { return (PSAModel(connection: nil, prices: prices), nil) }
             let cw = try ConnectWiseSettings.resolve(session.config)
             guard let file = session.config.path("customers"), let customers else {
-                return (PSAModel(prices: prices, unavailable: "the PSA view needs the customers file: set customers = \"FILE\" in config.toml"), nil)
+                return (PSAModel(connection: nil, prices: prices, unavailable: "the PSA view needs the customers file: set customers = \"FILE\" in config.toml"), nil)
             }
             let connection = PSAConnection(client: try cw.client(transport: session.transport, logLevel: session.settings.logLevel),
                                            products: cw.products, agreementType: cw.agreementType, customers: customers, isDemo: false,
                                            keepMapping: { org, customer in try PSAMapCommand.keep(organizationId: org, customerId: customer, in: file) })
             return (PSAModel(connection: connection, prices: prices), nil)
         } catch {
-            return (PSAModel(prices: prices, unavailable: Failure(error).message), nil)
+            return (PSAModel(connection: nil, prices: prices, unavailable: Failure(error).message), nil)
         }
     }
 

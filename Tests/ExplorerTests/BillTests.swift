@@ -82,7 +82,7 @@ struct BillTests {
         try fill(store, from: DataSet(organizationCount: 500, seed: 3, today: Day("2026-11-29")!))
         let info = KeyInfo(providerId: "p", keyId: "k", algorithm: "ES256", fingerprint: "f", createdAt: nil, permission: "ok", source: "t")
         let m = ExplorerModel(store: store, source: nil, engine: nil, keyInfo: info, origin: .cacheOnly,
-                              billing: BillingModel(prices: PriceList(currency: "EUR", prices: [.business: try UnitPrice.parse("1")])),
+                              views: [BillingModel(prices: PriceList(currency: "EUR", prices: [.business: try UnitPrice.parse("1")]))],
                               now: { Day("2026-11-29")!.start.addingTimeInterval(36_000) })
         await m.complete(m.start())
         for month in ["2026-10", "2026-09", "2026-05"] {
@@ -127,7 +127,7 @@ struct BillTests {
         try store.write(day, fetchedAt: Date())
         let info = KeyInfo(providerId: "p", keyId: "k", algorithm: "ES256", fingerprint: "f", createdAt: nil, permission: "ok", source: "t")
         let prices = PriceList(currency: "EUR", prices: [.business: try UnitPrice.parse("1.5"), .enterprise: try UnitPrice.parse("3")])
-        let m = ExplorerModel(store: store, source: nil, engine: nil, keyInfo: info, origin: .cacheOnly, billing: BillingModel(prices: prices),
+        let m = ExplorerModel(store: store, source: nil, engine: nil, keyInfo: info, origin: .cacheOnly, views: [BillingModel(prices: prices)],
                               now: { Day("2026-11-29")!.start.addingTimeInterval(36_000) })
         await m.complete(m.start())
         await m.complete(m.show(.month(october)))

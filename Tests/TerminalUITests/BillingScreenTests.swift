@@ -24,7 +24,7 @@ struct BillingScreenTests {
         let info = KeyInfo(providerId: "prv_DEMO00", keyId: "k", algorithm: "ES256", fingerprint: "f", createdAt: nil, permission: "ok", source: "t")
         let prices = PriceList(currency: "EUR", prices: [.business: try UnitPrice.parse("3.99"), .enterprise: try UnitPrice.parse("5.99")])
         let model = ExplorerModel(store: store, source: nil, engine: nil, keyInfo: info, origin: .cacheOnly,
-                                  billing: BillingModel(prices: prices), now: { Day("2026-11-29")!.start.addingTimeInterval(36_000) })
+                                  views: [BillingModel(prices: prices)], now: { Day("2026-11-29")!.start.addingTimeInterval(36_000) })
         #expect(model.start().isEmpty, "a report this small is read whole: nothing behind")
         let written = Locked<[String]>([])
         let a = App(model: model, theme: Theme(colors: false)) { table, name in written.withLock { $0.append(name) }; return "/tmp/x/\(name).csv" }
@@ -73,7 +73,7 @@ struct BillingScreenTests {
         try fill(store, from: DataSet(organizationCount: 240, seed: 1, today: Day("2026-11-29")!))
         let info = KeyInfo(providerId: "prv_DEMO00", keyId: "k", algorithm: "ES256", fingerprint: "f", createdAt: nil, permission: "ok", source: "t")
         let model = ExplorerModel(store: store, source: nil, engine: nil, keyInfo: info, origin: .cacheOnly,
-                                  billing: BillingModel(prices: .demo), now: { Day("2026-11-29")!.start.addingTimeInterval(36_000) })
+                                  views: [BillingModel(prices: .demo)], now: { Day("2026-11-29")!.start.addingTimeInterval(36_000) })
         #expect(model.start().isEmpty, "a report this small is read whole: nothing behind")
         let a = App(model: model, theme: Theme(colors: false)) { _, name in "/tmp/x/\(name).csv" }
         _ = a.frame(width: 80, height: 24)
@@ -121,7 +121,7 @@ struct BillingScreenTests {
         var customers: [String: Customer] = [:]
         for (i, o) in data.organizations.enumerated() where i % 2 == 0 { customers[o.id] = Customer(customerId: "K-\(i % 7)") }
         let model = ExplorerModel(store: store, source: nil, engine: nil, keyInfo: info, origin: .demo,
-                                  billing: BillingModel(prices: .demo, customers: customers), now: { Day("2026-11-29")!.start.addingTimeInterval(36_000) })
+                                  views: [BillingModel(prices: .demo, customers: customers)], now: { Day("2026-11-29")!.start.addingTimeInterval(36_000) })
         #expect(model.start().isEmpty, "a report this small is read whole: nothing behind")
         let written = Locked<[(Export, String)]>([])
         let a = App(model: model, theme: Theme(colors: false)) { export, name in written.withLock { $0.append((export, name)) }; return "/tmp/x/\(name).csv" }

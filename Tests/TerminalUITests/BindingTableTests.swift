@@ -31,7 +31,7 @@ struct BindingTableTests {
                                                                     journal: dir.file("psa-journal.jsonl"))
         Self.simulators.append(simulator)
         let model = ExplorerModel(store: store, source: nil, engine: engine, keyInfo: info, origin: .demo,
-                                  psa: PSAModel(connection: connection), now: { Self.now })
+                                  views: [PSAModel(connection: connection)], now: { Self.now })
         #expect(model.start().isEmpty, "a report this small is read whole: nothing behind")
         return App(model: model, theme: Theme(colors: true), now: Self.now) { _, _ in "/tmp/x.csv" }
     }
@@ -45,8 +45,8 @@ struct BindingTableTests {
     /// Every binding's keys, pressed on each screen it names, give its intent: no
     /// binding is shadowed by an earlier one, and the app is in the context it says.
     @Test func everyBindingsKeysGiveItsIntentOnEachOfItsScreens() async throws {
-        #expect(Set(Self.way.keys) == Set(Context.allCases))
-        for context in Context.allCases {
+        #expect(Set(Self.way.keys) == Set(Bindings.contexts))
+        for context in Bindings.contexts {
             let a = try app()
             _ = a.frame(width: 120, height: 40)
             for key in Self.way[context]! { await a.press(key) }
@@ -91,7 +91,7 @@ struct BindingTableTests {
         #expect(!pairs.contains { $0.keys == "r" } && !pairs.contains { $0.keys == "Tab" })
         #expect(Bindings.hints(for: .list, narrow: true, online: true).prefix(1).map(\.keys) == ["Tab"])
         #expect(Bindings.hints(for: .list, narrow: true, online: true).contains { $0.keys == "r" })
-        for context in Context.allCases where context != .search && context != .psaConfirm {
+        for context in Bindings.contexts where context != .search && context != .psaConfirm {
             #expect(Bindings.hints(for: context, narrow: true, online: true).last?.keys == "q", "\(context) ends with quit")
         }
         // The question before an apply takes y or n (Ctrl-C still quits).

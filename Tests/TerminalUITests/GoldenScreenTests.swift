@@ -39,7 +39,7 @@ struct GoldenScreenTests {
             customers[o.id] = Customer(customerId: "C-" + (o.name.split(separator: " ").first.map(String.init) ?? "X").uppercased())
         }
         let model = ExplorerModel(store: store, source: nil, engine: nil, keyInfo: info, origin: .demo,
-                                  billing: BillingModel(prices: prices, customers: customers), now: { Self.now })
+                                  views: [BillingModel(prices: prices, customers: customers)], now: { Self.now })
         #expect(model.start().isEmpty, "a report this small is read whole: nothing behind")
         var remembered = ViewState()
         remembered.lastSeenDay = "2026-11-20"

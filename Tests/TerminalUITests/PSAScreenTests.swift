@@ -26,7 +26,7 @@ struct PSAScreenTests {
                            createdAt: GoldenScreenTests.now.addingTimeInterval(-86_400 * 10), permission: "0600 (owner only)", source: "demo key (in memory)")
         let prices = PriceList(currency: "EUR", prices: [.business: try UnitPrice.parse("3.99"), .enterprise: try UnitPrice.parse("5.99")])
         let model = ExplorerModel(store: store, source: nil, engine: nil, keyInfo: info, origin: .demo,
-                                  psa: PSAModel(connection: connection, prices: prices), now: { GoldenScreenTests.now })
+                                  views: [PSAModel(connection: connection, prices: prices)], now: { GoldenScreenTests.now })
         #expect(model.start().isEmpty, "a report this small is read whole: nothing behind")
         return (App(model: model, theme: Theme(colors: colors)) { _, _ in "/tmp/exports/x.csv" }, simulator)
     }

@@ -31,7 +31,7 @@ struct TrustRoundTwoScreenTests {
         let billing = prices ? BillingModel(prices: PriceList(currency: "EUR", prices: [.business: try UnitPrice.parse("3.99"),
                                                                                           .enterprise: try UnitPrice.parse("5.99")])) : BillingModel()
         let model = ExplorerModel(store: store, source: client.map { ReportSource(client: $0, store: store, now: { Self.now }) },
-                                  engine: engine, keyInfo: info(), origin: .demo, billing: billing, now: { Self.now })
+                                  engine: engine, keyInfo: info(), origin: .demo, views: [billing], now: { Self.now })
         #expect(model.start().isEmpty, "a report this small is read whole: nothing behind")
         return App(model: model, theme: Theme(colors: false)) { _, _ in "/tmp/x.csv" }
     }
