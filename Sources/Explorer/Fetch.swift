@@ -2,8 +2,8 @@ import Foundation
 import ProviderAPI
 import Sync
 
-/// A report the explorer needs before it can show something: fetched off the main
-/// actor by the front, then handed back to `ExplorerModel.fetched(_:error:)`.
+/// A report the explorer needs before it can show something, and what for: the body
+/// of a `.fetch` work (`ExplorerModel.fetch(_:)`), which lands in `fetched(_:error:)`.
 public struct Fetch: Sendable {
     public enum Purpose: Sendable, Equatable {
         /// The period on screen; `returnTo` is shown again if the API has no report.

@@ -315,9 +315,9 @@ public final class PSAModel: LineList {
     public func selectLast() { if drilled != nil { drillCursor.last(in: count) } else { cursor.last(in: count) } }
 }
 
-/// The PSA view's read: the bill from the cache (the front runs it on its read
+/// The PSA view's read: the bill from the cache (its work runs it on the read
 /// thread), then ConnectWise (async, behind the screen).
-public struct PSARead: Sendable {
+struct PSARead: Sendable {
     public struct Planned: Sendable {
         public let plan: PSAPlan
         public let bill: Bill
@@ -345,8 +345,8 @@ public struct PSARead: Sendable {
     func readBill() -> Bill? { bill() }
 }
 
-/// An apply confirmed in the view, for the front to run behind.
-public struct PSAApply: Sendable {
+/// An apply confirmed in the view: the body of a `.psaApply` work.
+struct PSAApply: Sendable {
     let connection: PSAConnection
     let plan: PSAPlan
 
