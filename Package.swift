@@ -67,7 +67,7 @@ let package = Package(
                     resources: [.copy("Golden")], swiftSettings: strict),
         .testTarget(name: "SyncTests", dependencies: ["Sync", "UsageStore", "ProviderAPI", "ProviderSimulator", "TestSupport"],
                     swiftSettings: strict),
-        .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "ConnectWise", "ProviderAPI", "UsageStore", "Sync", "ProviderSimulator", "TestSupport"],
+        .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "TerminalUI", "ConnectWise", "ProviderAPI", "UsageStore", "Sync", "ProviderSimulator", "TestSupport"],
                     swiftSettings: strict),
         // GoldenScreens/: whole screens as text and styles, read from the source tree.
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "ConnectWise", "Explorer", "ProviderAPI", "UsageStore", "Sync", "ProviderSimulator", "TestSupport", "CNcursesw"],

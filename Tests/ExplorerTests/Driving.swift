@@ -1,25 +1,19 @@
 @testable import Explorer
+@testable import TerminalUI
 import Foundation
 import ProviderAPI
 import Sync
 import UsageStore
 
-/// The model's work run to its end, what it returns handed back to the model, and the
-/// work that asks for next run too: the model's side of what `Driver` does for the app
-/// (the sync, which needs the screen beside it, is driven by `Runtime` in
-/// TerminalUITests' SyncRuntimeTests).
+/// The model's work run as the front runs it, through the one driver (`Driver`): each
+/// work an effect run to its end, what it sends applied by `App.update` through a real
+/// inbox, and the work a landing asks for run too, until none is left. (The sync,
+/// which needs the screen beside it, is driven by `Runtime` in TerminalUITests'
+/// SyncRuntimeTests.)
 extension ExplorerModel {
-    /// Runs `works` (what a model call returned) one after another, each to its end,
-    /// lands what they return, and runs the work the landings ask for, until none is left.
     func complete(_ works: [Work]) async {
-        var works = works
-        while !works.isEmpty {
-            let work = works.removeFirst()
-            let results = Locked<[Work.Landing]>([])
-            let end = await work.run(Work.Sink(step: { _ in }, land: { landing in results.withLock { $0.append(landing) } }))
-            for landing in results.withLock({ $0 }) { works += land(Work.Result(work, landing, isEnd: false)) }
-            works += land(Work.Result(work, end))
-        }
+        let app = App(model: self, theme: Theme(colors: false)) { _, _ in "" }
+        await Driver(app: app).run(app.run(works))
     }
 }
 
