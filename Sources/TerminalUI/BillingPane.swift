@@ -4,7 +4,7 @@ import ProviderAPI
 /// The billing view: a month's bill, largest first (or by the size of the change
 /// against the month before), by organization or by customer; flagged lines stand out;
 /// the totals per tier at the bottom, with what they leave out.
-enum BillingPane {
+enum BillingPane: LinesPane {
     struct Props {
         let title: String
         let bill: Bill?
@@ -22,7 +22,7 @@ enum BillingPane {
 
     /// The line selected, the lines, and the rows they are shown in (`r`: the pane):
     /// what the front scrolls by; nil when no lines are shown.
-    static func window(_ b: Props, in r: Rect) -> (selected: Int, count: Int, height: Int)? {
+    static func window(_ b: Props, in r: Rect) -> LineWindow? {
         let inner = r.inset(1)
         guard inner.height >= 4, inner.width >= 30, let bill = b.bill else { return nil }
         return (b.selected, b.byCustomer ? b.customerLines.count : b.lines.count, max(0, inner.height - 1 - footerLines(bill).count - 1))

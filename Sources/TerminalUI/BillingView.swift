@@ -15,20 +15,14 @@ extension Intent {
 /// The bill (`b`): the month's lines by amount or by change, by organization or by
 /// customer; its keys are the table's lines on `.billing`.
 enum BillingView: ScreenView {
+    typealias Pane = BillingPane
     static var screen: ExplorerModel.Screen { .billing }
     static var context: Context { .billing }
     static var joins: Set<Bindings.Shared> { [.copyId, .backToList] }
 
     @MainActor static func open(_ app: App) -> [Effect] { app.run(app.model.openBilling()) }
 
-    @MainActor static func pane(_ model: ExplorerModel, _ ui: UIState) -> (inout Canvas, Rect, Theme) -> Void {
-        let p = props(model, ui)
-        return { BillingPane.draw(p, &$0, $1, $2) }
-    }
-
-    @MainActor static func window(_ model: ExplorerModel, _ ui: UIState, in main: Rect) -> (view: String, window: LineWindow)? {
-        BillingPane.window(props(model, ui), in: main).map { ("bill" + (model.billing.byCustomer ? " by customer" : ""), $0) }
-    }
+    @MainActor static func lines(_ model: ExplorerModel) -> String { "bill" + (model.billing.byCustomer ? " by customer" : "") }
 
     @MainActor static func perform(_ intent: Intent, in context: Context, app: App) -> [Effect]? {
         let model = app.model

@@ -2,7 +2,7 @@ import Explorer
 import ProviderAPI
 
 /// The changes view: grouped by kind with counts, in the order of `Change.Kind`.
-enum ChangesPane {
+enum ChangesPane: LinesPane {
     struct Props {
         let from: String
         let to: String
@@ -39,7 +39,7 @@ enum ChangesPane {
 
     /// The line selected, the lines, and the rows they are shown in (`r`: the pane):
     /// what the front scrolls by; nil when no lines are shown.
-    static func window(_ m: Props, in r: Rect) -> (selected: Int, count: Int, height: Int)? {
+    static func window(_ m: Props, in r: Rect) -> LineWindow? {
         let inner = r.inset(1)
         guard inner.height >= 3, inner.width >= 30, m.problem == nil, !m.reading, !m.changes.isEmpty else { return nil }
         let lines = lines(m.changes)

@@ -13,20 +13,13 @@ extension Intent {
 /// The changes (`c`): what moved since the period last seen; its keys are the table's
 /// lines on `.changes`.
 enum ChangesView: ScreenView {
+    typealias Pane = ChangesPane
     static var screen: ExplorerModel.Screen { .changes }
     static var context: Context { .changes }
     static var joins: Set<Bindings.Shared> { [.copyId, .backToList] }
 
     @MainActor static func open(_ app: App) -> [Effect] { app.run(app.model.openChanges()) }
 
-    @MainActor static func pane(_ model: ExplorerModel, _ ui: UIState) -> (inout Canvas, Rect, Theme) -> Void {
-        let p = props(model, ui)
-        return { ChangesPane.draw(p, &$0, $1, $2) }
-    }
-
-    @MainActor static func window(_ model: ExplorerModel, _ ui: UIState, in main: Rect) -> (view: String, window: LineWindow)? {
-        ChangesPane.window(props(model, ui), in: main).map { ("changes", $0) }
-    }
 
     @MainActor static func perform(_ intent: Intent, in context: Context, app: App) -> [Effect]? {
         let model = app.model

@@ -7,7 +7,7 @@ import ProviderAPI
 /// each change apply would make (largest difference first) and each that needs a
 /// person, with what to do; `same` folded into one line at the end. In a drill, the
 /// line's organizations.
-enum PSAPane {
+enum PSAPane: LinesPane {
     struct Props {
         let month: String
         let company: String
@@ -27,7 +27,7 @@ enum PSAPane {
 
     /// The line selected, the lines (or a drill's organizations), and the rows they
     /// are shown in (`r`: the pane): what the front scrolls by; nil when none are shown.
-    static func window(_ m: Props, in r: Rect) -> (selected: Int, count: Int, height: Int)? {
+    static func window(_ m: Props, in r: Rect) -> LineWindow? {
         let inner = r.inset(1)
         guard inner.height >= 4, inner.width >= 30, m.problem == nil else { return nil }
         if m.drilled != nil { return (m.drillSelected, m.organizations.count, inner.height - 2) }

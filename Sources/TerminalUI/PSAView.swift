@@ -17,6 +17,7 @@ extension Intent {
 /// The PSA view (`p`): the month's seats against ConnectWise, a line's organizations,
 /// an apply after a question; its keys are the table's lines on `.psa` and `.psaConfirm`.
 enum PSAView: ScreenView {
+    typealias Pane = PSAPane
     static var screen: ExplorerModel.Screen { .psa }
     static var context: Context { .psa }
     static var contexts: [Context] { [.psa, .psaConfirm] }
@@ -25,14 +26,7 @@ enum PSAView: ScreenView {
 
     @MainActor static func open(_ app: App) -> [Effect] { app.run(app.model.openPSA()) }
 
-    @MainActor static func pane(_ model: ExplorerModel, _ ui: UIState) -> (inout Canvas, Rect, Theme) -> Void {
-        let p = props(model, ui)
-        return { PSAPane.draw(p, &$0, $1, $2) }
-    }
-
-    @MainActor static func window(_ model: ExplorerModel, _ ui: UIState, in main: Rect) -> (view: String, window: LineWindow)? {
-        PSAPane.window(props(model, ui), in: main).map { ("psa" + (model.psa.drilled == nil ? "" : " drill"), $0) }
-    }
+    @MainActor static func lines(_ model: ExplorerModel) -> String { "psa" + (model.psa.drilled == nil ? "" : " drill") }
 
     @MainActor static func perform(_ intent: Intent, in context: Context, app: App) -> [Effect]? {
         let model = app.model
