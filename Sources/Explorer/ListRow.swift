@@ -116,35 +116,57 @@ public struct Totals: Sendable, Equatable {
 
 /// The ids and names of rows already held, found by id: a row read again for the same
 /// organization takes them instead of its own copies.
-struct SharedStrings {
+struct SharedStrings: Sendable {
     private let rows: [ListRow]
-    /// The rows' positions in the byte order of their ids.
-    private let byId: [Int32]
+    /// The rows' ids hashed (FNV-1a over their bytes), in order, beside the row each is
+    /// of: a probe is a binary search over one block of 8-byte keys, then a comparison
+    /// of bytes with the row found (ids of the same hash are looked at in turn). A search
+    /// over the ids themselves went to a different string's memory at each step.
+    private let hashes: [UInt64]
+    private let positions: [Int32]
+    private let hash: @Sendable (String) -> UInt64
 
-    init(_ rows: [ListRow]) {
+    /// `hash`: FNV-1a; a test gives one that collides.
+    init(_ rows: [ListRow], hash: @escaping @Sendable (String) -> UInt64 = SharedStrings.hash) {
         self.rows = rows
-        byId = rows.withUnsafeBufferPointer { rows in
-            (0..<Int32(rows.count)).sorted { rows[Int($0)].id.utf8.lexicographicallyPrecedes(rows[Int($1)].id.utf8) }
-        }
+        self.hash = hash
+        var keyed = rows.indices.map { (hash: hash(rows[$0].id), position: Int32($0)) }
+        keyed.sort { $0.hash < $1.hash }
+        hashes = keyed.map(\.hash)
+        positions = keyed.map(\.position)
+    }
+
+    /// FNV-1a, 64 bits, of the UTF-8 bytes.
+    static func hash(_ text: String) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        return h
     }
 
     /// `row` with the held id and name of its organization, where they are the same.
     func sharing(_ row: UsageRow) -> UsageRow {
-        guard !byId.isEmpty else { return row }
-        let at: Int = rows.withUnsafeBufferPointer { rows in
-            var low = 0, high = byId.count
+        guard !hashes.isEmpty else { return row }
+        let h = hash(row.organizationId)
+        var at = hashes.withUnsafeBufferPointer { hashes in
+            var low = 0, high = hashes.count
             while low < high {
                 let mid = (low + high) / 2
-                if rows[Int(byId[mid])].id.utf8.lexicographicallyPrecedes(row.organizationId.utf8) { low = mid + 1 } else { high = mid }
+                if hashes[mid] < h { low = mid + 1 } else { high = mid }
             }
-            return low < byId.count ? Int(byId[low]) : -1
+            return low
         }
-        guard at >= 0 else { return row }
-        let id = rows[Int(at)].id, name = rows[Int(at)].name
-        guard id.utf8.elementsEqual(row.organizationId.utf8) else { return row }
-        var shared = row
-        shared.organizationId = id
-        if name.utf8.elementsEqual(row.organizationName.utf8) { shared.organizationName = name }
-        return shared
+        while at < hashes.count, hashes[at] == h {
+            let held = Int(positions[at])
+            let id = rows[held].id
+            if id.utf8.elementsEqual(row.organizationId.utf8) {
+                var shared = row
+                shared.organizationId = id
+                let name = rows[held].name
+                if name.utf8.elementsEqual(row.organizationName.utf8) { shared.organizationName = name }
+                return shared
+            }
+            at += 1
+        }
+        return row
     }
 }

@@ -191,4 +191,30 @@ struct BillTests {
         #expect(shared.sharing(row("org_z", "Zed")).organizationName == "Zed")
         #expect(SharedStrings([]).sharing(row("org_a", "Alpha")).organizationId == "org_a")
     }
+
+    /// Found by a hash of the id and then its bytes: among 20,000 held rows every id
+    /// finds its own row (its name shared only where the bytes are the same), ids not
+    /// held find none, and two held ids of the same hash are told apart by their bytes.
+    @Test func sharedStringsFindEveryHeldIdAndNoOther() throws {
+        func listed(_ id: String, _ name: String) -> ListRow {
+            ListRow(id: id, name: name, tier: .business, licenseType: .standard, status: .active, activeSeats: 1, pendingSeats: 0,
+                    consumedLicenses: 1, change: nil, trialEndsAt: nil, trialDaysLeft: nil, searchKey: TextSearch.fold(name))
+        }
+        func row(_ id: String, _ name: String) -> UsageRow {
+            UsageRow(organizationId: id, organizationName: name, tier: .business, licenseType: .standard, trial: false, nfr: false,
+                     activeSeats: 1, pendingSeats: 0, consumedLicenses: 1)
+        }
+        let held = (0..<20_000).map { listed(String(format: "org_%012x", $0 &* 2_654_435_761 % 1_000_003), "Org \($0)") }
+        let shared = SharedStrings(held.shuffled())
+        for (i, h) in held.enumerated() {
+            let found = shared.sharing(row(h.id, i % 2 == 0 ? h.name : "Renamed \(i)"))
+            #expect(found.organizationId == h.id)
+            #expect(found.organizationName == (i % 2 == 0 ? h.name : "Renamed \(i)"))
+        }
+        for i in 0..<2_000 { #expect(shared.sharing(row("org_missing_\(i)", "X")).organizationName == "X") }
+        // Ids of the same hash (here, every id) are told apart by their bytes.
+        let colliding = SharedStrings(Array(held.prefix(300)), hash: { _ in 7 })
+        for h in held.prefix(300) { #expect(colliding.sharing(row(h.id, h.name)).organizationId == h.id) }
+        #expect(colliding.sharing(row("org_missing", "X")).organizationName == "X")
+    }
 }
