@@ -13,6 +13,8 @@ import UsageStore
 // provider-explorer-bench: every figure of BENCHMARKS.md in one run.
 // Usage: swift run -c release provider-explorer-bench [--quick] [--smoke] [--only SECTIONS]
 
+// libcrypto set up before URLSession does (no cleanup at exit under live threads).
+OpenSSL.prepare()
 let options = BenchOptions.parseOrExit()
 try await runBenchmarks(options)
 

@@ -11,6 +11,12 @@ public enum OpenSSL {
         _ = OPENSSL_init_crypto(UInt64(OPENSSL_INIT_NO_ATEXIT), nil)
     }()
 
+    /// Sets libcrypto up before anything else does: only the first set-up decides
+    /// whether a cleanup runs at exit, and libcurl (under URLSession) sets it up, with
+    /// the cleanup, when the first session is made. A `sync` that made its session
+    /// before its first token crashed at exit in libcrypto (once, under load).
+    public static func prepare() { ready }
+
     /// Runs `body` with a read-only memory BIO over `bytes`.
     static func withReadBIO<T>(_ bytes: [UInt8], _ body: (OpaquePointer) throws -> T) rethrows -> T? {
         try bytes.withUnsafeBytes { raw -> T? in

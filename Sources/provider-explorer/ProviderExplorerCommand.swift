@@ -25,6 +25,7 @@ struct ProviderExplorerCommand: AsyncParsableCommand {
 
     /// Parses, runs, and turns every error into one line on stderr and its exit code.
     static func main() async {
+        OpenSSL.prepare()
         signal(SIGPIPE, SIG_IGN)
         // A write past the file-size limit fails with EFBIG and is reported, not a kill.
         signal(SIGXFSZ, SIG_IGN)
