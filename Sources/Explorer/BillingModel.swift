@@ -74,7 +74,7 @@ public final class BillingModel: LineList {
 
     /// The month before's bill came: the Δ column, and the order by change.
     private func previousLanded(_ compared: Bill, _ arranged: Arrangement?) {
-        guard bill != nil, compared.previous != nil else { return }
+        guard compared.previous != nil else { return }
         bill = compared
         arrange(keep: selectedKey, arranged)
     }

@@ -10,7 +10,6 @@ import UsageStore
 /// and calls their methods.
 @MainActor @Observable
 public final class ExplorerModel {
-
     /// A line for the status bar; errors are worded so a user can act on them.
     public struct Status: Sendable, Equatable {
         public var text: String

@@ -29,8 +29,6 @@ public struct Work: Sendable {
             self.name = name; self.replaces = replaces; self.spins = spins; self.isExclusive = exclusive
         }
 
-        public static func == (a: Kind, b: Kind) -> Bool { a.name == b.name }
-        public func hash(into hasher: inout Hasher) { hasher.combine(name) }
         public var description: String { name }
 
         public static let sync = Kind("sync", exclusive: true)

@@ -11,8 +11,6 @@ public struct Context: Hashable, Sendable, CustomStringConvertible {
     let title: String
 
     init(_ name: String, title: String) { self.name = name; self.title = title }
-    public static func == (a: Context, b: Context) -> Bool { a.name == b.name }
-    public func hash(into hasher: inout Hasher) { hasher.combine(name) }
     public var description: String { name }
 
     public static let list = Context("list", title: "Organizations and detail")
@@ -63,7 +61,7 @@ public struct Binding: Sendable {
 
     /// The key that opens `view`, from the list and the detail.
     init(_ keys: [Key], opening view: any ScreenView.Type, _ intent: Intent, _ help: String, hint: String) {
-        self.keys = keys; self.on = [.list, .detail]; self.intent = intent; self.help = help
+        self.keys = keys; self.on = Bindings.browse; self.intent = intent; self.help = help
         self.hint = hint; self.hintKeys = nil; self.hintOn = [.list]; self.when = .always; self.opens = view
     }
 

@@ -55,6 +55,7 @@ extension Screens {
     /// The list's and the detail's intents.
     private static func browse(_ intent: Intent, app: App) -> [Effect]? {
         let model = app.model, list = model.list
+        if let view = Views.opened(by: intent) { return view.open(app) }
         switch intent {
         case .up, .down, .pageUp, .pageDown, .first, .last: app.move(list, intent)
         case .search: app.ui.searching = true; app.ui.focus = .list
@@ -67,7 +68,6 @@ extension Screens {
             model.open(.detail)
             if !app.layout.isWide { app.ui.focus = .detail }
         case .tierMatrix: model.open(.tierMatrix)
-        case let opener where Views.opened(by: opener) != nil: return Views.opened(by: opener)!.open(app)
         case .copyId: return app.copy(list.selectedRow?.id, what: "organization id")
         case .copyRow:
             return app.copy(list.selectedRow.map { r in

@@ -33,27 +33,29 @@ enum Screens {
         var panes: [PaneDrawing] = []
         func add(_ r: Rect?, _ draw: @escaping (inout Canvas, Rect, Theme) -> Void) { if let r { panes.append(PaneDrawing(rect: r, draw: draw)) } }
         if !layout.tooSmall {
-            switch model.screen {
-            case let screen where Views.of(screen) != nil:
-                add(layout.main, Views.of(screen)!.pane(model, ui))
-            case .tierMatrix:
-                let p = tierMatrix(model)
-                add(layout.main) { TierMatrixPane.draw(p, &$0, $1, $2) }
-            case .detail where !layout.isWide:
-                let p = detail(model, ui, focused: true)
-                add(layout.main) { DetailPane.draw(p, &$0, $1, $2) }
-            default:
-                if layout.list != nil {
-                    let p = list(model, ui, focused: !layout.isWide || model.screen == .list)
-                    add(layout.list) { ListPane.draw(p, &$0, $1, $2) }
-                }
-                if layout.detail != nil {
-                    let p = detail(model, ui, focused: model.screen == .detail)
-                    add(layout.detail) { DetailPane.draw(p, &$0, $1, $2) }
-                }
-                if layout.key != nil {
-                    let p = key(model, ui)
-                    add(layout.key) { KeyPane.draw(p, &$0, $1, $2) }
+            if let view = Views.of(model.screen) {
+                add(layout.main, view.pane(model, ui))
+            } else {
+                switch model.screen {
+                case .tierMatrix:
+                    let p = tierMatrix(model)
+                    add(layout.main) { TierMatrixPane.draw(p, &$0, $1, $2) }
+                case .detail where !layout.isWide:
+                    let p = detail(model, ui, focused: true)
+                    add(layout.main) { DetailPane.draw(p, &$0, $1, $2) }
+                default:
+                    if layout.list != nil {
+                        let p = list(model, ui, focused: !layout.isWide || model.screen == .list)
+                        add(layout.list) { ListPane.draw(p, &$0, $1, $2) }
+                    }
+                    if layout.detail != nil {
+                        let p = detail(model, ui, focused: model.screen == .detail)
+                        add(layout.detail) { DetailPane.draw(p, &$0, $1, $2) }
+                    }
+                    if layout.key != nil {
+                        let p = key(model, ui)
+                        add(layout.key) { KeyPane.draw(p, &$0, $1, $2) }
+                    }
                 }
             }
             if model.screen == .help {

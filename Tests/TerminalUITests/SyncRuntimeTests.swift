@@ -21,9 +21,9 @@ struct SyncRuntimeTests {
     let info = KeyInfo(providerId: "prv", keyId: "key", algorithm: "ES256", fingerprint: "f", createdAt: nil, permission: "ok", source: "t")
 
     /// The terminal's runtime over an empty cache, syncing from `fixture`.
-    func runtime(_ fixture: SimulatorFixture, name: String, origin: DataOrigin = .demo, timeout: Double = 60) throws -> Runtime {
+    func runtime(_ fixture: SimulatorFixture, name: String, origin: DataOrigin = .demo) throws -> Runtime {
         let store = try UsageStore.open(path: dir.file("\(name).sqlite3"))
-        let engine = SyncEngine(client: fixture.client(timeout: timeout), store: store, now: { Self.now })
+        let engine = SyncEngine(client: fixture.client(timeout: 60), store: store, now: { Self.now })
         let model = ExplorerModel(store: store, source: ReportSource(client: fixture.client(), store: store, now: { Self.now }),
                                   engine: engine, keyInfo: info, origin: origin, now: { Self.now })
         return Runtime(app: App(model: model, theme: Theme(colors: false)) { _, _ in "" })
