@@ -232,30 +232,52 @@ public enum BillReader {
         return month.days.filter { day in !cached.contains(day) && !(historyStart.map { day < $0 } ?? false) }.count
     }
 
-    /// What the view's Δ needs of `month`'s bill, kept as it is read (no line held);
-    /// nil when the month is not cached.
+    /// What the view's Δ needs of `month`'s bill, kept as it is read (no line held,
+    /// no name read); nil when the month is not cached.
     static func previous(_ month: Month, store: UsageStore, shared: SharedStrings, prices: PriceList,
                          customers: [String: Customer]) -> PreviousBill? {
-        var found = false
-        let previous = PreviousBill(month: month, prices: prices, customers: customers) { add in
-            found = (try? store.monthlyRowsWithDailyFacts(month) { row, facts, suspended, _ in
-                add(shared.sharing(row), facts.map(MonthDailyFacts.init), suspended)
-            }) == true
-        }
-        return found ? previous : nil
+        (try? store.readingMonth(month) { read in
+            try PreviousBill(month: month, prices: prices, customers: customers) { add in
+                try read.rows { row, facts, suspended, _ in add(shared.sharing(row), facts.map(MonthDailyFacts.init), suspended) }
+            }
+        }) ?? nil
     }
 
     static func read(_ month: Month, store: UsageStore, shared: SharedStrings, prices: PriceList, customers: [String: Customer],
                      includeFree: Bool, historyStart: Day?) -> Bill? {
-        var found = false
-        let bill = Bill(month: month, prices: prices, customers: customers, includeFree: includeFree,
-                        daysNotChecked: daysNotChecked(month, store: store, historyStart: historyStart),
-                        capacity: store.rowCount(.monthly(month)) ?? 0) { add in
-            found = (try? store.monthlyRowsWithDailyFacts(month) { row, facts, suspended, rank in
-                add(shared.sharing(row), facts.map(MonthDailyFacts.init), suspended, rank)
-            }) == true
-        }
-        return found ? bill : nil
+        let notChecked = daysNotChecked(month, store: store, historyStart: historyStart)
+        let capacity = store.rowCount(.monthly(month)) ?? 0
+        return (try? store.readingMonth(month) { read in
+            // Where each row's organization is in the list (-1: not there), by the
+            // order rows were read: its name is the list's when the bytes are the same.
+            var listed: [Int32] = []
+            listed.reserveCapacity(capacity)
+            var failure: Error?
+            let names: Bill.Names = { wanted, set in
+                var last: (rank: Int, name: String)?
+                do {
+                    try read.names(ofRanks: wanted.map(\.rank)) { i, bytes in
+                        // The list's string, else the one made for the same name just
+                        // before (equal names are neighbours), else one of its own.
+                        let rank = wanted[i].rank
+                        let name = shared.heldName(bytes, of: listed[wanted[i].read])
+                            ?? (last?.rank == rank ? last!.name : String(decoding: bytes, as: UTF8.self))
+                        last = (rank, name)
+                        set(i, name)
+                    }
+                } catch { failure = error }
+            }
+            let bill = try Bill(month: month, prices: prices, customers: customers, includeFree: includeFree, daysNotChecked: notChecked,
+                                capacity: capacity, names: read.namesFollow ? names : nil) { add in
+                try read.rows { row, facts, suspended, rank in
+                    let (row, at) = shared.placing(row)
+                    listed.append(at)
+                    add(row, facts.map(MonthDailyFacts.init), suspended, rank)
+                }
+            }
+            if let failure { throw failure }
+            return bill
+        }) ?? nil
     }
 }
 

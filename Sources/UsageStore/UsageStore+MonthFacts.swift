@@ -67,101 +67,141 @@ extension UsageStore {
         return out
     }
 
-    /// The rows of the monthly report of `month`, each handed to `visit` as it is read
-    /// with what the month's daily reports say of its organization (nil: no cached day
-    /// shows it): a bill is made without the report or the facts held whole. Rows come
-    /// without their unknown fields (`extra`), which no bill reads; read on a connection
-    /// apart. False (and nothing visited) when the month's report is not cached.
-    ///
-    /// Each row comes with whether its organization is suspended now, and its name's
-    /// rank: the name's place in the name order (`TextSearch.sortKey`; equal names,
-    /// equal ranks), so that a bill is put in name order by integers. The rank is the
-    /// name's ref while the refs follow that order; where they no longer do
-    /// (`meta.name_order`, a cache re-keyed from schema 2), the place of the ref in the
-    /// index by key, read first (one pass over the index, no sort). Rows come in no set
-    /// order.
-    public func monthlyRowsWithDailyFacts(_ month: Month, _ visit: (UsageRow, DailyFacts?, _ suspended: Bool, _ rank: Int?) -> Void) throws -> Bool {
-        guard has(.monthly(month)) else { return false }
+    /// Reads the monthly report of `month` for a bill: `body` gets its rows (and their
+    /// names after them, where they follow) on a connection apart, in one snapshot of
+    /// the cache. The month's summary is brought up to its cached days first. Nil (and
+    /// `body` not run) when the month's report is not cached.
+    public func readingMonth<T>(_ month: Month, _ body: (MonthRead) throws -> T) throws -> T? {
+        guard has(.monthly(month)) else { return nil }
         try summarise(month)
         return try apart { db in
-            guard try Self.rowCount(in: db, .monthly(month)) != nil else { return false }
-            let labels = try Self.labels(db)
-            var suspended = Set<String>()
-            let s0 = try db.prepare("SELECT id FROM organizations WHERE status = 'suspended'")
-            while try s0.step() { suspended.insert(s0.text(0)) }
-            if try Refs.nameOrderBroken(in: db) {
-                try Self.joinedMonth(month, db, labels, suspended, visit)
-            } else {
-                try Self.mergedMonth(month, db, labels, suspended, visit)
-            }
-            return true
+            guard try Self.rowCount(in: db, .monthly(month)) != nil else { return nil }
+            var suspended = Set<Int>()
+            let s = try db.prepare("SELECT o.ref FROM organizations s JOIN org_refs o ON o.id = s.id WHERE s.status = 'suspended'")
+            while try s.step() { suspended.insert(s.int(0)) }
+            return try body(MonthRead(db: db, period: Self.ordinal(.monthly(month)), labels: try Self.labels(db), suspended: suspended,
+                                      namesFollow: try !Refs.nameOrderBroken(in: db)))
         }
     }
 
-    /// The month's rows in organization ref order: the report's rows with their names
-    /// (one look-up a row), and the ids and the month's summary as two more passes in
-    /// the same order merged in step, instead of a look-up each: nothing is held but
-    /// the row at hand. The bill of 50,000 organizations spent most of its time in
-    /// those look-ups.
-    private static func mergedMonth(_ month: Month, _ db: Database, _ labels: [Int: String], _ suspended: Set<String>,
-                                    _ visit: (UsageRow, DailyFacts?, _ suspended: Bool, _ rank: Int?) -> Void) throws {
-        let period = ordinal(.monthly(month))
+    /// The rows of the monthly report of `month` with their names, each handed to
+    /// `visit` as `MonthRead.rows` hands it (the names put in after, where they follow):
+    /// what the tests read of a month.
+    func monthlyRowsWithDailyFacts(_ month: Month, _ visit: (UsageRow, DailyFacts?, _ suspended: Bool, _ rank: Int?) -> Void) throws -> Bool {
+        try readingMonth(month) { read in
+            var rows: [(row: UsageRow, facts: DailyFacts?, suspended: Bool, rank: Int?)] = []
+            try read.rows { rows.append(($0, $1, $2, $3)) }
+            if read.namesFollow {
+                let order = rows.indices.sorted { rows[$0].rank ?? 0 < rows[$1].rank ?? 0 }
+                try read.names(ofRanks: order.map { rows[$0].rank ?? 0 }) { i, name in
+                    rows[order[i]].row.organizationName = String(decoding: name, as: UTF8.self)
+                }
+            }
+            for r in rows { visit(r.row, r.facts, r.suspended, r.rank) }
+            return true
+        } ?? false
+    }
+}
+
+/// A month's monthly report as a bill reads it (`UsageStore.readingMonth`).
+public struct MonthRead {
+    let db: Database
+    let period: Int
+    let labels: [Int: String]
+    /// The refs of the organizations suspended now.
+    let suspended: Set<Int>
+    /// Rows come without their names (empty), which `names(ofRanks:)` hands over after,
+    /// in name order. So where the name refs follow the name order (a row's rank is its
+    /// name's ref): a look-up of its name a row went to a different page of the names
+    /// each time, and read most of them from the file again (half the read's time at
+    /// 50,000 organizations); ordered by rank, the names are one pass. A cache re-keyed
+    /// from schema 2 (`meta.name_order`) has its rows read with their names.
+    public let namesFollow: Bool
+
+    /// The rows of the month, each handed to `visit` as it is read, with what the
+    /// month's daily reports say of its organization (nil: no cached day shows it),
+    /// whether the organization is suspended now, and its name's rank: the name's
+    /// place in the name order (`TextSearch.sortKey`; equal names, equal ranks), so
+    /// that a bill is put in name order by integers. Rows come in no set order and
+    /// without their unknown fields (`extra`), which no bill reads.
+    public func rows(_ visit: (UsageRow, DailyFacts?, _ suspended: Bool, _ rank: Int?) -> Void) throws {
+        if namesFollow { try mergedRows(visit) } else { try joinedRows(visit) }
+    }
+
+    /// The names of `ranks` (in ascending order, as `rows` gave them without names),
+    /// each handed to `visit` with its place in `ranks`, as UTF-8 bytes valid during
+    /// the call: one pass over the names from the first rank to the last.
+    public func names(ofRanks ranks: [Int], _ visit: (_ index: Int, _ name: UnsafeBufferPointer<UInt8>) -> Void) throws {
+        guard let first = ranks.first, let last = ranks.last else { return }
+        let s = try db.prepare("SELECT ref, name FROM name_refs WHERE ref BETWEEN ? AND ? ORDER BY ref").bind([.int(first), .int(last)])
+        var ref = Int.min, more = true
+        for (i, rank) in ranks.enumerated() {
+            while more, ref < rank { if try s.step() { ref = s.int(0) } else { more = false } }
+            guard more, ref == rank else { continue }
+            s.withBytes(1) { visit(i, $0) }
+        }
+    }
+
+    /// The month's rows in organization ref order, without names: the report's rows,
+    /// and the ids and the month's summary as two more passes in the same order merged
+    /// in step, instead of a look-up each: nothing is held but the row at hand.
+    private func mergedRows(_ visit: (UsageRow, DailyFacts?, _ suspended: Bool, _ rank: Int?) -> Void) throws {
         let u = try db.prepare("""
-            SELECT u.org, n.name, u.tier, u.license, u.flags, u.active, u.pending, u.consumed, NULL, u.name
-            FROM monthly_usage u JOIN name_refs n ON n.ref = u.name WHERE u.period = ? ORDER BY u.org
+            SELECT u.org, NULL, u.tier, u.license, u.flags, u.active, u.pending, u.consumed, NULL, u.name
+            FROM monthly_usage u WHERE u.period = ? ORDER BY u.org
             """).bind([.int(period)])
         let f = try db.prepare("SELECT org, peak, days, tiers FROM month_facts WHERE month = ? ORDER BY org").bind([.int(period)])
         let o = try db.prepare("SELECT ref, id FROM org_refs ORDER BY ref")
         var factsOrg = Int.min, idRef = Int.min
         var factsLeft = true, idsLeft = true
-        // A few sets of tiers serve every row: made once each.
-        var tierSets: [Int: Set<Tier>] = [:]
+        var tiers = TierSets(labels)
         while try u.step() {
             let org = u.int(0)
             while idsLeft, idRef < org { if try o.step() { idRef = o.int(0) } else { idsLeft = false } }
-            // As the join did: a row whose organization has no id is not read.
+            // As a join would: a row whose organization has no id is not read.
             guard idsLeft, idRef == org else { continue }
             while factsLeft, factsOrg < org { if try f.step() { factsOrg = f.int(0) } else { factsLeft = false } }
-            var facts: DailyFacts?
-            if factsLeft, factsOrg == org {
-                let bits = f.int(3)
-                let tiers = tierSets[bits] ?? Self.tiers(bits: bits, labels)
-                tierSets[bits] = tiers
-                facts = (tiers, f.int(1), f.int(2))
-            }
-            let id = o.text(1)
-            visit(Self.row(u, labels, id: id), facts, !suspended.isEmpty && suspended.contains(id), u.int(9))
+            let facts: DailyFacts? = factsLeft && factsOrg == org ? (tiers[f.int(3)], f.int(1), f.int(2)) : nil
+            visit(UsageStore.row(u, labels, id: o.text(1)), facts, suspended.contains(org), u.int(9))
         }
     }
 
-    /// The month's rows through the joins, for a cache whose name refs no longer follow
-    /// the name order: each rank is the ref's place in the index by key, read first
-    /// (one pass over the index, no sort).
-    private static func joinedMonth(_ month: Month, _ db: Database, _ labels: [Int: String], _ suspended: Set<String>,
-                                    _ visit: (UsageRow, DailyFacts?, _ suspended: Bool, _ rank: Int?) -> Void) throws {
+    /// The month's rows through the joins, with their names, for a cache whose name refs
+    /// no longer follow the name order: each rank is the ref's place in the index by
+    /// key, read first (one pass over the index, no sort).
+    private func joinedRows(_ visit: (UsageRow, DailyFacts?, _ suspended: Bool, _ rank: Int?) -> Void) throws {
         var rankOf: [Int: Int] = [:]
         let order = try db.prepare("SELECT ref FROM name_refs ORDER BY fold, name")
         while try order.step() { rankOf[order.int(0)] = rankOf.count }
         let s = try db.prepare("""
-            SELECT o.id, n.name, u.tier, u.license, u.flags, u.active, u.pending, u.consumed, NULL, f.peak, f.days, f.tiers, u.name
-            FROM monthly_usage u \(Self.rowJoins) LEFT JOIN month_facts f ON f.month = u.period AND f.org = u.org
+            SELECT o.id, n.name, u.tier, u.license, u.flags, u.active, u.pending, u.consumed, NULL, f.peak, f.days, f.tiers, u.name, u.org
+            FROM monthly_usage u \(UsageStore.rowJoins) LEFT JOIN month_facts f ON f.month = u.period AND f.org = u.org
             WHERE u.period = ?
-            """).bind([.int(Self.ordinal(.monthly(month)))])
-        // A few sets of tiers serve every row: made once each.
-        var tierSets: [Int: Set<Tier>] = [:]
+            """).bind([.int(period)])
+        var tiers = TierSets(labels)
         while try s.step() {
-            var facts: DailyFacts?
-            if !s.isNull(9) {
-                let bits = s.int(11)
-                let tiers = tierSets[bits] ?? Self.tiers(bits: bits, labels)
-                tierSets[bits] = tiers
-                facts = (tiers, s.int(9), s.int(10))
-            }
-            let row = Self.row(s, labels)
-            visit(row, facts, !suspended.isEmpty && suspended.contains(row.organizationId), rankOf[s.int(12)])
+            let facts: DailyFacts? = s.isNull(9) ? nil : (tiers[s.int(11)], s.int(9), s.int(10))
+            visit(UsageStore.row(s, labels), facts, suspended.contains(s.int(13)), rankOf[s.int(12)])
         }
     }
 
+    /// The sets of tiers of a summary's bits, made once each: a few serve every row.
+    private struct TierSets {
+        let labels: [Int: String]
+        var made: [Int: Set<Tier>] = [:]
+        init(_ labels: [Int: String]) { self.labels = labels }
+        subscript(bits: Int) -> Set<Tier> {
+            mutating get {
+                if let tiers = made[bits] { return tiers }
+                let tiers = UsageStore.tiers(bits: bits, labels)
+                made[bits] = tiers
+                return tiers
+            }
+        }
+    }
+}
+
+extension UsageStore {
     /// The ids of the organizations a cached report has.
     public func organizationIds(in period: ReportPeriod) throws -> Set<String> {
         try reading { db in

@@ -4,7 +4,7 @@ import TestSupport
 @testable import Explorer
 import ProviderAPI
 import ProviderSimulator
-import UsageStore
+@testable import UsageStore
 
 /// Issue 26: the bill's rules below the command: the collation, rounding, the change
 /// against the month before, by customer, and the month's daily summary in the cache.
@@ -187,6 +187,38 @@ struct BillRoundTwoUnitTests {
                           suspended: suspended, daysNotChecked: merged.daysNotChecked)
         #expect(merged.lines.count > 300 && merged.lines == direct.lines)
         #expect(merged.sameNames == direct.sameNames && !merged.sameNames.names.isEmpty && !suspended.isEmpty)
+
+        // With the list's rows (the view's read): the same lines, and a name that the
+        // list has with the same bytes is the list's own string, read after the order.
+        // Every third organization is renamed in the list, every seventh not in it.
+        let listed = report.rows.enumerated().compactMap { i, row -> ListRow? in
+            guard i % 7 != 3 else { return nil }
+            let name = i % 3 == 0 ? row.organizationName + " (renamed since)" : row.organizationName
+            return ListRow(id: row.organizationId, name: name, tier: row.tier, licenseType: row.licenseType, status: .active,
+                           activeSeats: 1, pendingSeats: 0, consumedLicenses: 1, change: nil, trialEndsAt: nil, trialDaysLeft: nil,
+                           searchKey: TextSearch.fold(name))
+        }
+        let viewed = try #require(BillReader.bill(october, store: store, listed: listed, prices: .demo, customers: [:], historyStart: nil,
+                                                  compare: false))
+        #expect(viewed.lines == merged.lines && viewed.sameNames == merged.sameNames)
+        func storage(_ s: String) -> UnsafeRawPointer? {
+            s.utf8.withContiguousStorageIfAvailable { UnsafeRawPointer($0.baseAddress) } ?? nil
+        }
+        let listedById = Dictionary(uniqueKeysWithValues: listed.map { ($0.id, $0) })
+        // Equal names read in a row share one string: any of the list's with those bytes.
+        let listStrings = Set(listed.flatMap { [storage($0.id), storage($0.name)] }.compactMap { $0 })
+        var shared = 0, own = 0
+        for line in viewed.lines where line.organizationName.utf8.count > 15 && line.organizationId.utf8.count > 15 {
+            guard let held = listedById[line.organizationId] else { own += 1; continue }
+            #expect(storage(line.organizationId) == storage(held.id), "the id is the list's")
+            if Array(held.name.utf8) == Array(line.organizationName.utf8) {
+                #expect(listStrings.contains(storage(line.organizationName)!), "\(line.organizationName): one of the list's strings")
+                shared += 1
+            } else {
+                own += 1   // renamed since: the month's own name (the lines are the same as without the list)
+            }
+        }
+        #expect(shared > 100 && own > 50)
     }
 }
 
