@@ -193,15 +193,26 @@ public struct RowFilter: Sendable, Equatable {
 /// `bill` writes for 50,000 lines without a String grown by every field.
 struct CSVBytes {
     let options: ExportTable.CSVOptions
-    private var bytes: [UInt8] = []
+    private(set) var bytes: [UInt8] = []
 
     init(options: ExportTable.CSVOptions, capacity: Int) {
         self.options = options
         bytes.reserveCapacity(capacity)
     }
 
+    /// Fields that come again and again (a month, a tier, a currency), as written.
+    private var written: [(text: String, bytes: [UInt8])] = []
+
     /// `csvField` hands a field that needs nothing back as it is (no copy).
     mutating func field(_ text: String) { bytes.append(contentsOf: ExportTable.csvField(text, options).utf8) }
+
+    /// A field of the few a file repeats on every line: made once.
+    mutating func repeated(_ text: String) {
+        if let known = written.first(where: { $0.text == text }) { bytes.append(contentsOf: known.bytes); return }
+        let made = Array(ExportTable.csvField(text, options).utf8)
+        if written.count < 16 { written.append((text, made)) }
+        bytes.append(contentsOf: made)
+    }
 
     mutating func comma() { bytes.append(UInt8(ascii: ",")) }
     mutating func lineEnd() { bytes.append(UInt8(ascii: "\r")); bytes.append(UInt8(ascii: "\n")) }
@@ -237,5 +248,4 @@ struct CSVBytes {
         }
     }
 
-    var text: String { String(decoding: bytes, as: UTF8.self) }
 }

@@ -36,10 +36,12 @@ enum Output {
     static func isTerminal(_ path: String?) -> Bool { path == nil && isatty(STDOUT_FILENO) == 1 }
 
     /// Writes `text` to `path`, or to standard output when `path` is nil.
-    static func emit(_ text: String, to path: String?) throws {
-        if let path { try writeFile(path, Data(text.utf8)); return }
+    static func emit(_ text: String, to path: String?) throws { try emit(Data(text.utf8), to: path) }
+
+    static func emit(_ data: some ContiguousBytes, to path: String?) throws {
+        if let path { try writeFile(path, data); return }
         if stdoutWasClosed { throw WriteError(target: "the output", reason: reason(EBADF)) }
-        try writeAll(STDOUT_FILENO, Data(text.utf8), target: "the output")
+        try writeAll(STDOUT_FILENO, data, target: "the output")
     }
 
     /// One line on standard error, prefixed with the program's name; the line is made
@@ -48,7 +50,7 @@ enum Output {
         _ = try? writeAll(STDERR_FILENO, Data("provider-explorer: \(Printable.line(message, limit: .max))\n".utf8), target: "standard error")
     }
 
-    static func writeAll(_ fd: Int32, _ data: Data, target: String) throws {
+    static func writeAll(_ fd: Int32, _ data: some ContiguousBytes, target: String) throws {
         try data.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
@@ -67,7 +69,7 @@ enum Output {
     /// data goes first into an unnamed file in the same directory (O_TMPFILE), so a run
     /// killed mid-write leaves nothing behind; it is given a name only once complete.
     /// Where the file system has no unnamed files, a `.NAME.tmp-PID` beside it is used.
-    static func writeFile(_ path: String, _ data: Data) throws {
+    static func writeFile(_ path: String, _ data: some ContiguousBytes) throws {
         let path = try resolvingLinks(path)
         var info = stat()
         if lstat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
@@ -130,7 +132,7 @@ enum Output {
 
     /// A FIFO, a device or a socket is written as it is, never replaced or removed: a
     /// reader waiting on a FIFO gets the output, /dev/null stays a device.
-    static func writeInPlace(_ path: String, _ data: Data) throws {
+    static func writeInPlace(_ path: String, _ data: some ContiguousBytes) throws {
         let fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY)
         guard fd >= 0 else { throw WriteError(target: path, reason: reason(errno)) }
         defer { close(fd) }
