@@ -101,9 +101,10 @@ public struct PreviousBill: Sendable, Equatable {
 
     /// The month's bill kept as it is read, line by line, without its lines held: what
     /// `init(_:)` keeps of the whole bill (the view's Δ, beside a bill already held).
-    public init(month: Month, prices: PriceList, customers: [String: Customer] = [:],
+    public init(month: Month, prices: PriceList, customers: [String: Customer] = [:], capacity: Int = 0,
                 _ read: ((UsageRow, MonthDailyFacts?, _ suspended: Bool) -> Void) throws -> Void) rethrows {
         self.month = month
+        lines.reserveCapacity(capacity)
         let digits = prices.currency.map(Currency.minorDigits) ?? 2
         try read { row, facts, suspended in
             guard let line = Bill.line(row, facts, suspended: suspended, prices: prices, customers: customers, includeFree: false,
@@ -325,6 +326,11 @@ public struct Bill: Sendable, Equatable {
             }
         }
         return out
+    }
+
+    /// How many lines are flagged (to check before billing), counted with no line copied.
+    public var flaggedCount: Int {
+        lines.withUnsafeBufferPointer { lines in lines.indices.reduce(0) { $0 + (lines[$1].isFlagged ? 1 : 0) } }
     }
 
     /// The billed lines by customer and tier (free lines are not billed), in the one

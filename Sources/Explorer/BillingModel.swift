@@ -237,8 +237,8 @@ public enum BillReader {
     static func previous(_ month: Month, store: UsageStore, shared: SharedStrings, prices: PriceList,
                          customers: [String: Customer]) -> PreviousBill? {
         (try? store.readingMonth(month) { read in
-            try PreviousBill(month: month, prices: prices, customers: customers) { add in
-                try read.rows { row, facts, suspended, _ in add(shared.sharing(row), facts.map(MonthDailyFacts.init), suspended) }
+            try PreviousBill(month: month, prices: prices, customers: customers, capacity: store.rowCount(.monthly(month)) ?? 0) { add in
+                try read.rows(ids: shared.ids) { row, facts, suspended, _ in add(row, facts.map(MonthDailyFacts.init), suspended) }
             }
         }) ?? nil
     }
@@ -269,10 +269,16 @@ public enum BillReader {
             }
             let bill = try Bill(month: month, prices: prices, customers: customers, includeFree: includeFree, daysNotChecked: notChecked,
                                 capacity: capacity, names: read.namesFollow ? names : nil) { add in
-                try read.rows { row, facts, suspended, rank in
-                    let (row, at) = shared.placing(row)
+                // The list's id for each row, found by its bytes (no string made), and
+                // where it is in the list, for its name.
+                var at: Int32 = -1
+                let ids: ((UnsafeBufferPointer<UInt8>) -> String?)? = shared.isEmpty ? nil : { bytes in
+                    at = shared.find(bytes)
+                    return at >= 0 ? shared.id(at: at) : nil
+                }
+                try read.rows(ids: ids) { row, facts, suspended, rank in
                     listed.append(at)
-                    add(row, facts.map(MonthDailyFacts.init), suspended, rank)
+                    add(shared.sharingName(row, of: at), facts.map(MonthDailyFacts.init), suspended, rank)
                 }
             }
             if let failure { throw failure }

@@ -127,10 +127,10 @@ struct SharedStrings: Sendable {
     private let slotHashes: [UInt64]
     private let slotPositions: [Int32]
     private let mask: Int
-    private let hash: @Sendable (String) -> UInt64
+    private let hash: @Sendable (UnsafeBufferPointer<UInt8>) -> UInt64
 
     /// `hash`: `SharedStrings.hash`; a test gives one that collides.
-    init(_ rows: [ListRow], hash: @escaping @Sendable (String) -> UInt64 = SharedStrings.hash) {
+    init(_ rows: [ListRow], hash: @escaping @Sendable (UnsafeBufferPointer<UInt8>) -> UInt64 = SharedStrings.hash(bytes:)) {
         self.rows = rows
         self.hash = hash
         // At most three quarters full, and always an empty slot to end a probe.
@@ -139,7 +139,7 @@ struct SharedStrings: Sendable {
         mask = size - 1
         var hashes = [UInt64](repeating: 0, count: size), positions = [Int32](repeating: -1, count: size)
         for (i, row) in rows.enumerated() {
-            let h = hash(row.id)
+            let h = Self.withBytes(row.id, hash)
             var slot = Int(truncatingIfNeeded: h) & mask
             while positions[slot] >= 0 { slot = (slot + 1) & mask }
             hashes[slot] = h
@@ -149,12 +149,16 @@ struct SharedStrings: Sendable {
         slotPositions = positions
     }
 
-    /// A 64-bit hash of the UTF-8 bytes, taken 8 at a time (an id is about 36 bytes).
-    static func hash(_ text: String) -> UInt64 {
-        text.utf8.withContiguousStorageIfAvailable(hash(bytes:)) ?? hash(bytes: Array(text.utf8))
+    /// Whether no row is held (nothing to share).
+    var isEmpty: Bool { rows.isEmpty }
+
+    /// `body` over a string's UTF-8 bytes, in place where they are contiguous.
+    static func withBytes<T>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+        text.utf8.withContiguousStorageIfAvailable(body) ?? Array(text.utf8).withUnsafeBufferPointer(body)
     }
 
-    static func hash(bytes: some Collection<UInt8>) -> UInt64 {
+    /// A 64-bit hash of the UTF-8 bytes, taken 8 at a time (an id is about 36 bytes).
+    @Sendable static func hash(bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
         var word: UInt64 = 0, filled = 0
         for byte in bytes {
@@ -185,24 +189,46 @@ struct SharedStrings: Sendable {
 
     /// `sharing`, and where the organization is held (-1: it is not).
     func placing(_ row: UsageRow) -> (row: UsageRow, at: Int32) {
-        guard !rows.isEmpty else { return (row, -1) }
-        let h = hash(row.organizationId)
+        let at = Self.withBytes(row.organizationId, find)
+        guard at >= 0 else { return (row, -1) }
+        var shared = sharingName(row, of: at)
+        shared.organizationId = rows[Int(at)].id
+        return (shared, at)
+    }
+
+    /// Where the organization of the id of these bytes is held (-1: it is not).
+    func find(_ id: UnsafeBufferPointer<UInt8>) -> Int32 {
+        guard !rows.isEmpty else { return -1 }
+        let h = hash(id)
         var slot = Int(truncatingIfNeeded: h) & mask
         while slotPositions[slot] >= 0 {
             let held = Int(slotPositions[slot])
-            if slotHashes[slot] == h, Self.sameBytes(rows[held].id, row.organizationId.utf8) {
-                var shared = row
-                shared.organizationId = rows[held].id
-                let name = rows[held].name
-                if Self.sameBytes(name, row.organizationName.utf8) { shared.organizationName = name }
-                return (shared, Int32(held))
-            }
+            if slotHashes[slot] == h, Self.sameBytes(rows[held].id, id) { return Int32(held) }
             slot = (slot + 1) & mask
         }
-        return (row, -1)
+        return -1
     }
 
-    /// The held row's name (`at`, from `placing`) when it has these bytes.
+    /// The held id of the bytes given (for `MonthRead.rows`); nil when nothing is held.
+    var ids: ((UnsafeBufferPointer<UInt8>) -> String?)? {
+        isEmpty ? nil : { bytes in
+            let at = find(bytes)
+            return at >= 0 ? id(at: at) : nil
+        }
+    }
+
+    /// The id of the row held at `at` (from `find`).
+    func id(at: Int32) -> String { rows[Int(at)].id }
+
+    /// `row` with the name of the row held at `at` (-1: none) where the bytes are the same.
+    func sharingName(_ row: UsageRow, of at: Int32) -> UsageRow {
+        guard at >= 0, !row.organizationName.isEmpty, Self.sameBytes(rows[Int(at)].name, row.organizationName.utf8) else { return row }
+        var shared = row
+        shared.organizationName = rows[Int(at)].name
+        return shared
+    }
+
+    /// The held row's name (`at`, from `find`) when it has these bytes.
     func heldName(_ bytes: UnsafeBufferPointer<UInt8>, of at: Int32) -> String? {
         at >= 0 && Self.sameBytes(rows[Int(at)].name, bytes) ? rows[Int(at)].name : nil
     }

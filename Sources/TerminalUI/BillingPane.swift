@@ -189,7 +189,7 @@ enum BillingPane: LinesPane {
     static func footerLines(_ bill: Bill) -> [(variants: [String], style: (Theme) -> Style)] {
         let digits = bill.minorDigits
         var out: [(variants: [String], style: (Theme) -> Style)] = []
-        let flagged = bill.lines.filter(\.isFlagged).count
+        let flagged = bill.flaggedCount
         let totals = bill.totals()
         for (label, total) in [("business", totals.business), ("enterprise", totals.enterprise), ("total", totals.all)] {
             let amount = total.amount.map { Format.money($0, minorDigits: digits) + (bill.currency.map { " " + $0 } ?? "") }

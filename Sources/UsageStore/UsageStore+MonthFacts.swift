@@ -123,9 +123,12 @@ public struct MonthRead {
     /// whether the organization is suspended now, and its name's rank: the name's
     /// place in the name order (`TextSearch.sortKey`; equal names, equal ranks), so
     /// that a bill is put in name order by integers. Rows come in no set order and
-    /// without their unknown fields (`extra`), which no bill reads.
-    public func rows(_ visit: (UsageRow, DailyFacts?, _ suspended: Bool, _ rank: Int?) -> Void) throws {
-        if namesFollow { try mergedRows(visit) } else { try joinedRows(visit) }
+    /// without their unknown fields (`extra`), which no bill reads. `ids`, asked for
+    /// each row's id (its UTF-8 bytes) just before the row is visited, gives a string
+    /// already held with those bytes: no string is made for that id.
+    public func rows(ids: ((UnsafeBufferPointer<UInt8>) -> String?)? = nil,
+                     _ visit: (UsageRow, DailyFacts?, _ suspended: Bool, _ rank: Int?) -> Void) throws {
+        if namesFollow { try mergedRows(ids, visit) } else { try joinedRows(ids, visit) }
     }
 
     /// The names of `ranks` (in ascending order, as `rows` gave them without names),
@@ -145,7 +148,8 @@ public struct MonthRead {
     /// The month's rows in organization ref order, without names: the report's rows,
     /// and the ids and the month's summary as two more passes in the same order merged
     /// in step, instead of a look-up each: nothing is held but the row at hand.
-    private func mergedRows(_ visit: (UsageRow, DailyFacts?, _ suspended: Bool, _ rank: Int?) -> Void) throws {
+    private func mergedRows(_ ids: ((UnsafeBufferPointer<UInt8>) -> String?)?,
+                            _ visit: (UsageRow, DailyFacts?, _ suspended: Bool, _ rank: Int?) -> Void) throws {
         let u = try db.prepare("""
             SELECT u.org, NULL, u.tier, u.license, u.flags, u.active, u.pending, u.consumed, NULL, u.name
             FROM monthly_usage u WHERE u.period = ? ORDER BY u.org
@@ -162,14 +166,16 @@ public struct MonthRead {
             guard idsLeft, idRef == org else { continue }
             while factsLeft, factsOrg < org { if try f.step() { factsOrg = f.int(0) } else { factsLeft = false } }
             let facts: DailyFacts? = factsLeft && factsOrg == org ? (tiers[f.int(3)], f.int(1), f.int(2)) : nil
-            visit(UsageStore.row(u, labels, id: o.text(1)), facts, suspended.contains(org), u.int(9))
+            let id = ids.flatMap { o.withBytes(1, $0) } ?? o.text(1)
+            visit(UsageStore.row(u, labels, id: id), facts, suspended.contains(org), u.int(9))
         }
     }
 
     /// The month's rows through the joins, with their names, for a cache whose name refs
     /// no longer follow the name order: each rank is the ref's place in the index by
     /// key, read first (one pass over the index, no sort).
-    private func joinedRows(_ visit: (UsageRow, DailyFacts?, _ suspended: Bool, _ rank: Int?) -> Void) throws {
+    private func joinedRows(_ ids: ((UnsafeBufferPointer<UInt8>) -> String?)?,
+                            _ visit: (UsageRow, DailyFacts?, _ suspended: Bool, _ rank: Int?) -> Void) throws {
         var rankOf: [Int: Int] = [:]
         let order = try db.prepare("SELECT ref FROM name_refs ORDER BY fold, name")
         while try order.step() { rankOf[order.int(0)] = rankOf.count }
@@ -181,7 +187,7 @@ public struct MonthRead {
         var tiers = TierSets(labels)
         while try s.step() {
             let facts: DailyFacts? = s.isNull(9) ? nil : (tiers[s.int(11)], s.int(9), s.int(10))
-            visit(UsageStore.row(s, labels), facts, suspended.contains(s.int(13)), rankOf[s.int(12)])
+            visit(UsageStore.row(s, labels, id: ids.flatMap { s.withBytes(0, $0) }), facts, suspended.contains(s.int(13)), rankOf[s.int(12)])
         }
     }
 
