@@ -129,8 +129,8 @@ struct SharedStrings: Sendable {
     private let mask: Int
     private let hash: @Sendable (UnsafeBufferPointer<UInt8>) -> UInt64
 
-    /// `hash`: `SharedStrings.hash`; a test gives one that collides.
-    init(_ rows: [ListRow], hash: @escaping @Sendable (UnsafeBufferPointer<UInt8>) -> UInt64 = SharedStrings.hash(bytes:)) {
+    /// `hash`: `ByteHash.of`; a test gives one that collides.
+    init(_ rows: [ListRow], hash: @escaping @Sendable (UnsafeBufferPointer<UInt8>) -> UInt64 = ByteHash.of) {
         self.rows = rows
         self.hash = hash
         // At most three quarters full, and always an empty slot to end a probe.
@@ -139,7 +139,7 @@ struct SharedStrings: Sendable {
         mask = size - 1
         var hashes = [UInt64](repeating: 0, count: size), positions = [Int32](repeating: -1, count: size)
         for (i, row) in rows.enumerated() {
-            let h = Self.withBytes(row.id, hash)
+            let h = ByteHash.withBytes(row.id, hash)
             var slot = Int(truncatingIfNeeded: h) & mask
             while positions[slot] >= 0 { slot = (slot + 1) & mask }
             hashes[slot] = h
@@ -151,28 +151,6 @@ struct SharedStrings: Sendable {
 
     /// Whether no row is held (nothing to share).
     var isEmpty: Bool { rows.isEmpty }
-
-    /// `body` over a string's UTF-8 bytes, in place where they are contiguous.
-    static func withBytes<T>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
-        text.utf8.withContiguousStorageIfAvailable(body) ?? Array(text.utf8).withUnsafeBufferPointer(body)
-    }
-
-    /// A 64-bit hash of the UTF-8 bytes, taken 8 at a time (an id is about 36 bytes).
-    @Sendable static func hash(bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
-        var word: UInt64 = 0, filled = 0
-        for byte in bytes {
-            word |= UInt64(byte) << (8 * filled)
-            filled += 1
-            if filled == 8 {
-                h = (h ^ word) &* 0xFF51_AFD7_ED55_8CCD
-                h ^= h >> 32
-                word = 0; filled = 0
-            }
-        }
-        h = (h ^ word) &* 0xC4CE_B9FE_1A85_EC53
-        return h ^ (h >> 29)
-    }
 
     /// Whether two strings have the same bytes (String's == compares canonically).
     static func sameBytes(_ a: String, _ b: some Collection<UInt8>) -> Bool {
@@ -189,7 +167,7 @@ struct SharedStrings: Sendable {
 
     /// `sharing`, and where the organization is held (-1: it is not).
     func placing(_ row: UsageRow) -> (row: UsageRow, at: Int32) {
-        let at = Self.withBytes(row.organizationId, find)
+        let at = ByteHash.withBytes(row.organizationId, find)
         guard at >= 0 else { return (row, -1) }
         var shared = sharingName(row, of: at)
         shared.organizationId = rows[Int(at)].id

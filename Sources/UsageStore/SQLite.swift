@@ -45,6 +45,14 @@ final class Database {
         Failure(code: rc, message: handle.map { String(cString: sqlite3_errmsg($0)) } ?? "closed")
     }
 
+    /// Runs `sql` only if the file can be written at once: where another process holds
+    /// the write lock, it fails at once instead of waiting (the busy timeout's 5 s).
+    func executeIfFree(_ sql: String) throws {
+        sqlite3_busy_timeout(handle, 0)
+        defer { sqlite3_busy_timeout(handle, 5000) }
+        try execute(sql)
+    }
+
     func execute(_ sql: String) throws {
         let rc = sqlite3_exec(handle, sql, nil, nil, nil)
         guard rc == SQLITE_OK else { throw failure(rc) }

@@ -76,9 +76,9 @@ extension UsageStore {
         try summarise(month)
         return try apart { db in
             guard try Self.rowCount(in: db, .monthly(month)) != nil else { return nil }
-            var suspended = Set<Int>()
-            let s = try db.prepare("SELECT o.ref FROM organizations s JOIN org_refs o ON o.id = s.id WHERE s.status = 'suspended'")
-            while try s.step() { suspended.insert(s.int(0)) }
+            var suspended = IdSet()
+            let s = try db.prepare("SELECT id FROM organizations WHERE status = 'suspended'")
+            while try s.step() { s.withBytes(0) { suspended.insert($0) } }
             return try body(MonthRead(db: db, period: Self.ordinal(.monthly(month)), labels: try Self.labels(db), suspended: suspended,
                                       namesFollow: try !Refs.nameOrderBroken(in: db)))
         }
@@ -108,8 +108,8 @@ public struct MonthRead {
     let db: Database
     let period: Int
     let labels: [Int: String]
-    /// The refs of the organizations suspended now.
-    let suspended: Set<Int>
+    /// The ids of the organizations suspended now.
+    let suspended: IdSet
     /// Rows come without their names (empty), which `names(ofRanks:)` hands over after,
     /// in name order. So where the name refs follow the name order (a row's rank is its
     /// name's ref): a look-up of its name a row went to a different page of the names
@@ -167,7 +167,7 @@ public struct MonthRead {
             while factsLeft, factsOrg < org { if try f.step() { factsOrg = f.int(0) } else { factsLeft = false } }
             let facts: DailyFacts? = factsLeft && factsOrg == org ? (tiers[f.int(3)], f.int(1), f.int(2)) : nil
             let id = ids.flatMap { o.withBytes(1, $0) } ?? o.text(1)
-            visit(UsageStore.row(u, labels, id: id), facts, suspended.contains(org), u.int(9))
+            visit(UsageStore.row(u, labels, id: id), facts, o.withBytes(1, suspended.contains), u.int(9))
         }
     }
 
@@ -180,14 +180,14 @@ public struct MonthRead {
         let order = try db.prepare("SELECT ref FROM name_refs ORDER BY fold, name")
         while try order.step() { rankOf[order.int(0)] = rankOf.count }
         let s = try db.prepare("""
-            SELECT o.id, n.name, u.tier, u.license, u.flags, u.active, u.pending, u.consumed, NULL, f.peak, f.days, f.tiers, u.name, u.org
+            SELECT o.id, n.name, u.tier, u.license, u.flags, u.active, u.pending, u.consumed, NULL, f.peak, f.days, f.tiers, u.name
             FROM monthly_usage u \(UsageStore.rowJoins) LEFT JOIN month_facts f ON f.month = u.period AND f.org = u.org
             WHERE u.period = ?
             """).bind([.int(period)])
         var tiers = TierSets(labels)
         while try s.step() {
             let facts: DailyFacts? = s.isNull(9) ? nil : (tiers[s.int(11)], s.int(9), s.int(10))
-            visit(UsageStore.row(s, labels, id: ids.flatMap { s.withBytes(0, $0) }), facts, suspended.contains(s.int(13)), rankOf[s.int(12)])
+            visit(UsageStore.row(s, labels, id: ids.flatMap { s.withBytes(0, $0) }), facts, s.withBytes(0, suspended.contains), rankOf[s.int(12)])
         }
     }
 
@@ -249,3 +249,15 @@ extension UsageStore {
 /// What a month's cached daily reports say of one organization: the tiers it was on,
 /// its highest consumed seats on a day, and on how many days it appears.
 public typealias DailyFacts = (tiers: Set<Tier>, peakConsumed: Int, days: Int)
+
+/// Ids found by their bytes (no string made of them): hashed, then compared.
+struct IdSet {
+    private var byHash: [UInt64: [[UInt8]]] = [:]
+
+    mutating func insert(_ id: UnsafeBufferPointer<UInt8>) { byHash[ByteHash.of(id), default: []].append(Array(id)) }
+
+    func contains(_ id: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard !byHash.isEmpty, let held = byHash[ByteHash.of(id)] else { return false }
+        return held.contains { $0.elementsEqual(id) }
+    }
+}

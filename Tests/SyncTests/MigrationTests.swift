@@ -154,6 +154,33 @@ struct MigrationTests {
 struct SchemaThreeMigrationTests {
     let dir = TempDir()
 
+    /// Issue 26: a bill finds the suspended through a partial index of their ids, not a
+    /// pass over the whole list. A cache made before the index gets it when opened;
+    /// while another process holds the write lock, the open does not wait for it (the
+    /// reads do without), and a later open makes it.
+    @Test func theSuspendedIndexIsMadeOnceAndNeverWaitedFor() throws {
+        let path = dir.file("index.sqlite3")
+        _ = try UsageStore.open(path: path)
+        let db = try Database(path: path)
+        func hasIndex() throws -> Bool {
+            try db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'organizations_suspended'") == 1
+        }
+        #expect(try hasIndex(), "a new cache has it")
+        do {
+            let plan = try db.prepare("EXPLAIN QUERY PLAN SELECT id FROM organizations WHERE status = 'suspended'")
+            #expect(try plan.step() && plan.text(3).contains("organizations_suspended"), "the bill's query reads the index")
+        }
+        try db.execute("DROP INDEX organizations_suspended")
+        try db.execute("BEGIN IMMEDIATE")
+        let started = Date()
+        _ = try UsageStore.open(path: path)
+        #expect(Date().timeIntervalSince(started) < 2.5, "the open waited for the write lock (5 s)")
+        #expect(try !hasIndex())
+        try db.execute("COMMIT")
+        _ = try UsageStore.open(path: path)
+        #expect(try hasIndex(), "made by the next open")
+    }
+
     @Test func aVersion2CacheTakesTheCollation() throws {
         let path = dir.file("v2.sqlite3")
         let names = ["AB 10", "AB 2", "AB 3", "Alpine", "Ångström"]
