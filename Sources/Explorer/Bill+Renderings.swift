@@ -54,29 +54,33 @@ extension Bill {
         out.row(Self.columns)
         let month = self.month.description
         var prices: [Int64: String] = [:]
-        for line in lines {
-            out.repeated(month); out.comma()
-            out.field(line.organizationId); out.comma()
-            out.field(line.organizationName); out.comma()
-            if let c = line.customerId { out.field(c) }
-            out.comma()
-            out.repeated(line.tier.rawValue); out.comma()
-            out.repeated(line.licenseType.rawValue); out.comma()
-            out.integer(Int64(line.seats)); out.comma()
-            if let price = line.unitPrice {
-                if let text = prices[price.tenThousandths] { out.repeated(text) } else {
-                    let text = price.text(minorDigits: digits)
-                    prices[price.tenThousandths] = text
-                    out.repeated(text)
+        // Each line's fields read where they lie (a copy of each line retained and
+        // released its six strings).
+        lines.withUnsafeBufferPointer { lines in
+            for i in lines.indices {
+                out.repeated(month); out.comma()
+                out.field(lines[i].organizationId); out.comma()
+                out.field(lines[i].organizationName); out.comma()
+                if let c = lines[i].customerId { out.field(c) }
+                out.comma()
+                out.repeated(lines[i].tier.rawValue); out.comma()
+                out.repeated(lines[i].licenseType.rawValue); out.comma()
+                out.integer(Int64(lines[i].seats)); out.comma()
+                if let price = lines[i].unitPrice {
+                    if let text = prices[price.tenThousandths] { out.repeated(text) } else {
+                        let text = price.text(minorDigits: digits)
+                        prices[price.tenThousandths] = text
+                        out.repeated(text)
+                    }
                 }
+                out.comma()
+                if let amount = lines[i].amount { out.amount(amount, minorDigits: digits) }
+                out.comma()
+                if lines[i].unitPrice != nil, let currency { out.repeated(currency) }
+                out.comma()
+                if !lines[i].note.isEmpty { out.field(lines[i].note) }
+                out.lineEnd()
             }
-            out.comma()
-            if let amount = line.amount { out.amount(amount, minorDigits: digits) }
-            out.comma()
-            if line.unitPrice != nil, let currency { out.repeated(currency) }
-            out.comma()
-            if !line.note.isEmpty { out.field(line.note) }
-            out.lineEnd()
         }
         return out.bytes
     }

@@ -208,7 +208,7 @@ struct CSVBytes {
 
     /// A field of the few a file repeats on every line: made once.
     mutating func repeated(_ text: String) {
-        if let known = written.first(where: { $0.text == text }) { bytes.append(contentsOf: known.bytes); return }
+        for i in written.indices where written[i].text == text { bytes.append(contentsOf: written[i].bytes); return }
         let made = Array(ExportTable.csvField(text, options).utf8)
         if written.count < 16 { written.append((text, made)) }
         bytes.append(contentsOf: made)

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import Explorer
 import ProviderAPI
@@ -67,5 +68,23 @@ struct ConfigFileTests {
             #expect("\(error)".hasPrefix("config.toml:3: business: "))
         }
         #expect(try parse("").priceList().prices.isEmpty)
+    }
+}
+
+/// The log's time stamp, written by hand (a date formatter's first use loads ICU's
+/// calendar): what ISO8601DateFormatter writes, for any second a clock may say.
+struct LogStampTests {
+    @Test func theStampIsISO8601InUTC() {
+        let formatter = ISO8601DateFormatter()
+        let seconds: [Double] = [0, 1_796_237_684, 1_796_237_684.999, 951_868_799, 253_402_300_799, -1, 1_000_000_000, 4_102_444_800,
+                                 -11_676_096_000]
+        for s in seconds {
+            let date = Date(timeIntervalSince1970: s)
+            #expect(FileLogHandler.stamp(date) == formatter.string(from: date), "\(s)")
+        }
+        // A clock a thousand years off still gives four digits of year (the formatter
+        // counts days before 1583 in the Julian calendar, ISO 8601 in the Gregorian).
+        #expect(FileLogHandler.stamp(Date(timeIntervalSince1970: -30_610_224_000)) == "1000-01-01T00:00:00Z")
+        #expect(FileLogHandler.stamp(Date(timeIntervalSince1970: -62_104_060_800)).hasPrefix("0002-"))
     }
 }
