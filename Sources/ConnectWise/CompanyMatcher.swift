@@ -56,33 +56,69 @@ public struct CompanyMatcher: Sendable {
         return words
     }
 
-    /// How alike two names are, from 0 to 1.
-    public static func score(_ a: [String], _ b: [String]) -> Double {
-        guard !a.isEmpty, !b.isEmpty else { return 0 }
-        if a == b { return 1 }
-        if a.sorted() == b.sorted() { return 0.95 }
-        return 0.9 * dice(a.sorted().joined(separator: " "), b.sorted().joined(separator: " "))
+    /// A name as the matcher compares it, worked out once: its words, the same sorted,
+    /// and the letter pairs of the sorted words joined, as ids in ascending order (a
+    /// pair no company has gets none: it counts in the total alone). Comparing an
+    /// organization with every company made both names' pairs anew each time (strings
+    /// and a dictionary apiece): 46 s for the demo's 6,000 organizations.
+    struct Shape: Sendable {
+        let words: [String]
+        let sorted: [String]
+        let pairs: [Int32]
+        let pairCount: Int
     }
 
-    /// Sørensen-Dice of the letter pairs.
-    static func dice(_ a: String, _ b: String) -> Double {
-        func pairs(_ s: String) -> [String: Int] {
-            let chars = Array(s)
-            var out: [String: Int] = [:]
-            guard chars.count > 1 else { return chars.isEmpty ? [:] : [String(chars): 1] }
-            for i in 0..<(chars.count - 1) { out[String(chars[i...i + 1]), default: 0] += 1 }
-            return out
+    /// How alike two names are, from 0 to 1.
+    static func score(_ a: Shape, _ b: Shape) -> Double {
+        guard !a.words.isEmpty, !b.words.isEmpty else { return 0 }
+        if a.words == b.words { return 1 }
+        if a.sorted == b.sorted { return 0.95 }
+        return 0.9 * dice(a, b)
+    }
+
+    /// Sørensen-Dice of the letter pairs: twice the pairs both have (as often as both
+    /// have them), over all the pairs of both.
+    static func dice(_ x: Shape, _ y: Shape) -> Double {
+        var i = 0, j = 0, shared = 0
+        while i < x.pairs.count, j < y.pairs.count {
+            if x.pairs[i] == y.pairs[j] { shared += 1; i += 1; j += 1 } else if x.pairs[i] < y.pairs[j] { i += 1 } else { j += 1 }
         }
-        let x = pairs(a), y = pairs(b)
-        let shared = x.reduce(0) { $0 + min($1.value, y[$1.key] ?? 0) }
-        let total = x.values.reduce(0, +) + y.values.reduce(0, +)
+        let total = x.pairCount + y.pairCount
         return total == 0 ? 0 : 2 * Double(shared) / Double(total)
     }
 
-    let companies: [(company: CWCompany, words: [String], folded: [UInt8])]
+    /// The letter pairs of a text (a one-letter text is its own pair).
+    static func letterPairs(_ s: String) -> [String] {
+        let chars = Array(s)
+        guard chars.count > 1 else { return chars.isEmpty ? [] : [String(chars)] }
+        return (0..<(chars.count - 1)).map { String(chars[$0...$0 + 1]) }
+    }
+
+    let companies: [(company: CWCompany, shape: Shape, folded: [UInt8])]
+    /// The ids of the letter pairs the companies' names have.
+    let pairIds: [String: Int32]
 
     public init(companies: [CWCompany]) {
-        self.companies = companies.map { ($0, Self.words($0.name ?? $0.identifier), Self.whole($0.name ?? $0.identifier)) }
+        var ids: [String: Int32] = [:]
+        self.companies = companies.map { company in
+            let name = company.name ?? company.identifier
+            let words = Self.words(name), sorted = words.sorted()
+            let pairs = Self.letterPairs(sorted.joined(separator: " ")).map { pair in
+                if let id = ids[pair] { return id }
+                let id = Int32(ids.count)
+                ids[pair] = id
+                return id
+            }
+            return (company, Shape(words: words, sorted: sorted, pairs: pairs.sorted(), pairCount: pairs.count), Self.whole(name))
+        }
+        pairIds = ids
+    }
+
+    /// An organization's name shaped for comparing with the companies'.
+    func shape(_ name: String) -> Shape {
+        let words = Self.words(name), sorted = words.sorted()
+        let pairs = Self.letterPairs(sorted.joined(separator: " "))
+        return Shape(words: words, sorted: sorted, pairs: pairs.compactMap { pairIds[$0] }.sorted(), pairCount: pairs.count)
     }
 
     /// The whole name folded, its words joined by one space.
@@ -92,7 +128,7 @@ public struct CompanyMatcher: Sendable {
 
     /// The best company for `name` and the runner-up; nil when none shares anything.
     public func suggest(organizationId: String, name: String) -> Suggestion {
-        let words = Self.words(name), whole = Self.whole(name)
+        let shape = self.shape(name), whole = Self.whole(name)
         var best: Candidate?, second: Candidate?
         /// Score, then an exact name, then the identifier.
         func beats(_ a: Candidate, _ b: Candidate?) -> Bool {
@@ -102,7 +138,7 @@ public struct CompanyMatcher: Sendable {
             return a.company.identifier < b.company.identifier
         }
         for (company, theirs, folded) in companies {
-            let s = Self.score(words, theirs)
+            let s = Self.score(shape, theirs)
             guard s > 0 else { continue }
             let c = Candidate(company: company, score: s, isExact: s == 1 && folded == whole)
             if beats(c, best) { second = best; best = c } else if beats(c, second) { second = c }

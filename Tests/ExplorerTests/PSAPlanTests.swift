@@ -130,4 +130,45 @@ struct CompanyMatcherTests {
         // Nothing alike: no suggestion.
         #expect(CompanyMatcher(companies: [company(1, "Zzz")]).suggest(organizationId: "o", name: "Abc").best == nil)
     }
+
+    /// The pairs are worked out once a name (ids, merged), and each score is still the
+    /// Sørensen-Dice of the letter pairs, as the plain reckoning below makes it: pairs
+    /// repeated in a name, a one-letter name, pairs no company has, CJK and accents.
+    @Test func scoresAreTheLetterPairsDice() {
+        func pairs(_ s: String) -> [String: Int] {
+            let chars = Array(s)
+            guard chars.count > 1 else { return chars.isEmpty ? [:] : [String(chars): 1] }
+            var out: [String: Int] = [:]
+            for i in 0..<(chars.count - 1) { out[String(chars[i...i + 1]), default: 0] += 1 }
+            return out
+        }
+        func reckoned(_ a: String, _ b: String) -> Double {
+            let x = CompanyMatcher.words(a), y = CompanyMatcher.words(b)
+            guard !x.isEmpty, !y.isEmpty else { return 0 }
+            if x == y { return 1 }
+            if x.sorted() == y.sorted() { return 0.95 }
+            let p = pairs(x.sorted().joined(separator: " ")), q = pairs(y.sorted().joined(separator: " "))
+            let shared = p.reduce(0) { $0 + min($1.value, q[$1.key] ?? 0) }
+            let total = p.values.reduce(0, +) + q.values.reduce(0, +)
+            return total == 0 ? 0 : 0.9 * 2 * Double(shared) / Double(total)
+        }
+        let companies = ["Banana Bandana", "Anna Ananas Oy", "X", "Müller & Söhne", "東京データ株式会社", "Tokyo Data", "Wide World Importers",
+                         "Worldwide Imports AB", "Contoso Pharma", "aaaa"]
+        let names = ["Banana", "Ananas Anna", "x", "Y", "Muller Sohne Ltd", "東京データ", "Tokio Data", "Wide World Importer", "Worldwide",
+                     "Contoso", "aa", "Zzzz Qqq"]
+        for (i, c) in companies.enumerated() {
+            let matcher = CompanyMatcher(companies: [company(i, c)])
+            for name in names {
+                let want = reckoned(name, c)
+                let got = matcher.suggest(organizationId: "o", name: name).best?.score ?? 0
+                #expect(abs(got - want) < 1e-12, "\(name) against \(c): \(got), reckoned \(want)")
+            }
+        }
+        // Many companies at once: the pairs' ids are shared among them.
+        let all = CompanyMatcher(companies: companies.enumerated().map { company($0, $1) })
+        for name in names {
+            let want = companies.map { reckoned(name, $0) }.max() ?? 0
+            #expect(abs((all.suggest(organizationId: "o", name: name).best?.score ?? 0) - want) < 1e-12, "\(name)")
+        }
+    }
 }
