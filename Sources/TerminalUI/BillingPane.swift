@@ -115,13 +115,31 @@ enum BillingPane: LinesPane {
         let digits = bill.minorDigits
         let wide = inner.width >= Metrics.billNoteFrom
         let tierW = wide ? Metrics.billTier : Metrics.billTierShort
-        var fixed: [Column] = [("TIER", tierW, false), ("ORGS", Metrics.billOrgs, true), ("SEATS", Metrics.billSeats, true),
-                               ("AMOUNT", Metrics.billAmount, true)]
-        if let previous = bill.previous { fixed.append(("Δ \(previous.month.description.suffix(2))", Metrics.billDelta, true)) }
+        // A customer's line sums its organizations: its numbers can outgrow an
+        // organization's columns, which then widen to the longest (few lines to measure).
+        func widest(_ least: Int, _ text: (CustomerLine) -> String) -> Int {
+            b.customerLines.reduce(least) { max($0, DisplayWidth.of(text($1))) }
+        }
+        var orgsW = widest(Metrics.billOrgs) { Format.count($0.organizations) }
+        var seatsW = widest(Metrics.billSeats) { Format.count($0.seats) }
+        var amountW = widest(Metrics.billAmount) { $0.amount.map { Format.money($0, minorDigits: digits) } ?? "–" }
+        var deltaW = bill.previous == nil ? 0 : widest(Metrics.billDelta) { bill.delta($0).map { deltaText($0, digits) } ?? "" }
         let noteW = wide ? 18 : 0
+        // Where they do not fit beside the narrowest name: the count of organizations
+        // goes first; if still too wide, the organizations' widths (a number too long
+        // for them ends in …).
+        let room = inner.width - 8 - 1 - noteW
+        func needed() -> Int { [tierW, orgsW, seatsW, amountW, deltaW].reduce(0) { $0 + ($1 > 0 ? $1 + 1 : 0) } }
+        if needed() > room { orgsW = 0 }
+        if needed() > room {
+            (orgsW, seatsW, amountW) = (Metrics.billOrgs, Metrics.billSeats, Metrics.billAmount)
+            if bill.previous != nil { deltaW = Metrics.billDelta }
+        }
+        var fixed: [Column] = [("TIER", tierW, false), ("ORGS", orgsW, true), ("SEATS", seatsW, true), ("AMOUNT", amountW, true)]
+        if let previous = bill.previous { fixed.append(("Δ \(previous.month.description.suffix(2))", deltaW, true)) }
         // Customer ids are short: the columns stay beside them.
         let longest = b.customerLines.reduce(14) { max($0, DisplayWidth.of($1.customerId)) }
-        let nameW = max(8, min(longest + 2, inner.width - fixed.reduce(0) { $0 + $1.width + 1 } - 1 - noteW))
+        let nameW = max(8, min(longest + 2, inner.width - fixed.reduce(0) { $0 + ($1.width > 0 ? $1.width + 1 : 0) } - 1 - noteW))
         var x = inner.x
         for (text, w, right) in [("CUSTOMER", nameW, false)] + fixed + [("NOTE", noteW, false)] where w > 0 {
             c.put(text, x: x, y: inner.y, width: w, style: theme.header, alignRight: right)
@@ -140,13 +158,13 @@ enum BillingPane: LinesPane {
             cx += nameW + 1
             let tier = line.isSubtotal ? (wide ? "subtotal" : "sub") : wide ? Format.tierShort(line.tier) : String(Printable.text(line.tier.rawValue).prefix(3))
             c.put(tier, x: cx, y: y, width: tierW, style: selected || line.isSubtotal ? base : theme.tier(line.tier)); cx += tierW + 1
-            c.put(Format.count(line.organizations), x: cx, y: y, width: Metrics.billOrgs, style: base, alignRight: true); cx += Metrics.billOrgs + 1
-            c.put(Format.count(line.seats), x: cx, y: y, width: Metrics.billSeats, style: base, alignRight: true); cx += Metrics.billSeats + 1
-            c.put(line.amount.map { Format.money($0, minorDigits: digits) } ?? "–", x: cx, y: y, width: Metrics.billAmount, style: base, alignRight: true)
-            cx += Metrics.billAmount + 1
+            if orgsW > 0 { c.put(Format.count(line.organizations), x: cx, y: y, width: orgsW, style: base, alignRight: true); cx += orgsW + 1 }
+            c.put(Format.count(line.seats), x: cx, y: y, width: seatsW, style: base, alignRight: true); cx += seatsW + 1
+            c.put(line.amount.map { Format.money($0, minorDigits: digits) } ?? "–", x: cx, y: y, width: amountW, style: base, alignRight: true)
+            cx += amountW + 1
             if bill.previous != nil {
-                c.put(bill.delta(line).map { deltaText($0, digits) } ?? "", x: cx, y: y, width: Metrics.billDelta, style: base, alignRight: true)
-                cx += Metrics.billDelta + 1
+                c.put(bill.delta(line).map { deltaText($0, digits) } ?? "", x: cx, y: y, width: deltaW, style: base, alignRight: true)
+                cx += deltaW + 1
             }
             if noteW > 0, flagged { c.put("⚑ \(line.unpricedLines) no price", x: cx, y: y, style: base, maxWidth: noteW) }
         }

@@ -12,6 +12,32 @@ import UsageStore
 struct BillingScreenTests {
     let dir = TempDir()
 
+    /// A customer's line sums its organizations: where its numbers outgrow the columns
+    /// an organization's fit in, the columns widen and no number is cut.
+    @Test func customerTotalsAreNeverCut() async throws {
+        let store = try UsageStore.open(path: dir.file("wide.sqlite3"))
+        try fill(store, from: DataSet(organizationCount: 240, seed: 1, today: Day("2026-11-29")!))
+        let info = KeyInfo(providerId: "prv_DEMO00", keyId: "k", algorithm: "ES256", fingerprint: "f", createdAt: nil, permission: "ok", source: "t")
+        let prices = PriceList(currency: "EUR", prices: [.business: try UnitPrice.parse("9999.99"), .enterprise: try UnitPrice.parse("12345.67")])
+        let model = ExplorerModel(store: store, source: nil, engine: nil, keyInfo: info, origin: .cacheOnly,
+                                  views: [BillingModel(prices: prices)], now: { Day("2026-11-29")!.start.addingTimeInterval(36_000) })
+        _ = model.start()
+        let a = App(model: model, theme: Theme(colors: false)) { _, name in "/tmp/x/\(name).csv" }
+        _ = a.frame(width: 120, height: 40)
+        await a.press(.char("b"))
+        await a.press(.char("u"))
+        let bill = try #require(model.billing.bill)
+        #expect(bill.previous != nil, "the month before is read, for the Δ")
+        let lines = model.billing.customerLines
+        let numbers = lines.flatMap { line in
+            [Format.count(line.seats), Format.money(line.amount!, minorDigits: 2), bill.delta(line).map { BillingPane.deltaText($0, 2) } ?? ""]
+        }
+        #expect(numbers.contains { $0.count > Metrics.billAmount }, "an amount wider than an organization's column")
+        let text = a.frame(width: 120, height: 40).text
+        for n in numbers where !n.isEmpty { #expect(text.contains(" " + n), "\(n) whole in\n\(text)") }
+        #expect(!text.contains("…"), "\(text)")
+    }
+
     @Test func theBillingViewListsByAmountWithTotalsAndFlags() async throws {
         let store = try UsageStore.open(path: dir.file("b.sqlite3"))
         let data = DataSet(organizationCount: 240, seed: 1, today: Day("2026-11-29")!)
