@@ -238,7 +238,7 @@ public enum BillReader {
                          customers: [String: Customer]) -> PreviousBill? {
         (try? store.readingMonth(month) { read in
             try PreviousBill(month: month, prices: prices, customers: customers, capacity: store.rowCount(.monthly(month)) ?? 0) { add in
-                try read.rows(ids: shared.ids) { row, facts, suspended, _ in add(row, facts.map(MonthDailyFacts.init), suspended) }
+                try read.rows(ids: shared.ids()) { row, facts, suspended, _ in add(row, facts.map(MonthDailyFacts.init), suspended) }
             }
         }) ?? nil
     }
@@ -272,11 +272,7 @@ public enum BillReader {
                 // The list's id for each row, found by its bytes (no string made), and
                 // where it is in the list, for its name.
                 var at: Int32 = -1
-                let ids: ((UnsafeBufferPointer<UInt8>) -> String?)? = shared.isEmpty ? nil : { bytes in
-                    at = shared.find(bytes)
-                    return at >= 0 ? shared.id(at: at) : nil
-                }
-                try read.rows(ids: ids) { row, facts, suspended, rank in
+                try read.rows(ids: shared.ids { at = $0 }) { row, facts, suspended, rank in
                     listed.append(at)
                     add(shared.sharingName(row, of: at), facts.map(MonthDailyFacts.init), suspended, rank)
                 }

@@ -162,15 +162,12 @@ struct SharedStrings: Sendable {
     }
 
     /// `row` with the held id and name of its organization, where they are the same.
-    func sharing(_ row: UsageRow) -> UsageRow { placing(row).row }
-
-    /// `sharing`, and where the organization is held (-1: it is not).
-    func placing(_ row: UsageRow) -> (row: UsageRow, at: Int32) {
+    func sharing(_ row: UsageRow) -> UsageRow {
         let at = ByteHash.withBytes(row.organizationId, find)
-        guard at >= 0 else { return (row, -1) }
+        guard at >= 0 else { return row }
         var shared = sharingName(row, of: at)
         shared.organizationId = rows[Int(at)].id
-        return (shared, at)
+        return shared
     }
 
     /// Where the organization of the id of these bytes is held (-1: it is not).
@@ -189,22 +186,21 @@ struct SharedStrings: Sendable {
     /// The slot a hash starts at: its place in 0..<size, by the high bits of a product.
     private static func slot(_ hash: UInt64, _ size: Int) -> Int { Int(hash.multipliedFullWidth(by: UInt64(size)).high) }
 
-    /// The held id of the bytes given (for `MonthRead.rows`); nil when nothing is held.
-    var ids: ((UnsafeBufferPointer<UInt8>) -> String?)? {
+    /// The held id of the bytes given (for `MonthRead.rows`), and where it is held told
+    /// to `found` (-1: it is not); nil when nothing is held.
+    func ids(found: @escaping (Int32) -> Void = { _ in }) -> ((UnsafeBufferPointer<UInt8>) -> String?)? {
         isEmpty ? nil : { bytes in
             let at = find(bytes)
-            return at >= 0 ? id(at: at) : nil
+            found(at)
+            return at >= 0 ? rows[Int(at)].id : nil
         }
     }
 
-    /// The id of the row held at `at` (from `find`).
-    func id(at: Int32) -> String { rows[Int(at)].id }
-
     /// `row` with the name of the row held at `at` (-1: none) where the bytes are the same.
     func sharingName(_ row: UsageRow, of at: Int32) -> UsageRow {
-        guard at >= 0, !row.organizationName.isEmpty, Self.sameBytes(rows[Int(at)].name, row.organizationName.utf8) else { return row }
+        guard !row.organizationName.isEmpty, let name = ByteHash.withBytes(row.organizationName, { heldName($0, of: at) }) else { return row }
         var shared = row
-        shared.organizationName = rows[Int(at)].name
+        shared.organizationName = name
         return shared
     }
 

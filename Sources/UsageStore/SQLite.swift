@@ -19,6 +19,9 @@ final class Database {
         var isCorrupt: Bool { code == SQLITE_NOTADB || code == SQLITE_CORRUPT }
     }
 
+    /// How long a statement waits for a lock another connection holds, in ms.
+    static let busyTimeout: Int32 = 5000
+
     init(path: String) throws {
         self.path = path
         var db: OpaquePointer?
@@ -31,7 +34,7 @@ final class Database {
             handle = nil
             throw Failure(code: rc, message: message)
         }
-        sqlite3_busy_timeout(db, 5000)
+        sqlite3_busy_timeout(db, Self.busyTimeout)
     }
 
     deinit { close() }
@@ -49,7 +52,7 @@ final class Database {
     /// the write lock, it fails at once instead of waiting (the busy timeout's 5 s).
     func executeIfFree(_ sql: String) throws {
         sqlite3_busy_timeout(handle, 0)
-        defer { sqlite3_busy_timeout(handle, 5000) }
+        defer { sqlite3_busy_timeout(handle, Self.busyTimeout) }
         try execute(sql)
     }
 

@@ -4,7 +4,7 @@ import TestSupport
 @testable import Explorer
 import ProviderAPI
 import ProviderSimulator
-@testable import UsageStore
+import UsageStore
 
 /// Issue 26: the bill's rules below the command: the collation, rounding, the change
 /// against the month before, by customer, and the month's daily summary in the cache.
